@@ -1,0 +1,248 @@
+"""The `/incident` command language: parse the text Slack sends into a typed command."""
+
+from dataclasses import dataclass
+
+from firebell.domain.errors import UsageError
+from firebell.domain.policy import Policy
+from firebell.domain.text import plain_from_slack, user_id_from_mention
+
+
+@dataclass(frozen=True)
+class Help:
+    """List every subcommand."""
+
+
+@dataclass(frozen=True)
+class Declare:
+    """Declare an incident; no title means "open the declare form"."""
+
+    severity: str | None
+    title: str | None
+
+
+@dataclass(frozen=True)
+class ListOpen:
+    """List open incidents."""
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Hand command to another responder."""
+
+    user_id: str
+
+
+@dataclass(frozen=True)
+class AssignRole:
+    """Give a configured role to a responder."""
+
+    role: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class ChangeSeverity:
+    """Raise or lower the severity."""
+
+    severity: str
+
+
+@dataclass(frozen=True)
+class PostUpdate:
+    """Post a stakeholder status update."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class AddNote:
+    """Add a note to the timeline only."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Mitigate:
+    """Customer impact has stopped."""
+
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Resolve:
+    """The incident is over."""
+
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Reopen:
+    """The problem is back: take a resolved incident back to investigating."""
+
+    text: str | None
+
+
+@dataclass(frozen=True)
+class ShowStatus:
+    """Show a summary to the caller only."""
+
+
+@dataclass(frozen=True)
+class ShowTimeline:
+    """Show recent timeline events to the caller only."""
+
+
+Command = (
+    Help
+    | Declare
+    | ListOpen
+    | Handover
+    | AssignRole
+    | ChangeSeverity
+    | PostUpdate
+    | AddNote
+    | Mitigate
+    | Resolve
+    | Reopen
+    | ShowStatus
+    | ShowTimeline
+)
+
+# Commands that act on "this incident", found from the channel they are typed in.
+CHANNEL_COMMANDS: tuple[type, ...] = (
+    Handover,
+    AssignRole,
+    ChangeSeverity,
+    PostUpdate,
+    AddNote,
+    Mitigate,
+    Resolve,
+    Reopen,
+    ShowStatus,
+    ShowTimeline,
+)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One line of help: the syntax, what it does, and whether it only works in a war room."""
+
+    syntax: str
+    summary: str
+    in_incident_channel: bool
+
+
+USAGE: tuple[Usage, ...] = (
+    Usage("declare [sev1|sev2|sev3|sev4] <title>", "Declare an incident (no title opens a form)", False),
+    Usage("list", "List open incidents", False),
+    Usage("help", "Show this help", False),
+    Usage("ic @user", "Hand incident command to someone", True),
+    Usage("role <role> @user", "Assign a role (e.g. deputy, scribe, comms, ops)", True),
+    Usage("sev <1-4|sevN>", "Change the severity", True),
+    Usage("update <text>", "Post a status update here and to stakeholders", True),
+    Usage("note <text>", "Add a note to the timeline", True),
+    Usage("mitigate [text]", "Customer impact has stopped", True),
+    Usage("resolve [text]", "The incident is over", True),
+    Usage("reopen [text]", "The problem is back (resolved or mitigated -> investigating)", True),
+    Usage("status", "Show this incident's summary (only you see it)", True),
+    Usage("timeline", "Show recent timeline events (only you see it)", True),
+)
+
+_ALIASES = {
+    "new": "declare",
+    "handover": "ic",
+    "commander": "ic",
+    "severity": "sev",
+    "ls": "list",
+    "open": "list",
+    "mitigated": "mitigate",
+    "resolved": "resolve",
+}
+
+
+def syntax_of(name: str) -> str:
+    """The usage line of a subcommand, for error messages."""
+    for usage in USAGE:
+        if usage.syntax.split(" ", 1)[0] == name:
+            return f"`/incident {usage.syntax}`"
+    raise KeyError(name)
+
+
+def _free_text(raw: str) -> str | None:
+    text = plain_from_slack(raw)
+    return text or None
+
+
+def _require_user(token: str | None, *, what: str) -> str:
+    if token is None:
+        raise UsageError(f"`{what}` needs a user mention. Use {syntax_of(what)}.")
+    user_id = user_id_from_mention(token)
+    if user_id is None:
+        raise UsageError(
+            f"`{token}` is not a user mention. Pick someone from Slack's @ autocomplete: {syntax_of(what)}."
+        )
+    return user_id
+
+
+def _declare(rest: str, policy: Policy) -> Declare:
+    first, _, remainder = rest.partition(" ")
+    severity: str | None = None
+    if first and _looks_like_severity(first, policy):
+        severity = policy.severity(first).name
+        rest = remainder.strip()
+    title = _free_text(rest)
+    if title is not None and len(title) > 200:
+        raise UsageError(f"The title is {len(title)} characters; keep it under 200 (put details in `update`).")
+    return Declare(severity=severity, title=title)
+
+
+def _looks_like_severity(token: str, policy: Policy) -> bool:
+    lowered = token.lower()
+    if lowered.startswith("sev") and lowered[3:].isdigit():
+        return True
+    return any(lowered == name.lower() for name in policy.severity_names)
+
+
+def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR0912 (one branch per subcommand)
+    """Parse `/incident` text into a command; raise UsageError naming what was wrong and the valid form."""
+    stripped = text.strip()
+    if not stripped:
+        return Help()
+    word, _, rest = stripped.partition(" ")
+    name = _ALIASES.get(word.lower(), word.lower())
+    rest = rest.strip()
+    args = rest.split()
+    if name == "help":
+        return Help()
+    if name == "declare":
+        return _declare(rest, policy)
+    if name == "list":
+        return ListOpen()
+    if name == "ic":
+        return Handover(user_id=_require_user(args[0] if args else None, what="ic"))
+    if name == "role":
+        if not args:
+            raise UsageError(f"`role` needs a role and a user: {syntax_of('role')}. Roles: {', '.join(policy.roles)}.")
+        role = policy.role(args[0])
+        return AssignRole(role=role, user_id=_require_user(args[1] if len(args) > 1 else None, what="role"))
+    if name == "sev":
+        if not args:
+            raise UsageError(f"`sev` needs a severity: {syntax_of('sev')}. Valid: {', '.join(policy.severity_names)}.")
+        return ChangeSeverity(severity=policy.severity(args[0]).name)
+    if name in ("update", "note"):
+        body = _free_text(rest)
+        if body is None:
+            raise UsageError(f"`{name}` needs some text: {syntax_of(name)}.")
+        return PostUpdate(text=body) if name == "update" else AddNote(text=body)
+    if name == "mitigate":
+        return Mitigate(text=_free_text(rest))
+    if name == "resolve":
+        return Resolve(text=_free_text(rest))
+    if name == "reopen":
+        return Reopen(text=_free_text(rest))
+    if name == "status":
+        return ShowStatus()
+    if name == "timeline":
+        return ShowTimeline()
+    known = ", ".join(sorted({usage.syntax.split(" ", 1)[0] for usage in USAGE}))
+    raise UsageError(f"Unknown subcommand `{word}`. Valid subcommands: {known}. Try `/incident help`.")

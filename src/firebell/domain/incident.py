@@ -1,0 +1,41 @@
+"""A read-only picture of an incident, as renderers and policies need it."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from firebell.domain.lifecycle import Status
+from firebell.domain.naming import incident_label
+
+
+@dataclass(frozen=True)
+class IncidentSnapshot:
+    """An incident at one moment: what the renderers and cadence rules read."""
+
+    id: int
+    number: int
+    title: str
+    severity: str
+    status: Status
+    declared_by: str
+    declared_at: datetime
+    roles: dict[str, str] = field(default_factory=dict)
+    description: str | None = None
+    customer_impact: str | None = None
+    mitigated_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    channel_id: str | None = None
+    channel_name: str | None = None
+    kickoff_ts: str | None = None
+    announcement_channel_id: str | None = None
+    announcement_ts: str | None = None
+
+    @property
+    def label(self) -> str:
+        """`INC-42`."""
+        return incident_label(self.number)
+
+    @property
+    def commander(self) -> str:
+        """The Incident Commander's Slack user id."""
+        return self.roles.get("commander", self.declared_by)

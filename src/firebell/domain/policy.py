@@ -1,0 +1,170 @@
+"""The incident policy: severities (defined before anything happens), cadence, roles, channels."""
+
+import re
+from datetime import timedelta
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from firebell.domain.durations import parse_duration
+from firebell.domain.errors import UnknownRole, UnknownSeverity
+
+
+def _duration(value: Any) -> timedelta | None:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return parse_duration(value)
+
+
+Duration = Annotated[timedelta | None, BeforeValidator(_duration)]
+
+_CHANNEL_PREFIX = re.compile(r"^[a-z0-9][a-z0-9_-]{0,19}$")
+_SEV_NUMBER = re.compile(r"^(?:sev)?\s*(\d+)$", re.IGNORECASE)
+
+
+class Severity(BaseModel):
+    """One severity level, defined by its customer impact."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=20)
+    description: str = Field(min_length=1, max_length=300)
+    update_interval: Duration = None
+
+
+DEFAULT_SEVERITIES = (
+    Severity(
+        name="SEV1",
+        description="Significant customer-facing impact: a core journey is down or badly degraded for many",
+        update_interval=timedelta(minutes=15),
+    ),
+    Severity(
+        name="SEV2",
+        description="Partial customer impact: a feature is degraded or some customers are affected",
+        update_interval=timedelta(minutes=30),
+    ),
+    Severity(
+        name="SEV3",
+        description="Minor customer impact with a workaround",
+        update_interval=timedelta(hours=1),
+    ),
+    Severity(
+        name="SEV4",
+        description="No customer impact: internal tooling, a near miss, or risk of impact",
+        update_interval=None,
+    ),
+)
+
+DEFAULT_ROLES = ("commander", "deputy", "scribe", "comms", "ops")
+
+
+class Policy(BaseModel):
+    """Everything an organisation decides about incidents before one happens."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    announcement_channel: str | None = Field(
+        default="incidents", description="Channel name or ID where incidents are announced; empty disables."
+    )
+    channel_prefix: str = "inc"
+    default_severity: str = "SEV3"
+    bridge_url: str | None = None
+    severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
+    roles: tuple[str, ...] = DEFAULT_ROLES
+
+    @field_validator("announcement_channel")
+    @classmethod
+    def _announcement_channel(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().lstrip("#")
+        return value or None
+
+    @field_validator("channel_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not _CHANNEL_PREFIX.match(value):
+            raise ValueError(
+                "expected 1-20 characters of lowercase letters, digits, '-' or '_', "
+                f"starting with a letter or digit, got {value!r}"
+            )
+        return value
+
+    @field_validator("bridge_url")
+    @classmethod
+    def _bridge(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http(s):// URL (may contain {{number}}), got {value!r}")
+        try:
+            value.format(number=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"only {{number}} may be substituted in the URL, got {value!r}") from exc
+        return value
+
+    @field_validator("roles")
+    @classmethod
+    def _roles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        roles = tuple(role.strip().lower() for role in value)
+        bad = [role for role in roles if not re.match(r"^[a-z][a-z0-9_-]*$", role)]
+        if bad:
+            raise ValueError(f"role names are lowercase words (letters, digits, '-', '_'), got {bad}")
+        if "commander" not in roles:
+            raise ValueError("the roles must include 'commander' (the Incident Commander)")
+        if len(set(roles)) != len(roles):
+            raise ValueError(f"role names must be unique, got {list(roles)}")
+        return roles
+
+    @model_validator(mode="after")
+    def _severities(self) -> "Policy":
+        if not self.severities:
+            raise ValueError("severities: define at least one severity, most severe first")
+        names = [sev.name.upper() for sev in self.severities]
+        if len(set(names)) != len(names):
+            raise ValueError(f"severities: names must be unique, got {names}")
+        if self.default_severity.upper() not in names:
+            raise ValueError(f"default_severity: {self.default_severity!r} is not one of {names}")
+        return self
+
+    @property
+    def severity_names(self) -> list[str]:
+        """Severity names, most severe first."""
+        return [sev.name for sev in self.severities]
+
+    def severity(self, token: str) -> Severity:
+        """Find a severity by name (`SEV1`, `sev1`) or number (`1`); raise UnknownSeverity otherwise."""
+        wanted = token.strip()
+        for sev in self.severities:
+            if sev.name.lower() == wanted.lower():
+                return sev
+        match = _SEV_NUMBER.match(wanted)
+        if match:
+            for sev in self.severities:
+                sev_match = _SEV_NUMBER.match(sev.name)
+                if sev_match and int(sev_match.group(1)) == int(match.group(1)):
+                    return sev
+        valid = ", ".join(self.severity_names)
+        raise UnknownSeverity(f"Unknown severity `{wanted}`. Valid severities: {valid}.")
+
+    def rank(self, name: str) -> int:
+        """0 for the most severe level, increasing as impact falls."""
+        return self.severity_names.index(self.severity(name).name)
+
+    @property
+    def default(self) -> Severity:
+        """The severity used when a declare names none."""
+        return self.severity(self.default_severity)
+
+    def role(self, token: str) -> str:
+        """Find a configured role by name; raise UnknownRole listing the valid ones."""
+        wanted = token.strip().lower()
+        if wanted in ("ic", "incident-commander"):
+            wanted = "commander"
+        if wanted in self.roles:
+            return wanted
+        raise UnknownRole(f"Unknown role `{token}`. Valid roles: {', '.join(self.roles)}.")
+
+    def bridge_for(self, number: int) -> str | None:
+        """The video-bridge URL for an incident, if one is configured."""
+        return self.bridge_url.format(number=number) if self.bridge_url else None

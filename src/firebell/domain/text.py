@@ -1,0 +1,49 @@
+"""User text crossing into and out of Slack: unwrap Slack's markup on the way in, escape on the way out."""
+
+import re
+
+# <@U123|alice>, <#C123|general>, <!channel>, <!subteam^S1|@oncall>, <https://x|label>
+_TOKEN = re.compile(r"<([^<>]*)>")
+
+
+def _unwrap(token: str) -> str:
+    target, _, label = token.partition("|")
+    if target.startswith("@"):
+        return f"@{label}" if label else target
+    if target.startswith("#"):
+        return f"#{label}" if label else target
+    if target.startswith("!"):
+        if label:
+            return label if label.startswith("@") else f"@{label}"
+        word = target[1:].split("^", 1)[0]
+        return f"@{word}"
+    if label and label != target:
+        return f"{label} ({target})"
+    return target
+
+
+def plain_from_slack(text: str) -> str:
+    """Turn text Slack sent us (with its <...> markup and &amp; entities) into plain text people wrote."""
+    unwrapped = _TOKEN.sub(lambda m: _unwrap(m.group(1)), text)
+    return unwrapped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape plain text for Slack mrkdwn so it can never form a mention, link or broadcast."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int, *, ellipsis: str = "…") -> str:
+    """Cut text to at most `limit` characters, marking the cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - len(ellipsis), 0)] + ellipsis
+
+
+_USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def user_id_from_mention(token: str) -> str | None:
+    """The user id in a Slack mention token `<@U123|name>`, or None when the token is not one."""
+    match = _USER_MENTION.match(token.strip())
+    return match.group(1) if match else None

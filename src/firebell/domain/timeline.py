@@ -1,0 +1,31 @@
+"""Timeline vocabulary: what kinds of things happen during an incident."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventKind(StrEnum):
+    """The kind of a timeline event."""
+
+    DECLARED = "declared"
+    STATUS_CHANGED = "status_changed"
+    SEVERITY_CHANGED = "severity_changed"
+    COMMANDER_CHANGED = "commander_changed"
+    ROLE_ASSIGNED = "role_assigned"
+    UPDATE = "update"
+    NOTE = "note"
+    PIN = "pin"
+    SLACK_FAILURE = "slack_failure"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event as people read it: when, what kind, who, and what was said or done."""
+
+    at: datetime
+    kind: EventKind
+    actor: str | None
+    text: str
+    data: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,84 @@
+import pytest
+
+from firebell.domain.commands import (
+    AddNote,
+    AssignRole,
+    ChangeSeverity,
+    Declare,
+    Handover,
+    Help,
+    ListOpen,
+    Mitigate,
+    PostUpdate,
+    Reopen,
+    Resolve,
+    ShowStatus,
+    ShowTimeline,
+    parse_command,
+)
+from firebell.domain.errors import UnknownRole, UnknownSeverity, UsageError
+from firebell.domain.policy import Policy
+
+POLICY = Policy()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", Help()),
+        ("help", Help()),
+        ("HELP", Help()),
+        ("list", ListOpen()),
+        ("declare sev1 Checkout failing", Declare(severity="SEV1", title="Checkout failing")),
+        ("declare SEV2   Search   is slow", Declare(severity="SEV2", title="Search   is slow")),
+        ("declare Checkout failing", Declare(severity=None, title="Checkout failing")),
+        ("declare sev1", Declare(severity="SEV1", title=None)),
+        ("declare", Declare(severity=None, title=None)),
+        ("declare severe latency", Declare(severity=None, title="severe latency")),
+        ("ic <@U0BOB0001|bob>", Handover(user_id="U0BOB0001")),
+        ("ic <@U0BOB0001>", Handover(user_id="U0BOB0001")),
+        ("role deputy <@U0CAROL01|carol>", AssignRole(role="deputy", user_id="U0CAROL01")),
+        ("role Scribe <@W0DAVE001>", AssignRole(role="scribe", user_id="W0DAVE001")),
+        ("sev 1", ChangeSeverity(severity="SEV1")),
+        ("sev sev4", ChangeSeverity(severity="SEV4")),
+        ("severity SEV2", ChangeSeverity(severity="SEV2")),
+        ("update DB failover done, error rate falling", PostUpdate(text="DB failover done, error rate falling")),
+        ("note tried restarting api-7", AddNote(text="tried restarting api-7")),
+        ("mitigate", Mitigate(text=None)),
+        ("mitigate rolled back v42", Mitigate(text="rolled back v42")),
+        ("resolve fix deployed", Resolve(text="fix deployed")),
+        ("reopen", Reopen(text=None)),
+        ("status", ShowStatus()),
+        ("timeline", ShowTimeline()),
+    ],
+)
+def test_parses_every_subcommand(text: str, expected: object) -> None:
+    assert parse_command(text, POLICY) == expected
+
+
+def test_slack_markup_in_free_text_becomes_plain_text() -> None:
+    command = parse_command("update paging <@U0BOB0001|bob> and <!channel> &amp; <https://x.io|dash>", POLICY)
+    assert command == PostUpdate(text="paging @bob and @channel & dash (https://x.io)")
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "message"),
+    [
+        ("frobnicate", UsageError, r"Unknown subcommand `frobnicate`\. Valid subcommands: .*declare.*Try `/incident help`"),
+        ("declare sev9 Checkout", UnknownSeverity, r"Unknown severity `sev9`\. Valid severities: SEV1, SEV2, SEV3, SEV4"),
+        ("sev 9", UnknownSeverity, r"Unknown severity `9`"),
+        ("sev", UsageError, r"`sev` needs a severity: `/incident sev <1-4\|sevN>`"),
+        ("ic", UsageError, r"`ic` needs a user mention\. Use `/incident ic @user`"),
+        ("ic bob", UsageError, r"`bob` is not a user mention"),
+        ("ic <!channel>", UsageError, r"is not a user mention"),
+        ("role deputy", UsageError, r"`role` needs a user mention"),
+        ("role", UsageError, r"`role` needs a role and a user"),
+        ("role janitor <@U0BOB0001>", UnknownRole, r"Unknown role `janitor`\. Valid roles: commander, deputy"),
+        ("update", UsageError, r"`update` needs some text: `/incident update <text>`"),
+        ("note   ", UsageError, r"`note` needs some text"),
+        ("declare " + "x" * 201, UsageError, r"201 characters; keep it under 200"),
+    ],
+)
+def test_bad_input_names_the_problem_and_the_valid_form(text: str, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        parse_command(text, POLICY)
