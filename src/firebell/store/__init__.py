@@ -1,0 +1,1 @@
+"""The SQLAlchemy store: models, engine, unit of work, repositories."""

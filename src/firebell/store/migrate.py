@@ -1,0 +1,46 @@
+"""Bring the schema up to date with Alembic, the only way the schema is made."""
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def migrations_dir() -> Path:
+    """Find `migrations/`: $FIREBELL_MIGRATIONS_DIR, the source checkout, or the working directory."""
+    candidates = []
+    if env := os.environ.get("FIREBELL_MIGRATIONS_DIR"):
+        candidates.append(Path(env))
+    candidates += [_PACKAGE_DIR.parent.parent / "migrations", Path.cwd() / "migrations"]
+    for candidate in candidates:
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise FileNotFoundError(
+        "Cannot find the Alembic migrations directory; set FIREBELL_MIGRATIONS_DIR to the repository's "
+        f"migrations/ folder (looked in: {', '.join(str(c) for c in candidates)})"
+    )
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic config that runs on this engine's connections."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply every pending migration."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None when it has never been migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
