@@ -1,0 +1,135 @@
+"""Enqueue Slack effects in the outbox, in the same transaction as the change that wants them."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from firebell.store.database import EFFECTS_ADDED
+from firebell.store.models import Effect, Incident, TimelineEvent
+
+
+class EffectKind(StrEnum):
+    """What the gateway knows how to deliver."""
+
+    CREATE_CHANNEL = "create_channel"
+    INVITE = "invite"
+    SYNC_TOPIC = "sync_topic"
+    POST_KICKOFF = "post_kickoff"
+    PIN_KICKOFF = "pin_kickoff"
+    SYNC_KICKOFF = "sync_kickoff"
+    ADD_BOOKMARK = "add_bookmark"
+    POST_ANNOUNCEMENT = "post_announcement"
+    SYNC_ANNOUNCEMENT = "sync_announcement"
+    POST_NOTICE = "post_notice"
+    RESPOND = "respond"
+    EPHEMERAL = "ephemeral"
+    CAPTURE_PIN = "capture_pin"
+
+
+class Target(StrEnum):
+    """Where a notice goes."""
+
+    ROOM = "room"
+    ANNOUNCEMENT_THREAD = "announcement_thread"
+
+
+class EffectStatus(StrEnum):
+    """Outbox row states."""
+
+    PENDING = "pending"
+    DONE = "done"
+    DEAD = "dead"
+
+
+def lane(incident: Incident, name: str) -> str:
+    """Effects in one lane are delivered one at a time, in order; lanes run concurrently."""
+    return f"inc:{incident.id}:{name}"
+
+
+def enqueue(
+    session: Session,
+    *,
+    kind: EffectKind,
+    lane: str,
+    key: str,
+    now: datetime,
+    incident: Incident | None = None,
+    payload: dict[str, Any] | None = None,
+    dedupe: bool = False,
+) -> Effect | None:
+    """Add an effect to the outbox; with dedupe, an effect whose key exists already is skipped (None)."""
+    effect = Effect(
+        incident_id=incident.id if incident is not None else None,
+        lane=lane,
+        kind=kind.value,
+        payload=payload or {},
+        idem_key=key,
+        status=EffectStatus.PENDING.value,
+        attempts=0,
+        uncertain=False,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.info[EFFECTS_ADDED] = True
+    if not dedupe:
+        session.add(effect)
+        return effect
+    if session.scalar(select(Effect.id).where(Effect.idem_key == key)) is not None:
+        return None
+    try:
+        with session.begin_nested():
+            session.add(effect)
+    except IntegrityError:
+        return None
+    return effect
+
+
+def enqueue_notice(
+    session: Session,
+    incident: Incident,
+    event: TimelineEvent,
+    *,
+    notice: str,
+    now: datetime,
+    targets: tuple[Target, ...] = (Target.ROOM,),
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Post a message about a timeline event in the war room and/or the announcement's thread."""
+    state = {
+        "number": incident.number,
+        "severity": incident.severity,
+        "status": incident.status,
+        "commander": next((r.user_id for r in incident.roles if r.role == "commander"), incident.declared_by),
+    }
+    for target in targets:
+        lane_name = "room" if target is Target.ROOM else "announce"
+        enqueue(
+            session,
+            kind=EffectKind.POST_NOTICE,
+            lane=lane(incident, lane_name),
+            key=f"inc:{incident.id}:event:{event.id}:{target.value}",
+            now=now,
+            incident=incident,
+            payload={"notice": notice, "target": target.value, "event_id": event.id, **state, **(data or {})},
+        )
+
+
+def enqueue_sync(session: Session, incident: Incident, *, now: datetime, kickoff: bool = True) -> None:
+    """Re-render what shows an incident's current state: the topic, the kick-off and the announcement."""
+    kinds = [(EffectKind.SYNC_TOPIC, "topic"), (EffectKind.SYNC_ANNOUNCEMENT, "announce")]
+    if kickoff:
+        kinds.append((EffectKind.SYNC_KICKOFF, "room"))
+    for kind, lane_name in kinds:
+        enqueue(
+            session,
+            kind=kind,
+            lane=lane(incident, lane_name),
+            key=f"inc:{incident.id}:{kind.value}:{uuid.uuid4().hex}",
+            now=now,
+            incident=incident,
+        )

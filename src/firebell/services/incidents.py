@@ -1,0 +1,189 @@
+"""Declaring incidents and reading them back."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from firebell.domain.errors import IncidentNotFound, NotAnIncidentChannel, UsageError
+from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.lifecycle import Status
+from firebell.domain.naming import incident_label
+from firebell.domain.timeline import EventKind
+from firebell.services.context import Context
+from firebell.services.effects import EffectKind, enqueue, lane
+from firebell.services.timeline import record_event
+from firebell.store.models import Counter, Incident, RoleAssignment
+
+MAX_TITLE = 200
+
+
+def snapshot(incident: Incident) -> IncidentSnapshot:
+    """The read-only picture of a stored incident."""
+    return IncidentSnapshot(
+        id=incident.id,
+        number=incident.number,
+        title=incident.title,
+        severity=incident.severity,
+        status=Status(incident.status),
+        declared_by=incident.declared_by,
+        declared_at=incident.declared_at,
+        roles={role.role: role.user_id for role in incident.roles},
+        description=incident.description,
+        customer_impact=incident.customer_impact,
+        mitigated_at=incident.mitigated_at,
+        resolved_at=incident.resolved_at,
+        closed_at=incident.closed_at,
+        channel_id=incident.channel_id,
+        channel_name=incident.channel_name,
+        kickoff_ts=incident.kickoff_ts,
+        announcement_channel_id=incident.announcement_channel_id,
+        announcement_ts=incident.announcement_ts,
+    )
+
+
+def _next_number(session: Session) -> int:
+    # The row lock taken by this UPDATE serialises concurrent declares on PostgreSQL; SQLite's
+    # BEGIN IMMEDIATE does the same. Numbers are therefore gap-free and never reused.
+    number = session.execute(
+        update(Counter).where(Counter.name == "incident").values(value=Counter.value + 1).returning(Counter.value)
+    ).scalar_one()
+    return int(number)
+
+
+def _clean_title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise UsageError("An incident needs a title: `/incident declare [sev1-sev4] <what is broken>`.")
+    if len(cleaned) > MAX_TITLE:
+        raise UsageError(f"The title is {len(cleaned)} characters; keep it under {MAX_TITLE}.")
+    return cleaned
+
+
+@dataclass(frozen=True)
+class DeclareRequest:
+    """Everything a declare can carry, from the slash command or the form."""
+
+    title: str
+    declared_by: str
+    severity: str | None = None
+    commander: str | None = None
+    description: str | None = None
+    customer_impact: str | None = None
+    response_url: str | None = None
+
+
+def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
+    """Record a new incident and queue its war room, kick-off, announcement and invitations."""
+    policy = ctx.policy
+    title = _clean_title(request.title)
+    severity = policy.severity(request.severity).name if request.severity else policy.default.name
+    commander = request.commander or request.declared_by
+    now = ctx.clock()
+    with ctx.db.transaction() as session:
+        number = _next_number(session)
+        incident = Incident(
+            number=number,
+            title=title,
+            description=(request.description or "").strip() or None,
+            customer_impact=(request.customer_impact or "").strip() or None,
+            severity=severity,
+            status=Status.INVESTIGATING.value,
+            declared_by=request.declared_by,
+            declared_at=now,
+            updated_at=now,
+        )
+        incident.roles.append(RoleAssignment(role="commander", user_id=commander, assigned_at=now))
+        session.add(incident)
+        session.flush()
+        record_event(
+            session,
+            incident,
+            kind=EventKind.DECLARED,
+            at=now,
+            actor=request.declared_by,
+            text=f"Declared {incident_label(number)} ({severity}): {title}",
+            data={"severity": severity, "commander": commander},
+        )
+        _enqueue_war_room(session, incident, request, now=now, bridge=policy.bridge_for(number))
+        return snapshot(incident)
+
+
+def _enqueue_war_room(
+    session: Session, incident: Incident, request: DeclareRequest, *, now: datetime, bridge: str | None
+) -> None:
+    def add(kind: EffectKind, lane_name: str, payload: dict[str, object] | None = None) -> None:
+        enqueue(
+            session,
+            kind=kind,
+            lane=lane(incident, lane_name),
+            key=f"inc:{incident.id}:{kind.value}",
+            now=now,
+            incident=incident,
+            payload=payload,
+        )
+
+    # The room lane is the critical path: the channel, then the kick-off message in it.
+    add(EffectKind.CREATE_CHANNEL, "room")
+    add(EffectKind.POST_KICKOFF, "room")
+    add(EffectKind.PIN_KICKOFF, "pin")
+    add(EffectKind.SYNC_TOPIC, "topic")
+    people = list(dict.fromkeys([request.declared_by, incident.roles[0].user_id]))
+    add(EffectKind.INVITE, "members", {"users": people})
+    add(EffectKind.POST_ANNOUNCEMENT, "announce")
+    if bridge:
+        add(EffectKind.ADD_BOOKMARK, "bookmark", {"title": "Video bridge", "link": bridge})
+    if request.response_url:
+        add(EffectKind.RESPOND, "respond", {"response_url": request.response_url, "message": "war_room_ready"})
+
+
+def load_by_channel(session: Session, channel_id: str) -> Incident:
+    """The incident whose war room is this channel, or NotAnIncidentChannel."""
+    incident = session.scalar(select(Incident).where(Incident.channel_id == channel_id))
+    if incident is None:
+        raise NotAnIncidentChannel(
+            "This isn't an incident channel. Run this in an incident's war room "
+            "(`/incident list` shows them), or declare one with `/incident declare <title>`."
+        )
+    return incident
+
+
+def load_by_number(session: Session, number: int) -> Incident:
+    """The incident with this number, or IncidentNotFound."""
+    incident = session.scalar(select(Incident).where(Incident.number == number))
+    if incident is None:
+        raise IncidentNotFound(f"There is no {incident_label(number)}.")
+    return incident
+
+
+def incident_for_channel(ctx: Context, channel_id: str) -> IncidentSnapshot | None:
+    """The incident whose war room this is, if any."""
+    with ctx.db.read() as session:
+        incident = session.scalar(select(Incident).where(Incident.channel_id == channel_id))
+        return snapshot(incident) if incident is not None else None
+
+
+def get_incident(ctx: Context, number: int) -> IncidentSnapshot:
+    """One incident by number."""
+    with ctx.db.read() as session:
+        return snapshot(load_by_number(session, number))
+
+
+def list_incidents(
+    ctx: Context, *, open_only: bool = False, limit: int = 50, before_number: int | None = None
+) -> list[IncidentSnapshot]:
+    """Incidents, newest first, paginated by number (keyset): pass the last number seen as `before_number`."""
+    query = select(Incident).order_by(Incident.number.desc()).limit(limit)
+    if open_only:
+        query = query.where(Incident.status.in_([Status.INVESTIGATING.value, Status.MITIGATED.value]))
+    if before_number is not None:
+        query = query.where(Incident.number < before_number)
+    with ctx.db.read() as session:
+        return [snapshot(row) for row in session.scalars(query)]
+
+
+def count_incidents(ctx: Context) -> int:
+    """How many incidents are stored."""
+    with ctx.db.read() as session:
+        return int(session.scalar(select(func.count(Incident.id))) or 0)

@@ -1,0 +1,72 @@
+"""Who does what: handing over command and assigning roles."""
+
+from firebell.domain.errors import UsageError
+from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.naming import incident_label
+from firebell.domain.timeline import EventKind
+from firebell.services.changes import Change, incident_change
+from firebell.services.context import Context
+from firebell.services.effects import EffectKind, enqueue, enqueue_notice, enqueue_sync, lane
+from firebell.services.incidents import snapshot
+from firebell.services.timeline import record_event
+from firebell.store.models import RoleAssignment
+
+
+def assign_role(ctx: Context, *, channel_id: str, actor: str, role: str, user_id: str) -> IncidentSnapshot:
+    """Give `role` to `user_id`; for `commander` this is a handover, announced as one."""
+    role = ctx.policy.role(role)
+    with incident_change(ctx, channel_id=channel_id) as change:
+        incident = change.incident
+        holder = next((r for r in incident.roles if r.role == role), None)
+        if holder is not None and holder.user_id == user_id:
+            who = "the Incident Commander" if role == "commander" else f"the {role}"
+            raise UsageError(f"They are already {who} of {incident_label(incident.number)}.")
+        previous = holder.user_id if holder is not None else None
+        if holder is None:
+            incident.roles.append(RoleAssignment(role=role, user_id=user_id, assigned_at=change.now))
+        else:
+            holder.user_id = user_id
+            holder.assigned_at = change.now
+        _record(change, role=role, user_id=user_id, previous=previous, actor=actor)
+        return snapshot(incident)
+
+
+def hand_over(ctx: Context, *, channel_id: str, actor: str, user_id: str) -> IncidentSnapshot:
+    """Hand incident command to `user_id`."""
+    return assign_role(ctx, channel_id=channel_id, actor=actor, role="commander", user_id=user_id)
+
+
+def _record(change: Change, *, role: str, user_id: str, previous: str | None, actor: str) -> None:
+    incident, session, now = change.incident, change.session, change.now
+    if role == "commander":
+        kind, notice, text = EventKind.COMMANDER_CHANGED, "handover", "Incident Commander handed over"
+    else:
+        kind, notice, text = EventKind.ROLE_ASSIGNED, "role_assigned", f"Role assigned: {role}"
+    event = record_event(
+        session,
+        incident,
+        kind=kind,
+        at=now,
+        actor=actor,
+        text=text,
+        data={"role": role, "user": user_id, "previous": previous},
+    )
+    assert event is not None
+    enqueue_notice(
+        session,
+        incident,
+        event,
+        notice=notice,
+        now=now,
+        data={"role": role, "user": user_id, "previous": previous, "actor": actor},
+    )
+    enqueue(
+        session,
+        kind=EffectKind.INVITE,
+        lane=lane(incident, "members"),
+        key=f"inc:{incident.id}:invite:{event.id}",
+        now=now,
+        incident=incident,
+        payload={"users": [user_id]},
+    )
+    enqueue_sync(session, incident, now=now)

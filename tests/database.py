@@ -1,0 +1,68 @@
+"""Test databases: a fresh SQLite file, or a private PostgreSQL schema when TEST_DATABASE_URL is set."""
+
+import contextlib
+import os
+import re
+import uuid
+from collections.abc import Iterator
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+SCHEMA_PREFIX = "fb_test_"
+TABLES = ("effects", "timeline_events", "incident_roles", "incidents")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep_stale_schemas(admin: Engine) -> None:
+    """Drop schemas left by test runs that were killed before they could clean up."""
+    with admin.begin() as conn:
+        names = conn.execute(
+            text("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE :p"),
+            {"p": SCHEMA_PREFIX + "%"},
+        ).scalars()
+        for name in names:
+            match = re.match(rf"{SCHEMA_PREFIX}(\d+)_", name)
+            if match and not _pid_alive(int(match.group(1))):
+                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+@contextlib.contextmanager
+def private_database(sqlite_dir: str) -> Iterator[str]:
+    """Yield a database URL no other run uses; drop it afterwards."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{sqlite_dir}/firebell-{uuid.uuid4().hex[:8]}.db"
+        return
+    admin = create_engine(base)
+    schema = f"{SCHEMA_PREFIX}{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        _sweep_stale_schemas(admin)
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.dispose()
+
+
+def wipe(engine: Engine) -> None:
+    """Empty every table (keeping the schema and its migration version) and restart numbering."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        else:
+            for table in TABLES:
+                conn.exec_driver_sql(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
+        conn.exec_driver_sql("UPDATE counters SET value = 0 WHERE name = 'incident'")
