@@ -88,7 +88,7 @@ def test_concurrent_declares_get_distinct_numbers(ctx: Context) -> None:
         try:
             barrier.wait()
             numbers.append(declare_incident(ctx, DeclareRequest(title=f"Outage {i}", declared_by=ALICE)).number)
-        except BaseException as exc:  # noqa: BLE001 (collected and asserted below)
+        except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
     threads = [threading.Thread(target=declare, args=(i,)) for i in range(25)]

@@ -64,8 +64,16 @@ def test_slack_markup_in_free_text_becomes_plain_text() -> None:
 @pytest.mark.parametrize(
     ("text", "error", "message"),
     [
-        ("frobnicate", UsageError, r"Unknown subcommand `frobnicate`\. Valid subcommands: .*declare.*Try `/incident help`"),
-        ("declare sev9 Checkout", UnknownSeverity, r"Unknown severity `sev9`\. Valid severities: SEV1, SEV2, SEV3, SEV4"),
+        (
+            "frobnicate",
+            UsageError,
+            r"Unknown subcommand `frobnicate`\. Valid subcommands: .*declare.*Try `/incident help`",
+        ),
+        (
+            "declare sev9 Checkout",
+            UnknownSeverity,
+            r"Unknown severity `sev9`\. Valid severities: SEV1, SEV2, SEV3, SEV4",
+        ),
         ("sev 9", UnknownSeverity, r"Unknown severity `9`"),
         ("sev", UsageError, r"`sev` needs a severity: `/incident sev <1-4\|sevN>`"),
         ("ic", UsageError, r"`ic` needs a user mention\. Use `/incident ic @user`"),

@@ -20,7 +20,7 @@ def test_zero_means_no_cadence(text: str | int) -> None:
 
 @pytest.mark.parametrize("text", ["15", "fifteen minutes", "1x", "m15", "-5m", "1.5h", True, 15])
 def test_rejects_ambiguous_or_malformed(text: str | int | bool) -> None:
-    with pytest.raises(ValueError, match="duration|unit"):
+    with pytest.raises(ValueError, match=r"duration|unit"):
         parse_duration(text)
 
 

@@ -25,7 +25,7 @@ def test_every_status_action_pair(status: Status, action: Action) -> None:
 
 
 def test_messages_explain() -> None:
-    with pytest.raises(IllegalTransition, match="INC-7 is already mitigated."):
+    with pytest.raises(IllegalTransition, match=r"INC-7 is already mitigated\."):
         transition(Status.MITIGATED, Action.MITIGATE, label="INC-7")
     with pytest.raises(IllegalTransition, match="INC-7 is closed; its review is done"):
         transition(Status.CLOSED, Action.RESOLVE, label="INC-7")

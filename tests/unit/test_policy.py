@@ -76,7 +76,10 @@ roles: [commander, scribe]
     ("document", "expected"),
     [
         (
-            {"severities": [{"name": "SEV1", "description": "x", "update_interval": "15x"}], "default_severity": "SEV1"},
+            {
+                "severities": [{"name": "SEV1", "description": "x", "update_interval": "15x"}],
+                "default_severity": "SEV1",
+            },
             r"severities\[0\] \(SEV1\)\.update_interval: expected a duration like 30s, 15m, 1h or 1h30m, got '15x'",
         ),
         ({"channel_prefix": "INC"}, r"channel_prefix: expected 1-20 characters of lowercase"),
