@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import SecretStr, ValidationError
+from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from firebell.domain.errors import PolicyError
@@ -26,6 +26,19 @@ class Settings(BaseSettings):
     firebell_config: Path | None = None
     firebell_api_token: SecretStr | None = None
     firebell_log_level: str = "INFO"
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "firebell_api_token",
+        "firebell_config",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        # docker-compose passes unset variables as empty strings; an empty token is no token.
+        return None if isinstance(value, str) and not value.strip() else value
 
     def require_slack(self, *, socket_mode: bool = False) -> tuple[str, str, str | None]:
         """The bot token, signing secret and (for Socket Mode) app token, or a clear error naming what is missing."""

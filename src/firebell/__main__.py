@@ -1,0 +1,5 @@
+"""`python -m firebell` is the `firebell` command."""
+
+from firebell.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The HTTP adapter: Slack's endpoint, health, and the REST API."""

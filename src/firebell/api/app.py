@@ -1,0 +1,54 @@
+"""The FastAPI app: `/slack/events` for Slack, `/healthz`, and the REST API under `/api/v1`."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+
+import firebell
+from firebell.api.rest import build_router
+from firebell.domain.errors import FirebellError, IncidentNotFound
+from firebell.runtime import Runtime
+
+
+def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> FastAPI:
+    """The HTTP service; with `manage_runtime`, its lifespan starts and stops the gateway."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if manage_runtime:
+            runtime.start()
+        try:
+            yield
+        finally:
+            if manage_runtime:
+                await run_in_threadpool(runtime.stop)
+
+    app = FastAPI(title="Firebell", version=firebell.__version__, lifespan=lifespan)
+
+    @app.post("/slack/events", include_in_schema=False)
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        # Bolt verifies the signature and timestamp first (401 otherwise); dispatch runs on a worker
+        # thread so the event loop keeps accepting requests while listeners touch the database.
+        bolt_response = await run_in_threadpool(runtime.bolt.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(bolt_response)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        """Liveness and database reachability."""
+        with runtime.ctx.db.read() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok", "version": firebell.__version__}
+
+    @app.exception_handler(FirebellError)
+    async def firebell_error(_: Request, exc: FirebellError) -> JSONResponse:
+        status = 404 if isinstance(exc, IncidentNotFound) else 400
+        return JSONResponse({"detail": exc.message}, status_code=status)
+
+    app.include_router(build_router(runtime))
+    return app

@@ -1,0 +1,125 @@
+"""The REST API (`/api/v1`): incidents and their timelines, behind a bearer token."""
+
+import hmac
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from firebell.domain.incident import IncidentSnapshot
+from firebell.runtime import Runtime
+from firebell.services.incidents import get_incident, list_incidents
+from firebell.services.timeline import timeline_of
+
+bearer = HTTPBearer(auto_error=False)
+
+
+class IncidentOut(BaseModel):
+    """An incident as the API shows it."""
+
+    number: int
+    label: str
+    title: str
+    severity: str
+    status: str
+    commander: str
+    declared_by: str
+    roles: dict[str, str]
+    description: str | None
+    customer_impact: str | None
+    channel_id: str | None
+    channel_name: str | None
+    declared_at: datetime
+    mitigated_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+
+    @classmethod
+    def of(cls, incident: IncidentSnapshot) -> "IncidentOut":
+        """From the domain snapshot."""
+        return cls(
+            number=incident.number,
+            label=incident.label,
+            title=incident.title,
+            severity=incident.severity,
+            status=incident.status.value,
+            commander=incident.commander,
+            declared_by=incident.declared_by,
+            roles=incident.roles,
+            description=incident.description,
+            customer_impact=incident.customer_impact,
+            channel_id=incident.channel_id,
+            channel_name=incident.channel_name,
+            declared_at=incident.declared_at,
+            mitigated_at=incident.mitigated_at,
+            resolved_at=incident.resolved_at,
+            closed_at=incident.closed_at,
+        )
+
+
+class TimelineEventOut(BaseModel):
+    """One timeline event."""
+
+    at: datetime
+    kind: str
+    actor: str | None
+    text: str
+    data: dict[str, Any]
+
+
+def build_router(runtime: Runtime) -> APIRouter:
+    """The `/api/v1` routes; every one requires `Authorization: Bearer <FIREBELL_API_TOKEN>`."""
+
+    def require_token(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> None:
+        expected = runtime.settings.firebell_api_token
+        if expected is None:
+            raise HTTPException(403, "The REST API is disabled: set FIREBELL_API_TOKEN to enable it.")
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise HTTPException(401, "Send Authorization: Bearer <FIREBELL_API_TOKEN>.", {"WWW-Authenticate": "Bearer"})
+        if not hmac.compare_digest(credentials.credentials.encode(), expected.get_secret_value().encode()):
+            raise HTTPException(401, "Invalid API token.", {"WWW-Authenticate": "Bearer"})
+
+    router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)], tags=["incidents"])
+    ctx = runtime.ctx
+
+    @router.get("/incidents")
+    def incidents(
+        response: Response,
+        status: Literal["open", "all"] = "all",
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        cursor: Annotated[str | None, Query(description="The X-Next-Cursor of the previous page")] = None,
+    ) -> list[IncidentOut]:
+        """Incidents, newest first. When more remain, `X-Next-Cursor` (and a `Link: rel=next`) says where."""
+        before: int | None = None
+        if cursor is not None:
+            if not cursor.isdigit():
+                raise HTTPException(400, f"Invalid cursor {cursor!r}: pass the X-Next-Cursor value you were given.")
+            before = int(cursor)
+        rows = list_incidents(ctx, open_only=status == "open", limit=limit + 1, before_number=before)
+        page = rows[:limit]
+        if len(rows) > limit:
+            next_cursor = str(page[-1].number)
+            response.headers["X-Next-Cursor"] = next_cursor
+            response.headers["Link"] = (
+                f'</api/v1/incidents?status={status}&limit={limit}&cursor={next_cursor}>; rel="next"'
+            )
+        return [IncidentOut.of(row) for row in page]
+
+    @router.get("/incidents/{number}")
+    def incident(number: int) -> IncidentOut:
+        """One incident by number."""
+        return IncidentOut.of(get_incident(ctx, number))
+
+    @router.get("/incidents/{number}/timeline")
+    def timeline(number: int) -> list[TimelineEventOut]:
+        """An incident's timeline in time order."""
+        snapshot = get_incident(ctx, number)
+        with ctx.db.read() as session:
+            entries = timeline_of(session, snapshot.id)
+        return [TimelineEventOut(at=e.at, kind=e.kind.value, actor=e.actor, text=e.text, data=e.data) for e in entries]
+
+    return router

@@ -1,0 +1,79 @@
+"""The composition root: builds the store, the Slack client, the gateway and the Bolt app from settings."""
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from firebell.config import Settings
+from firebell.domain.policy import Policy
+from firebell.services.context import Context, utc_now
+from firebell.slack.app import build_bolt_app
+from firebell.slack.delivery import Deliverer
+from firebell.slack.directory import SlackDirectory
+from firebell.slack.gateway import Gateway
+from firebell.store.database import Database
+from firebell.store.engine import make_engine
+from firebell.store.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+def slack_client(token: str, api_url: str) -> WebClient:
+    """The Web API client. A 429 is retried once in-call (Slack did nothing); everything else is the
+    outbox's job, because an in-call retry after a dropped connection could post a message twice."""
+    base_url = api_url if api_url.endswith("/") else api_url + "/"
+    return WebClient(
+        token=token, base_url=base_url, timeout=15, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)]
+    )
+
+
+@dataclass
+class Runtime:
+    """Everything a running Firebell holds."""
+
+    settings: Settings
+    ctx: Context
+    client: WebClient
+    directory: SlackDirectory
+    gateway: Gateway
+    bolt: App
+    _warmup: threading.Thread | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        """Start delivering queued Slack effects, and learn the bot's identity in the background."""
+        self.gateway.start()
+        self._warmup = threading.Thread(target=self.directory.identity, name="firebell-warmup", daemon=True)
+        self._warmup.start()
+
+    def stop(self) -> None:
+        """Stop the gateway and release database connections."""
+        self.gateway.stop()
+        self.ctx.db.dispose()
+
+
+def build_runtime(
+    settings: Settings,
+    policy: Policy,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    migrate: bool = True,
+    gateway_options: dict[str, Any] | None = None,
+) -> Runtime:
+    """Wire Firebell together; with `migrate`, bring the schema up to date first."""
+    token, signing_secret, _ = settings.require_slack(socket_mode=settings.slack_signing_secret is None)
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    ctx = Context(db=Database(engine), policy=policy, clock=clock)
+    client = slack_client(token, settings.slack_api_url)
+    directory = SlackDirectory(client)
+    gateway = Gateway(ctx, Deliverer(ctx, client, directory), **(gateway_options or {}))
+    bolt = build_bolt_app(ctx, client=client, signing_secret=signing_secret, directory=directory)
+    return Runtime(settings=settings, ctx=ctx, client=client, directory=directory, gateway=gateway, bolt=bolt)

@@ -1,0 +1,60 @@
+"""The Bolt app: wires Slack's commands, interactions and events to Firebell's listeners."""
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk import WebClient
+
+from firebell.services.context import Context
+from firebell.slack.blocks import ActionId
+from firebell.slack.commands import IncidentCommand
+from firebell.slack.directory import SlackDirectory
+from firebell.slack.events import Events
+from firebell.slack.interactions import Interactions
+from firebell.slack.modals import CallbackId
+
+COMMAND = "/incident"
+
+
+def build_bolt_app(
+    ctx: Context, *, client: WebClient, signing_secret: str, directory: SlackDirectory, listener_threads: int = 32
+) -> App:
+    """A Bolt app for one workspace. It never calls Slack to authorize, so a Slack outage cannot block acks."""
+    token = client.token
+
+    def authorize(enterprise_id: str | None, team_id: str | None, **_: Any) -> AuthorizeResult:
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            bot_token=token,
+            bot_user_id=directory.cached_bot_user_id,
+        )
+
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        authorize=authorize,
+        process_before_response=False,
+        listener_executor=ThreadPoolExecutor(max_workers=listener_threads, thread_name_prefix="firebell-bolt"),
+        raise_error_for_unhandled_request=False,
+    )
+    command = IncidentCommand(ctx, directory)
+    interactions = Interactions(ctx)
+    events = Events(ctx)
+
+    app.command(COMMAND)(command)
+    app.action(ActionId.POST_UPDATE)(interactions.open_update_form)
+    app.action(ActionId.CHANGE_SEVERITY)(interactions.open_severity_form)
+    for action_id in (ActionId.MITIGATE, ActionId.RESOLVE, ActionId.REOPEN):
+        app.action(action_id)(interactions.lifecycle_button)
+    app.action(ActionId.OPEN_WAR_ROOM)(interactions.link_button)
+    app.view(CallbackId.DECLARE)(interactions.declare_submitted)
+    app.view(CallbackId.UPDATE)(interactions.update_submitted)
+    app.view(CallbackId.SEVERITY)(interactions.severity_submitted)
+    app.event("reaction_added")(events.reaction_added)
+    # Anything else Slack sends (other subscribed events) is acknowledged, so Slack does not retry it.
+    app.event(re.compile(".*"))(events.ignore)
+    return app

@@ -1,0 +1,193 @@
+"""Block Kit for the messages that show an incident: kick-off, announcement, topic and notices."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from firebell.domain.durations import format_duration
+from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.lifecycle import Status
+from firebell.domain.naming import incident_label
+from firebell.domain.policy import Policy
+from firebell.domain.text import escape_mrkdwn, truncate
+from firebell.slack.kit import (
+    Block,
+    actions,
+    button,
+    channel_link,
+    confirm_dialog,
+    context,
+    date_token,
+    header,
+    mention,
+    section,
+)
+
+STATUS_EMOJI = {
+    Status.INVESTIGATING: ":mag:",
+    Status.MITIGATED: ":adhesive_bandage:",
+    Status.RESOLVED: ":white_check_mark:",
+    Status.CLOSED: ":lock:",
+}
+TOPIC_LIMIT = 250
+
+
+class ActionId:
+    """action_ids of the buttons Firebell puts on messages."""
+
+    POST_UPDATE = "incident.post_update"
+    CHANGE_SEVERITY = "incident.change_severity"
+    MITIGATE = "incident.mitigate"
+    RESOLVE = "incident.resolve"
+    REOPEN = "incident.reopen"
+    OPEN_WAR_ROOM = "incident.open_war_room"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message as chat.postMessage takes it: notification text plus blocks."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def as_args(self) -> dict[str, Any]:
+        """Keyword arguments for chat.postMessage / chat.update."""
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def status_label(status: Status) -> str:
+    """`:mag: Investigating`."""
+    return f"{STATUS_EMOJI[status]} {status.value.capitalize()}"
+
+
+def _title(incident: IncidentSnapshot) -> str:
+    return escape_mrkdwn(incident.title)
+
+
+def _cadence_line(incident: IncidentSnapshot, policy: Policy) -> str:
+    interval = policy.severity(incident.severity).update_interval
+    if interval is None:
+        return f"{incident.severity} has no fixed update cadence: post updates when something changes."
+    return f"Post a status update at least every *{format_duration(interval)}* with `/incident update <text>`."
+
+
+def _roles_line(incident: IncidentSnapshot) -> str:
+    others = [f"{role}: {mention(user)}" for role, user in incident.roles.items() if role != "commander"]
+    return " · ".join(others) if others else "No other roles yet: `/incident role deputy @someone`"
+
+
+def _lifecycle_buttons(incident: IncidentSnapshot) -> list[dict[str, Any]]:
+    value = str(incident.number)
+    label = incident_label(incident.number)
+    if incident.status is Status.CLOSED:
+        return []
+    if incident.status is Status.RESOLVED:
+        return [
+            button(
+                "Reopen",
+                ActionId.REOPEN,
+                value=value,
+                confirm=confirm_dialog(
+                    f"Reopen {label}?", "The problem is back: this returns it to investigating.", "Reopen"
+                ),
+            )
+        ]
+    elements = [
+        button("Post update", ActionId.POST_UPDATE, value=value, style="primary"),
+        button("Change severity", ActionId.CHANGE_SEVERITY, value=value),
+    ]
+    if incident.status is Status.INVESTIGATING:
+        elements.append(
+            button(
+                "Mitigate",
+                ActionId.MITIGATE,
+                value=value,
+                confirm=confirm_dialog(f"Mark {label} mitigated?", "Customer impact has stopped.", "Mitigated"),
+            )
+        )
+    elements.append(
+        button(
+            "Resolve",
+            ActionId.RESOLVE,
+            value=value,
+            style="danger",
+            confirm=confirm_dialog(f"Resolve {label}?", "The incident is over and the fix holds.", "Resolve"),
+        )
+    )
+    return elements
+
+
+def kickoff_message(incident: IncidentSnapshot, policy: Policy) -> Message:
+    """The pinned first message of a war room: what, how bad, who leads, what happens next, and buttons."""
+    severity = policy.severity(incident.severity)
+    label = incident_label(incident.number)
+    blocks: list[Block] = [
+        header(f"{label}: {incident.title}"),
+        section(
+            f"*{severity.name}*: {escape_mrkdwn(severity.description)}",
+            fields=[
+                f"*Status*\n{status_label(incident.status)}",
+                f"*Incident Commander*\n{mention(incident.commander)}",
+                f"*Declared by*\n{mention(incident.declared_by)}",
+                f"*Declared*\n{date_token(incident.declared_at)}",
+            ],
+            block_id="kickoff.summary",
+        ),
+    ]
+    if incident.description:
+        blocks.append(section(f"*Description*\n{escape_mrkdwn(truncate(incident.description, 2800))}"))
+    if incident.customer_impact:
+        blocks.append(section(f"*Customer impact*\n{escape_mrkdwn(truncate(incident.customer_impact, 2800))}"))
+    if incident.status.is_open:
+        blocks.append(
+            section(
+                "*What happens next*\n"
+                f"1. {mention(incident.commander)} leads: coordinates, delegates and decides. The IC does not debug.\n"
+                "2. Mitigate first, investigate after: stop the customer impact, then find the cause.\n"
+                f"3. {_cadence_line(incident, policy)}\n"
+                "4. React with :pushpin: to any message here to put it on the timeline.",
+                block_id="kickoff.next",
+            )
+        )
+    blocks.append(context(_roles_line(incident)))
+    buttons = _lifecycle_buttons(incident)
+    if buttons:
+        blocks.append(actions(*buttons, block_id="kickoff.actions"))
+    text = f"{label} ({severity.name}): {_title(incident)}. IC: {mention(incident.commander)}"
+    return Message(text=text, blocks=blocks)
+
+
+def announcement_message(incident: IncidentSnapshot, policy: Policy) -> Message:
+    """The announcement-channel post, kept current as severity, status and IC change."""
+    severity = policy.severity(incident.severity)
+    label = incident_label(incident.number)
+    room = channel_link(incident.channel_id, fallback=f"#{incident.channel_name or 'war room pending'}")
+    blocks: list[Block] = [
+        section(
+            f":rotating_light: *{label}* ({severity.name}) {_title(incident)}",
+            fields=[
+                f"*Status*\n{status_label(incident.status)}",
+                f"*Incident Commander*\n{mention(incident.commander)}",
+                f"*Severity*\n{severity.name}: {escape_mrkdwn(truncate(severity.description, 150))}",
+                f"*War room*\n{room}",
+            ],
+            block_id="announcement.summary",
+        ),
+        context(
+            f"Declared {date_token(incident.declared_at)} by {mention(incident.declared_by)}. "
+            "Updates are posted in this thread."
+        ),
+    ]
+    text = f"{label} ({severity.name}) {_title(incident)}: {incident.status.value}"
+    return Message(text=text, blocks=blocks)
+
+
+def topic_text(incident: IncidentSnapshot) -> str:
+    """The war room's topic: severity, status and IC at a glance (at most 250 characters)."""
+    head = f"{incident.severity} | {incident.status.value.capitalize()} | IC: {mention(incident.commander)} | "
+    room = TOPIC_LIMIT - len(head)
+    cut = room
+    title = escape_mrkdwn(truncate(incident.title, cut))
+    while len(title) > room and cut > 1:  # escaping lengthened it: cut the raw title, never an entity
+        cut = max(1, cut - (len(title) - room))
+        title = escape_mrkdwn(truncate(incident.title, cut))
+    return head + title

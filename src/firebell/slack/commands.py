@@ -1,0 +1,154 @@
+"""The `/incident` slash command: parse, validate, act on the store, answer within Slack's 3 seconds.
+
+Everything before `ack` is local (parsing and one database transaction); Slack itself is only called
+afterwards (opening a modal) or by the gateway (everything the change queued).
+"""
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from firebell.domain.commands import (
+    AddNote,
+    AssignRole,
+    ChangeSeverity,
+    Command,
+    Declare,
+    Handover,
+    Help,
+    ListOpen,
+    Mitigate,
+    PostUpdate,
+    Reopen,
+    Resolve,
+    ShowStatus,
+    ShowTimeline,
+    parse_command,
+)
+from firebell.domain.errors import FirebellError, NotAnIncidentChannel, UsageError
+from firebell.domain.lifecycle import Action
+from firebell.domain.naming import incident_label
+from firebell.services.context import Context
+from firebell.services.incidents import DeclareRequest, declare_incident, incident_for_channel, list_incidents
+from firebell.services.lifecycle import change_status
+from firebell.services.roles import assign_role
+from firebell.services.severity import change_severity
+from firebell.services.timeline import count_events, timeline_of
+from firebell.services.updates import add_note, post_update
+from firebell.slack.blocks import Message
+from firebell.slack.directory import SlackDirectory
+from firebell.slack.kit import mention
+from firebell.slack.modals import declare_modal
+from firebell.slack.replies import (
+    MAX_TIMELINE_LINES,
+    confirmation,
+    declared_reply,
+    error_reply,
+    help_reply,
+    list_reply,
+    status_reply,
+    timeline_reply,
+)
+
+log = logging.getLogger(__name__)
+
+_LIFECYCLE = {Mitigate: Action.MITIGATE, Resolve: Action.RESOLVE, Reopen: Action.REOPEN}
+_DONE = {Action.MITIGATE: "mitigated", Action.RESOLVE: "resolved", Action.REOPEN: "reopened"}
+
+
+def _ack(ack: Ack, message: Message) -> None:
+    ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
+
+
+class IncidentCommand:
+    """Handles `/incident <subcommand>`."""
+
+    def __init__(self, ctx: Context, directory: SlackDirectory) -> None:
+        self.ctx = ctx
+        self.directory = directory
+
+    def __call__(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Bolt listener."""
+        user, channel = str(body["user_id"]), str(body["channel_id"])
+        try:
+            command = parse_command(str(body.get("text") or ""), self.ctx.policy)
+            if isinstance(command, Declare) and command.title is None:
+                ack()
+                self._open_declare_form(client, body, command)
+                return
+            _ack(ack, self.run(command, user=user, channel=channel, response_url=body.get("response_url")))
+        except FirebellError as exc:
+            _ack(ack, error_reply(exc.message))
+        except Exception:
+            log.exception("/incident %r failed", str(body.get("text") or "")[:40])
+            _ack(ack, error_reply("Firebell hit an internal error and logged it. Please try again."))
+
+    def run(self, command: Command, *, user: str, channel: str, response_url: str | None) -> Message:
+        """Carry out a parsed command and say what happened, for the caller's eyes only."""
+        ctx = self.ctx
+        if isinstance(command, Help):
+            return help_reply(ctx.policy)
+        if isinstance(command, ListOpen):
+            return list_reply(list_incidents(ctx, open_only=True, limit=100), now=ctx.clock())
+        if isinstance(command, Declare):
+            assert command.title is not None
+            incident = declare_incident(
+                ctx,
+                DeclareRequest(
+                    title=command.title, declared_by=user, severity=command.severity, response_url=response_url
+                ),
+            )
+            return declared_reply(incident)
+        return self._in_war_room(command, user=user, channel=channel)
+
+    def _in_war_room(self, command: Command, *, user: str, channel: str) -> Message:  # noqa: PLR0911
+        ctx = self.ctx
+        if isinstance(command, Handover | AssignRole):
+            if command.user_id == self.directory.cached_bot_user_id:
+                raise UsageError("Firebell cannot hold a role; pick a person.")
+            role = "commander" if isinstance(command, Handover) else command.role
+            incident = assign_role(ctx, channel_id=channel, actor=user, role=role, user_id=command.user_id)
+            what = "the Incident Commander" if role == "commander" else role
+            return confirmation(f"{mention(command.user_id)} is now {what} of {incident_label(incident.number)}.")
+        if isinstance(command, ChangeSeverity):
+            incident = change_severity(ctx, channel_id=channel, actor=user, severity=command.severity)
+            return confirmation(f"{incident_label(incident.number)} is now *{incident.severity}*.")
+        if isinstance(command, PostUpdate):
+            incident = post_update(ctx, channel_id=channel, actor=user, text=command.text)
+            return confirmation(f":loudspeaker: Update posted for {incident_label(incident.number)}.")
+        if isinstance(command, AddNote):
+            incident = add_note(ctx, channel_id=channel, actor=user, text=command.text)
+            return confirmation(f":memo: Noted on the {incident_label(incident.number)} timeline.")
+        if isinstance(command, Mitigate | Resolve | Reopen):
+            action = _LIFECYCLE[type(command)]
+            incident = change_status(ctx, channel_id=channel, actor=user, action=action, text=command.text)
+            return confirmation(f"{incident_label(incident.number)} is {_DONE[action]}.")
+        snapshot = incident_for_channel(ctx, channel)
+        if snapshot is None:
+            raise NotAnIncidentChannel(
+                "This isn't an incident channel. Run this in an incident's war room (`/incident list` shows them)."
+            )
+        if isinstance(command, ShowStatus):
+            return status_reply(snapshot, ctx.policy, now=ctx.clock())
+        if isinstance(command, ShowTimeline):
+            with ctx.db.read() as session:
+                entries = timeline_of(session, snapshot.id, limit=MAX_TIMELINE_LINES)
+                total = count_events(session, snapshot.id)
+            return timeline_reply(snapshot, entries, total=total)
+        raise UsageError("Unknown subcommand. Try `/incident help`.")
+
+    def _open_declare_form(self, client: WebClient, body: dict[str, Any], command: Declare) -> None:
+        metadata = {"channel": body.get("channel_id"), "response_url": body.get("response_url")}
+        view = declare_modal(self.ctx.policy, metadata=metadata)
+        if command.severity:
+            for block in view["blocks"]:
+                if block["block_id"] == "severity":
+                    element = block["element"]
+                    element["initial_option"] = next(o for o in element["options"] if o["value"] == command.severity)
+        try:
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        except (SlackApiError, OSError) as exc:
+            log.warning("could not open the declare form: %s", exc)

@@ -1,0 +1,324 @@
+"""How each kind of queued effect is carried out against the Slack Web API."""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+
+from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.naming import war_room_name
+from firebell.domain.text import plain_from_slack
+from firebell.services.context import Context
+from firebell.services.effects import EffectKind, Target
+from firebell.services.incidents import snapshot
+from firebell.services.pins import record_pin
+from firebell.slack.blocks import Message, announcement_message, kickoff_message, topic_text
+from firebell.slack.directory import ChannelNotFound, SlackDirectory
+from firebell.slack.notices import notice_message
+from firebell.slack.outcomes import Delivered, Failed, Job, Outcome, Retry, classify, slack_error
+from firebell.slack.replies import pin_recorded_reply, war_room_ready_reply
+from firebell.store.models import Incident
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT = "firebell_effect"
+MAX_NAME_ATTEMPTS = 20
+RESPONSE_URL_LIFETIME = timedelta(minutes=30)
+
+
+def _metadata(job: Job) -> dict[str, Any]:
+    return {"event_type": METADATA_EVENT, "event_payload": {"key": job.idem_key}}
+
+
+class Deliverer:
+    """Carries out one effect: a few Slack calls, with the duplicate checks an uncertain retry needs."""
+
+    def __init__(self, ctx: Context, client: WebClient, directory: SlackDirectory) -> None:
+        self.ctx = ctx
+        self.client = client
+        self.directory = directory
+        self._handlers: dict[str, Callable[[Job, IncidentSnapshot | None], Outcome]] = {
+            EffectKind.CREATE_CHANNEL: self._create_channel,
+            EffectKind.INVITE: self._invite,
+            EffectKind.SYNC_TOPIC: self._sync_topic,
+            EffectKind.POST_KICKOFF: self._post_kickoff,
+            EffectKind.PIN_KICKOFF: self._pin_kickoff,
+            EffectKind.SYNC_KICKOFF: self._sync_kickoff,
+            EffectKind.ADD_BOOKMARK: self._add_bookmark,
+            EffectKind.POST_ANNOUNCEMENT: self._post_announcement,
+            EffectKind.SYNC_ANNOUNCEMENT: self._sync_announcement,
+            EffectKind.POST_NOTICE: self._post_notice,
+            EffectKind.RESPOND: self._respond,
+            EffectKind.EPHEMERAL: self._ephemeral,
+            EffectKind.CAPTURE_PIN: self._capture_pin,
+        }
+
+    # -- readiness -------------------------------------------------------------------------------
+
+    def announcements_enabled(self) -> bool:
+        """Whether the policy names an announcement channel."""
+        return self.ctx.policy.announcement_channel is not None
+
+    def is_ready(self, kind: str, payload: dict[str, Any], incident: Incident | None) -> bool:
+        """Whether what this effect needs from earlier effects (channel, kick-off, announcement) exists."""
+        if kind in (EffectKind.CREATE_CHANNEL, EffectKind.CAPTURE_PIN, EffectKind.EPHEMERAL):
+            return True
+        if incident is None:
+            return False
+        if kind in (EffectKind.PIN_KICKOFF, EffectKind.SYNC_KICKOFF):
+            return incident.kickoff_ts is not None
+        announcement_bound = kind == EffectKind.SYNC_ANNOUNCEMENT or (
+            kind == EffectKind.POST_NOTICE and payload.get("target") == Target.ANNOUNCEMENT_THREAD
+        )
+        if announcement_bound:
+            return incident.announcement_ts is not None or not self.announcements_enabled()
+        return incident.channel_id is not None
+
+    # -- delivery ----------------------------------------------------------------------------------
+
+    def deliver(self, job: Job) -> Outcome:
+        """Carry out one effect; Slack failures become Retry or Failed outcomes, never exceptions."""
+        incident = self._snapshot(job.incident_id)
+        handler = self._handlers.get(job.kind)
+        if handler is None:
+            return Failed(error=f"unknown effect kind {job.kind!r}")
+        try:
+            return handler(job, incident)
+        except (SlackApiError, OSError) as exc:
+            return classify(exc)
+
+    def _snapshot(self, incident_id: int | None) -> IncidentSnapshot | None:
+        if incident_id is None:
+            return None
+        with self.ctx.db.read() as session:
+            incident = session.get(Incident, incident_id)
+            return snapshot(incident) if incident is not None else None
+
+    def _post(self, job: Job, channel: str, message: Message, *, thread_ts: str | None = None) -> str:
+        """Post once: after an uncertain attempt, look for the earlier copy (by its metadata key) first."""
+        if job.uncertain:
+            found = self._find_posted(job, channel, thread_ts=thread_ts)
+            if found is not None:
+                log.info("effect %s: found the message an earlier attempt posted (%s)", job.id, found)
+                return found
+        response = self.client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            metadata=_metadata(job),
+            unfurl_links=False,
+            unfurl_media=False,
+            **message.as_args(),
+        )
+        return str(response["ts"])
+
+    def _find_posted(self, job: Job, channel: str, *, thread_ts: str | None) -> str | None:
+        oldest = f"{(job.created_at - timedelta(minutes=1)).timestamp():.6f}"
+        if thread_ts:
+            response = self.client.conversations_replies(
+                channel=channel, ts=thread_ts, oldest=oldest, include_all_metadata=True, limit=200
+            )
+        else:
+            response = self.client.conversations_history(
+                channel=channel, oldest=oldest, include_all_metadata=True, limit=200
+            )
+        messages: list[dict[str, Any]] = response.get("messages") or []
+        for message in messages:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("key") == job.idem_key:
+                return str(message["ts"])
+        return None
+
+    def _create_channel(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None
+        attempt = int(job.payload.get("name_attempt", 0))
+        name = war_room_name(self.ctx.policy.channel_prefix, incident.number, incident.title, attempt=attempt)
+        try:
+            response = self.client.conversations_create(name=name)
+        except SlackApiError as exc:
+            if slack_error(exc) != "name_taken":
+                raise
+            if job.uncertain:
+                existing = self.directory.find_channel(name)
+                if existing is not None and existing.get("creator") == self.directory.bot_user_id:
+                    log.info("effect %s: adopting #%s, created by an earlier attempt", job.id, name)
+                    return Delivered(incident={"channel_id": existing["id"], "channel_name": name})
+            if attempt + 1 >= MAX_NAME_ATTEMPTS:
+                return Failed(error=f"name_taken for {MAX_NAME_ATTEMPTS} candidate names")
+            return Retry(error=f"name_taken: #{name}", after=0, payload={**job.payload, "name_attempt": attempt + 1})
+        channel = response["channel"]
+        return Delivered(incident={"channel_id": channel["id"], "channel_name": channel["name"]})
+
+    def _invite(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None and incident.channel_id is not None
+        bot = self.directory.bot_user_id
+        for user in job.payload.get("users", []):
+            if user == bot:
+                continue
+            try:
+                self.client.conversations_invite(channel=incident.channel_id, users=user)
+            except SlackApiError as exc:
+                error = slack_error(exc)
+                if error in ("already_in_channel", "cant_invite_self"):
+                    continue
+                if error in ("user_not_found", "user_is_deleted", "cant_invite", "user_is_restricted"):
+                    log.warning("effect %s: could not invite %s: %s", job.id, user, error)
+                    continue
+                raise
+        return Delivered()
+
+    def _sync_topic(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None and incident.channel_id is not None
+        self.client.conversations_setTopic(channel=incident.channel_id, topic=topic_text(incident))
+        return Delivered()
+
+    def _post_kickoff(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None and incident.channel_id is not None
+        ts = self._post(job, incident.channel_id, kickoff_message(incident, self.ctx.policy))
+        return Delivered(incident={"kickoff_ts": ts})
+
+    def _pin_kickoff(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None and incident.channel_id is not None
+        try:
+            self.client.pins_add(channel=incident.channel_id, timestamp=incident.kickoff_ts)
+        except SlackApiError as exc:
+            if slack_error(exc) != "already_pinned":
+                raise
+        return Delivered()
+
+    def _sync_kickoff(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None and incident.channel_id is not None and incident.kickoff_ts is not None
+        message = kickoff_message(incident, self.ctx.policy)
+        self.client.chat_update(channel=incident.channel_id, ts=incident.kickoff_ts, **message.as_args())
+        return Delivered()
+
+    def _add_bookmark(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None and incident.channel_id is not None
+        link, title = str(job.payload["link"]), str(job.payload["title"])
+        if job.uncertain:
+            existing = self.client.bookmarks_list(channel_id=incident.channel_id)
+            bookmarks: list[dict[str, Any]] = existing.get("bookmarks") or []
+            if any(b.get("link") == link for b in bookmarks):
+                return Delivered()
+        self.client.bookmarks_add(channel_id=incident.channel_id, title=title, type="link", link=link)
+        return Delivered()
+
+    def _announcement_channel(self) -> str | None:
+        name = self.ctx.policy.announcement_channel
+        return self.directory.channel_id(name) if name else None
+
+    def _post_announcement(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None
+        try:
+            channel = self._announcement_channel()
+        except ChannelNotFound as exc:
+            return Failed(error=f"announcement channel: {exc}")
+        if channel is None:
+            return Delivered()
+        message = announcement_message(incident, self.ctx.policy)
+        try:
+            ts = self._post(job, channel, message)
+        except SlackApiError as exc:
+            if slack_error(exc) != "not_in_channel":
+                raise
+            # Public channels can be joined; a private one needs a person to invite the bot.
+            self.client.conversations_join(channel=channel)
+            ts = self._post(job, channel, message)
+        return Delivered(incident={"announcement_channel_id": channel, "announcement_ts": ts})
+
+    def _sync_announcement(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None
+        if incident.announcement_ts is None or incident.announcement_channel_id is None:
+            return Delivered()
+        message = announcement_message(incident, self.ctx.policy)
+        self.client.chat_update(
+            channel=incident.announcement_channel_id, ts=incident.announcement_ts, **message.as_args()
+        )
+        return Delivered()
+
+    def _post_notice(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None
+        message = notice_message(job.payload, self.ctx.policy)
+        if job.payload.get("target") == Target.ANNOUNCEMENT_THREAD:
+            if incident.announcement_ts is None or incident.announcement_channel_id is None:
+                return Delivered()
+            self._post(job, incident.announcement_channel_id, message, thread_ts=incident.announcement_ts)
+            return Delivered()
+        assert incident.channel_id is not None
+        self._post(job, incident.channel_id, message)
+        return Delivered()
+
+    def _respond(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None
+        if self.ctx.clock() - job.created_at > RESPONSE_URL_LIFETIME:
+            log.info("effect %s: response_url expired before the war room was ready; skipped", job.id)
+            return Delivered()
+        message = war_room_ready_reply(incident)
+        webhook = WebhookClient(url=str(job.payload["response_url"]), timeout=10)
+        response = webhook.send(
+            text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False
+        )
+        if response.status_code in (404, 410):
+            log.info("effect %s: response_url no longer usable (%s); skipped", job.id, response.body)
+            return Delivered()
+        if response.status_code == 429 or response.status_code >= 500:
+            return Retry(error=f"response_url HTTP {response.status_code}", uncertain=response.status_code >= 500)
+        if response.status_code != 200:
+            return Failed(error=f"response_url HTTP {response.status_code}: {response.body[:100]}")
+        return Delivered()
+
+    def _ephemeral(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        payload = job.payload
+        if payload.get("message") == "pin_recorded":
+            message = pin_recorded_reply(payload.get("author"))
+        else:
+            return Failed(error=f"unknown ephemeral message {payload.get('message')!r}")
+        try:
+            self.client.chat_postEphemeral(channel=payload["channel"], user=payload["user"], **message.as_args())
+        except SlackApiError as exc:
+            if slack_error(exc) not in ("user_not_in_channel", "channel_not_found", "is_archived"):
+                raise
+        return Delivered()
+
+    def _capture_pin(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert job.incident_id is not None
+        channel, ts = str(job.payload["channel"]), str(job.payload["ts"])
+        message = self._fetch_message(channel, ts)
+        if message is None:
+            log.info("effect %s: pinned message %s in %s is gone; nothing to copy", job.id, ts, channel)
+            return Delivered()
+        record_pin(
+            self.ctx,
+            incident_id=job.incident_id,
+            channel_id=channel,
+            message_ts=ts,
+            author=message.get("user") or message.get("bot_id"),
+            text=plain_from_slack(str(message.get("text") or "")),
+            reactor=str(job.payload["reactor"]),
+        )
+        return Delivered()
+
+    def _fetch_message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        response = self.client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
+        top: list[dict[str, Any]] = response.get("messages") or []
+        for message in top:
+            if message.get("ts") == ts:
+                return dict(message)
+        # Not top-level: a reply in a thread. conversations.replies returns the thread's parent first,
+        # then the replies in the [oldest, latest] window, so ask for two and pick the one with our ts.
+        try:
+            replies = self.client.conversations_replies(
+                channel=channel, ts=ts, oldest=ts, latest=ts, inclusive=True, limit=2
+            )
+        except SlackApiError as exc:
+            if slack_error(exc) in ("thread_not_found", "message_not_found"):
+                return None
+            raise
+        thread: list[dict[str, Any]] = replies.get("messages") or []
+        for message in thread:
+            if message.get("ts") == ts:
+                return dict(message)
+        return None

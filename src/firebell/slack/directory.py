@@ -1,0 +1,90 @@
+"""What Firebell learns about its workspace: its own bot identity and channel ids by name."""
+
+import logging
+import re
+import threading
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+
+
+class ChannelNotFound(Exception):
+    """A channel named in the policy does not exist (or the bot cannot see it)."""
+
+
+class SlackDirectory:
+    """Caches auth.test and channel-name lookups; safe to share between threads."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+        self._identity: dict[str, Any] | None = None
+        self._channels: dict[str, str] = {}
+
+    def identity(self) -> dict[str, Any] | None:
+        """auth.test's answer (user_id, bot_id, team_id), or None while Slack cannot be reached."""
+        with self._lock:
+            if self._identity is not None:
+                return self._identity
+        try:
+            response = self._client.auth_test()
+        except (SlackApiError, OSError) as exc:
+            log.warning("auth.test failed; will retry on next use: %s", type(exc).__name__)
+            return None
+        with self._lock:
+            self._identity = dict(response.data) if isinstance(response.data, dict) else None
+            return self._identity
+
+    @property
+    def cached_bot_user_id(self) -> str | None:
+        """The bot's user id if already known; never calls Slack (safe on the ack path)."""
+        with self._lock:
+            return str(self._identity["user_id"]) if self._identity and self._identity.get("user_id") else None
+
+    @property
+    def bot_user_id(self) -> str | None:
+        """The bot's own user id."""
+        identity = self.identity()
+        return str(identity["user_id"]) if identity and identity.get("user_id") else None
+
+    @property
+    def bot_id(self) -> str | None:
+        """The bot's bot id (B...)."""
+        identity = self.identity()
+        return str(identity["bot_id"]) if identity and identity.get("bot_id") else None
+
+    def channel_id(self, name_or_id: str) -> str:
+        """Resolve `incidents`, `#incidents` or `C0123` to a channel id; raise ChannelNotFound."""
+        wanted = name_or_id.lstrip("#")
+        if _CHANNEL_ID.match(wanted):
+            return wanted
+        with self._lock:
+            if wanted in self._channels:
+                return self._channels[wanted]
+        found = self.find_channel(wanted)
+        if found is None:
+            raise ChannelNotFound(f"no channel named #{wanted} is visible to the bot")
+        with self._lock:
+            self._channels[wanted] = str(found["id"])
+        return str(found["id"])
+
+    def find_channel(self, name: str) -> dict[str, Any] | None:
+        """Find a channel object by exact name, walking conversations.list pages."""
+        cursor: str | None = None
+        for _ in range(50):  # 50 pages of 200: 10,000 channels
+            response = self._client.conversations_list(
+                types="public_channel,private_channel", exclude_archived=True, limit=200, cursor=cursor
+            )
+            channels: list[dict[str, Any]] = response.get("channels") or []
+            for channel in channels:
+                if channel.get("name") == name:
+                    return dict(channel)
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+        return None

@@ -1,0 +1,163 @@
+"""Buttons and modal submissions: the kick-off's actions, the declare, update and severity forms."""
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from firebell.domain.errors import FirebellError
+from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.lifecycle import Action, Status
+from firebell.domain.naming import incident_label
+from firebell.services.context import Context
+from firebell.services.incidents import DeclareRequest, declare_incident, incident_for_channel
+from firebell.services.lifecycle import change_status
+from firebell.services.severity import change_severity
+from firebell.services.updates import post_update
+from firebell.slack.blocks import ActionId
+from firebell.slack.kit import plain, section
+from firebell.slack.modals import metadata, severity_modal, submitted, update_modal
+from firebell.slack.replies import error_reply
+
+log = logging.getLogger(__name__)
+
+_BUTTON_ACTIONS = {ActionId.MITIGATE: Action.MITIGATE, ActionId.RESOLVE: Action.RESOLVE, ActionId.REOPEN: Action.REOPEN}
+
+
+def _tell(respond: Respond, text: str) -> None:
+    try:
+        message = error_reply(text)
+        respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
+    except (SlackApiError, OSError) as exc:
+        log.warning("could not send an ephemeral reply: %s", exc)
+
+
+def _channel_of(body: dict[str, Any]) -> str | None:
+    channel = body.get("channel") or body.get("container", {})
+    found = channel.get("id") or channel.get("channel_id")
+    return str(found) if found else None
+
+
+class Interactions:
+    """Bolt listeners for Firebell's buttons and modals."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def _incident_here(self, body: dict[str, Any], respond: Respond) -> IncidentSnapshot | None:
+        channel = _channel_of(body)
+        incident = incident_for_channel(self.ctx, channel) if channel else None
+        if incident is None:
+            _tell(respond, "This button belongs to an incident war room; use it there.")
+        return incident
+
+    def open_update_form(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        """ "Post update" button."""
+        ack()
+        incident = self._incident_here(body, respond)
+        if incident is not None:
+            self._open(client, body, update_modal(incident, self.ctx.policy))
+
+    def open_severity_form(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        """ "Change severity" button."""
+        ack()
+        incident = self._incident_here(body, respond)
+        if incident is not None:
+            self._open(client, body, severity_modal(incident, self.ctx.policy))
+
+    def lifecycle_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """Mitigate / Resolve / Reopen buttons."""
+        ack()
+        action = _BUTTON_ACTIONS[body["actions"][0]["action_id"]]
+        channel = _channel_of(body)
+        try:
+            if channel is None:
+                raise FirebellError("This button belongs to an incident war room.")
+            change_status(self.ctx, channel_id=channel, actor=body["user"]["id"], action=action)
+        except FirebellError as exc:
+            _tell(respond, exc.message)
+
+    def link_button(self, ack: Ack) -> None:
+        """URL buttons still send an action; acknowledge it."""
+        ack()
+
+    def _open(self, client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
+        try:
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        except (SlackApiError, OSError) as exc:
+            log.warning("could not open a modal: %s", exc)
+
+    # -- modal submissions -------------------------------------------------------------------------
+
+    def declare_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The declare form."""
+        meta = metadata(view)
+        try:
+            incident = declare_incident(
+                self.ctx,
+                DeclareRequest(
+                    title=submitted(view, "title") or "",
+                    declared_by=body["user"]["id"],
+                    severity=submitted(view, "severity"),
+                    commander=submitted(view, "commander"),
+                    description=submitted(view, "description"),
+                    customer_impact=submitted(view, "customer_impact"),
+                    response_url=meta.get("response_url"),
+                ),
+            )
+        except FirebellError as exc:
+            ack(response_action="errors", errors={"title": exc.message[:150]})
+            return
+        label = incident_label(incident.number)
+        done = {
+            "type": "modal",
+            "title": plain(f"{label} declared", limit=24),
+            "close": plain("Done"),
+            "blocks": [
+                section(
+                    f":fire: *{label}* ({incident.severity}) is declared. The war room is being set up "
+                    "and you will be invited to it in a moment."
+                )
+            ],
+        }
+        ack(response_action="update", view=done)
+
+    def update_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The status-update form: severity and status changes first, then the update itself."""
+        meta = metadata(view)
+        channel, actor = meta.get("channel"), body["user"]["id"]
+        text = submitted(view, "text")
+        if not channel or not text:
+            ack(response_action="errors", errors={"text": "Write what changed and what happens next."})
+            return
+        try:
+            incident = incident_for_channel(self.ctx, channel)
+            if incident is None:
+                raise FirebellError("This incident's war room no longer exists.")
+            severity = submitted(view, "severity")
+            if severity and severity != incident.severity:
+                change_severity(self.ctx, channel_id=channel, actor=actor, severity=severity)
+            status = submitted(view, "status")
+            if status and status != incident.status.value:
+                action = Action.MITIGATE if status == Status.MITIGATED.value else Action.REOPEN
+                change_status(self.ctx, channel_id=channel, actor=actor, action=action)
+            post_update(self.ctx, channel_id=channel, actor=actor, text=text)
+        except FirebellError as exc:
+            ack(response_action="errors", errors={"text": exc.message[:150]})
+            return
+        ack()
+
+    def severity_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The change-severity form."""
+        channel = metadata(view).get("channel")
+        severity = submitted(view, "severity")
+        try:
+            if not channel or not severity:
+                raise FirebellError("Pick a severity.")
+            change_severity(self.ctx, channel_id=channel, actor=body["user"]["id"], severity=severity)
+        except FirebellError as exc:
+            ack(response_action="errors", errors={"severity": exc.message[:150]})
+            return
+        ack()

@@ -1,0 +1,96 @@
+"""Messages posted when something happens: handovers, roles, severity and status changes, updates."""
+
+from typing import Any
+
+from firebell.domain.durations import format_duration
+from firebell.domain.lifecycle import Status
+from firebell.domain.naming import incident_label
+from firebell.domain.policy import Policy
+from firebell.domain.text import escape_mrkdwn
+from firebell.slack.blocks import Message, status_label
+from firebell.slack.kit import context, mention, section
+
+_STATUS_VERB = {
+    Status.MITIGATED: "mitigated",
+    Status.RESOLVED: "resolved",
+    Status.INVESTIGATING: "reopened",
+    Status.CLOSED: "closed",
+}
+
+
+def _prefix(payload: dict[str, Any]) -> str:
+    # In the announcement thread, say which incident; in the war room it is obvious.
+    if payload.get("target") == "announcement_thread":
+        return f"*{incident_label(int(payload['number']))}* "
+    return ""
+
+
+def _handover(payload: dict[str, Any], policy: Policy) -> Message:
+    user, previous, actor = payload["user"], payload.get("previous"), payload.get("actor")
+    was = f" (was {mention(previous)})" if previous else ""
+    by = f" by {mention(actor)}" if actor and actor not in (user, previous) else ""
+    text = f":handshake: Command handed over{by}: {mention(user)} is now the Incident Commander{was}."
+    return Message(text=text, blocks=[section(text)])
+
+
+def _role_assigned(payload: dict[str, Any], policy: Policy) -> Message:
+    user, role, previous = payload["user"], payload["role"], payload.get("previous")
+    was = f" (was {mention(previous)})" if previous else ""
+    text = f":bust_in_silhouette: {mention(user)} is now *{escape_mrkdwn(role)}*{was}, assigned by {mention(payload.get('actor'))}."
+    return Message(text=text, blocks=[section(text)])
+
+
+def _severity_changed(payload: dict[str, Any], policy: Policy) -> Message:
+    new = policy.severity(payload["to"])
+    arrow = ":arrow_up:" if payload.get("direction") == "raised" else ":arrow_down:"
+    cadence = (
+        f"Status updates now every *{format_duration(new.update_interval)}*."
+        if new.update_interval
+        else f"{new.name} has no fixed update cadence."
+    )
+    text = (
+        f"{arrow} {_prefix(payload)}Severity {payload.get('direction', 'changed')} from *{payload['from']}* "
+        f"to *{new.name}* by {mention(payload.get('actor'))}."
+    )
+    return Message(
+        text=text, blocks=[section(text), context(f"{new.name}: {escape_mrkdwn(new.description)}. {cadence}")]
+    )
+
+
+def _status_update(payload: dict[str, Any], policy: Policy) -> Message:
+    status = Status(payload["status"])
+    head = (
+        f":loudspeaker: {_prefix(payload)}*Status update* · {payload['severity']} · {status_label(status)} · "
+        f"IC {mention(payload.get('commander'))}"
+    )
+    body = escape_mrkdwn(payload["text"])
+    return Message(
+        text=f"Status update: {body}",
+        blocks=[section(head), section(body), context(f"Posted by {mention(payload.get('actor'))}")],
+    )
+
+
+def _status_changed(payload: dict[str, Any], policy: Policy) -> Message:
+    new = Status(payload["to"])
+    verb = _STATUS_VERB[new]
+    note = f"\n>{escape_mrkdwn(payload['text'])}" if payload.get("text") else ""
+    label = incident_label(int(payload["number"]))
+    text = f"{status_label(new)}: {label} {verb} by {mention(payload.get('actor'))}.{note}"
+    return Message(text=f"{label} {verb}", blocks=[section(text)])
+
+
+_RENDERERS = {
+    "handover": _handover,
+    "role_assigned": _role_assigned,
+    "severity_changed": _severity_changed,
+    "status_update": _status_update,
+    "status_changed": _status_changed,
+}
+
+
+def notice_message(payload: dict[str, Any], policy: Policy) -> Message:
+    """Render a queued notice (its payload carries the incident's state at the time it happened)."""
+    renderer = _RENDERERS.get(payload["notice"])
+    if renderer is None:
+        raise ValueError(f"unknown notice {payload['notice']!r}")
+    return renderer(payload, policy)
