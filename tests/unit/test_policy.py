@@ -111,3 +111,26 @@ def test_invalid_yaml_is_an_error(tmp_path: Path) -> None:
 def test_no_file_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert load_policy(None) == Policy()
+
+
+def test_empty_environment_values_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    from firebell.config import Settings
+
+    monkeypatch.setenv("FIREBELL_API_TOKEN", "")
+    monkeypatch.setenv("SLACK_APP_TOKEN", " ")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    settings = Settings()
+    assert settings.firebell_api_token is None
+    assert settings.slack_app_token is None
+    assert settings.slack_bot_token is not None
+    assert "xoxb-1" not in repr(settings)
+
+
+def test_shipped_policy_file_is_valid_and_matches_the_defaults() -> None:
+    shipped = load_policy(Path(__file__).parents[2] / "config" / "firebell.yaml")
+    defaults = Policy()
+    assert [(s.name, s.update_interval) for s in shipped.severities] == [
+        (s.name, s.update_interval) for s in defaults.severities
+    ]
+    assert shipped.roles == defaults.roles
+    assert shipped.announcement_channel == defaults.announcement_channel

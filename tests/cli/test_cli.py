@@ -1,0 +1,116 @@
+"""The `firebell` command as a user runs it: a real process, real HTTP, the emulator as Slack."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
+from tests.database import private_database
+from tests.harness import free_port
+
+FIREBELL = [sys.executable, "-m", "firebell"]
+
+
+def run(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*FIREBELL, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)  # noqa: S603
+
+
+def base_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FIREBELL_", "DATABASE_URL"))}
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def emu() -> SlackEmulator:
+    return SlackEmulator()
+
+
+@pytest.fixture
+def slack(emu: SlackEmulator) -> Iterator[EmulatorServer]:
+    server = EmulatorServer(emu)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_db_upgrade_on_a_fresh_database(tmp_path: Path) -> None:
+    with private_database(str(tmp_path)) as url:
+        result = run(["db", "upgrade"], base_env(DATABASE_URL=url))
+        assert result.returncode == 0, result.stderr
+        assert "Database is at revision 0001" in result.stdout
+        again = run(["db", "upgrade"], base_env(DATABASE_URL=url))
+        assert again.returncode == 0
+
+
+def test_serve_without_slack_settings_says_what_is_missing(tmp_path: Path) -> None:
+    result = run(["serve", "--port", str(free_port())], base_env(DATABASE_URL=f"sqlite:///{tmp_path}/x.db"))
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
+
+
+def test_policy_check(tmp_path: Path) -> None:
+    bad = tmp_path / "firebell.yaml"
+    bad.write_text("severities:\n  - {name: SEV1, description: Down, update_interval: soon}\ndefault_severity: SEV1\n")
+    result = run(["policy", "check", str(bad)], base_env())
+    assert result.returncode == 2
+    assert "severities[0] (SEV1).update_interval" in result.stderr and "'soon'" in result.stderr
+    good = tmp_path / "good.yaml"
+    good.write_text("severities:\n  - {name: SEV1, description: Down, update_interval: 30s}\ndefault_severity: SEV1\n")
+    result = run(["policy", "check", str(good)], base_env())
+    assert result.returncode == 0
+    assert "SEV1: updates every 30s" in result.stdout
+
+
+def test_serve_end_to_end_and_keeps_secrets_out_of_logs(
+    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = base_env(
+        SLACK_BOT_TOKEN=emu.bot_token,
+        SLACK_SIGNING_SECRET=emu.signing_secret,
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=database_url,
+        FIREBELL_API_TOKEN="cli-api-token",
+        FIREBELL_LOG_LEVEL="DEBUG",
+    )
+    log = (tmp_path / "serve.log").open("w+")
+    process = subprocess.Popen([*FIREBELL, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "firebell serve did not become healthy"
+            time.sleep(0.1)
+        emu.faults.add("conversations.create", kind="error", error="fatal_error", times=1)
+        driver = SlackDriver(emu, slack, app_url=f"{url}/slack/events")
+        result = driver.slash_command("/incident", "declare sev1 From the CLI", user="alice", channel="general")
+        assert result.acked_in_time
+        room = emu.wait_for(lambda e: e.channel_by_name("inc-1-from-the-cli"), timeout=15)
+        emu.wait_for(lambda e: any(m.pinned for m in e.messages(room.id)), timeout=15)
+        listed = httpx.get(f"{url}/api/v1/incidents", headers={"Authorization": "Bearer cli-api-token"}).json()
+        assert [i["number"] for i in listed] == [1]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(15)
+    log.seek(0)
+    output = log.read()
+    # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status tells how it ended.
+    assert process.returncode in (0, -signal.SIGTERM), output
+    assert "Application shutdown complete" in output
+    assert "will retry" in output  # the injected fault was logged...
+    for secret in (emu.bot_token, emu.signing_secret, "cli-api-token"):
+        assert secret not in output  # ...and no secret was

@@ -1,0 +1,173 @@
+"""Run the real Firebell HTTP service (uvicorn, in a thread) against the Slack emulator."""
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from firebell.api.app import create_app
+from firebell.config import Settings
+from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.policy import Policy
+from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
+from firebell.emulator.models import Channel, Message
+from firebell.runtime import Runtime, build_runtime
+from firebell.services.incidents import get_incident
+from firebell.services.timeline import timeline_of
+from firebell.store.models import Effect
+
+API_TOKEN = "test-api-token"
+MANIFEST = Path(__file__).parents[1] / "slack-app-manifest.yml"
+
+
+def manifest_bot_scopes() -> set[str]:
+    """The bot scopes the committed Slack app manifest requests."""
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    return set(manifest["oauth_config"]["scopes"]["bot"])
+FAST_GATEWAY = {"poll_interval": 0.05, "max_backoff": 0.4, "workers": 8}
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServiceServer:
+    """A FastAPI app served by uvicorn on a loopback port, in a background thread."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="firebell-under-test", daemon=True)
+
+    def start(self) -> None:
+        """Serve, returning once requests are accepted."""
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("Firebell did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        """Shut down gracefully (runs the app's lifespan shutdown)."""
+        self._server.should_exit = True
+        self._thread.join(15)
+
+
+@dataclass
+class Firebell:
+    """One running Firebell plus the Slack it talks to, as a test sees them."""
+
+    emu: SlackEmulator
+    slack: EmulatorServer
+    runtime: Runtime
+    server: ServiceServer
+    driver: SlackDriver
+
+    @property
+    def url(self) -> str:
+        """Base URL of the service."""
+        return self.server.url
+
+    def api(self, path: str, token: str | None = API_TOKEN, **params: Any) -> httpx.Response:
+        """GET a REST API path."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.get(f"{self.url}{path}", headers=headers, params=params, timeout=10)
+
+    def incident(self, number: int) -> IncidentSnapshot:
+        """The stored incident."""
+        return get_incident(self.runtime.ctx, number)
+
+    def timeline(self, number: int) -> list[tuple[str, str | None, str]]:
+        """(kind, actor, text) of every stored timeline event."""
+        incident = self.incident(number)
+        with self.runtime.ctx.db.read() as session:
+            return [(e.kind.value, e.actor, e.text) for e in timeline_of(session, incident.id)]
+
+    def pending_effects(self) -> list[Effect]:
+        """Outbox rows not yet delivered."""
+        with self.runtime.ctx.db.read() as session:
+            return list(session.scalars(select(Effect).where(Effect.status == "pending")))
+
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
+        """Poll until `predicate()` is truthy."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                recent = [f"{c.method} {c.status} {c.response.get('error', '')}" for c in self.emu.calls[-15:]]
+                raise AssertionError(f"timed out waiting for {what}; last Slack calls: {recent}")
+            time.sleep(0.02)
+
+    def war_room(self, number: int, timeout: float = 10.0) -> Channel:
+        """The incident's war-room channel, once its kick-off is posted."""
+
+        def ready() -> Channel | None:
+            incident = self.incident(number)
+            if incident.channel_id is None or incident.kickoff_ts is None:
+                return None
+            return self.emu.channel(incident.channel_id)
+
+        channel: Channel = self.wait_for(ready, timeout, what=f"INC-{number}'s war room")
+        return channel
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until every queued Slack effect is delivered."""
+        self.wait_for(lambda: not self.pending_effects() and self.runtime.gateway.wait_idle(1), timeout, "outbox")
+
+    def bot_messages(self, channel: str) -> list[Message]:
+        """Messages the bot posted in a channel (top level and threads)."""
+        return [m for m in self.emu.messages(channel) if m.bot_id == self.emu.bot_id]
+
+
+def build_firebell(
+    emu: SlackEmulator,
+    slack: EmulatorServer,
+    database_url: str,
+    policy: Policy,
+    *,
+    gateway: dict[str, Any] | None = None,
+    api_token: str | None = API_TOKEN,
+) -> Firebell:
+    """Start Firebell (migrations, gateway, HTTP) wired to the emulator."""
+    settings = Settings(
+        slack_bot_token=emu.bot_token,
+        slack_signing_secret=emu.signing_secret,
+        slack_api_url=slack.api_url,
+        database_url=database_url,
+        firebell_api_token=api_token,
+    )
+    runtime = build_runtime(settings, policy, gateway_options={**FAST_GATEWAY, **(gateway or {})})
+    server = ServiceServer(create_app(runtime))
+    server.start()
+    driver = SlackDriver(emu, slack, app_url=f"{server.url}/slack/events")
+    return Firebell(emu=emu, slack=slack, runtime=runtime, server=server, driver=driver)
+
+
+@contextmanager
+def running_firebell(
+    emu: SlackEmulator, slack: EmulatorServer, database_url: str, policy: Policy, **kwargs: Any
+) -> Iterator[Firebell]:
+    """A Firebell that is stopped afterwards."""
+    firebell = build_firebell(emu, slack, database_url, policy, **kwargs)
+    try:
+        yield firebell
+    finally:
+        firebell.server.stop()

@@ -1,0 +1,65 @@
+"""The Slack edge itself: signatures, acks within 3 s, url_verification, health."""
+
+import time
+
+import httpx
+
+from tests.harness import Firebell
+
+
+def test_bad_signature_is_rejected_before_any_work(firebell: Firebell) -> None:
+    result = firebell.driver.slash_command(
+        "/incident", "declare sev1 Forged", user="alice", channel="general", signing_secret="not-the-secret"
+    )
+    assert result.response.status_code == 401
+    time.sleep(0.3)
+    assert firebell.api("/api/v1/incidents").json() == []
+    assert firebell.emu.calls_to("conversations.create") == []
+
+
+def test_stale_timestamp_is_rejected(firebell: Firebell) -> None:
+    stale = int(time.time()) - 301
+    result = firebell.driver.slash_command(
+        "/incident", "declare sev1 Replayed", user="alice", channel="general", timestamp=stale
+    )
+    assert result.response.status_code == 401
+    assert firebell.api("/api/v1/incidents").json() == []
+
+
+def test_unsigned_request_is_rejected(firebell: Firebell) -> None:
+    response = httpx.post(f"{firebell.url}/slack/events", content=b"command=%2Fincident&text=declare+x")
+    assert response.status_code == 401
+
+
+def test_url_verification(firebell: Firebell) -> None:
+    result = firebell.driver.url_verification("challenge-123")
+    assert result.response.status_code == 200
+    assert result.response.json() == {"challenge": "challenge-123"}
+
+
+def test_healthz(firebell: Firebell) -> None:
+    response = httpx.get(f"{firebell.url}/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_acks_do_not_wait_for_slack(firebell: Firebell) -> None:
+    """Every Slack call takes 2 s here; acks must still come back well inside Slack's 3 s."""
+    firebell.emu.latency = 2.0
+    result = firebell.driver.slash_command("/incident", "declare sev1 Slow Slack", user="alice", channel="general")
+    assert result.acked_in_time
+    assert result.elapsed < 1.0
+    assert "Declared *INC-1*" in result.response.json()["text"]
+    firebell.war_room(1, timeout=20)
+    room = firebell.incident(1).channel_id or ""
+    for text in ("update still slow", "sev 1", "status", "note x"):
+        result = firebell.driver.slash_command("/incident", text, user="alice", channel=room)
+        assert result.acked_in_time
+        assert result.elapsed < 1.0, text
+
+
+def test_unhandled_events_are_acknowledged(firebell: Firebell) -> None:
+    result = firebell.driver.event(
+        {"type": "member_joined_channel", "user": firebell.emu.user_id("bob"), "channel": "C123"}
+    )
+    assert result.response.status_code == 200
