@@ -114,9 +114,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_timeline_events")),
-        sa.UniqueConstraint(
-            "incident_id", "source_key", name=op.f("uq_timeline_events_incident_id_source_key")
-        ),
+        sa.UniqueConstraint("incident_id", "source_key", name=op.f("uq_timeline_events_incident_id_source_key")),
     )
     with op.batch_alter_table("timeline_events", schema=None) as batch_op:
         batch_op.create_index("ix_timeline_events_incident_at", ["incident_id", "at", "id"], unique=False)
