@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 import uvicorn
+import yaml
 from fastapi import FastAPI
 from sqlalchemy import select
 
@@ -34,6 +34,8 @@ def manifest_bot_scopes() -> set[str]:
     """The bot scopes the committed Slack app manifest requests."""
     manifest = yaml.safe_load(MANIFEST.read_text())
     return set(manifest["oauth_config"]["scopes"]["bot"])
+
+
 FAST_GATEWAY = {"poll_interval": 0.05, "max_backoff": 0.4, "workers": 8}
 
 

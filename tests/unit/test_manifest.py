@@ -24,4 +24,6 @@ def test_manifest_declares_the_command_interactivity_and_events() -> None:
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["interactivity"]["request_url"].endswith("/slack/events")
     assert "reaction_added" in manifest["settings"]["event_subscriptions"]["bot_events"]
-    assert {"commands", "chat:write", "channels:manage", "reactions:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "channels:manage", "reactions:read"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )
