@@ -37,6 +37,7 @@ def manifest_bot_scopes() -> set[str]:
 
 
 FAST_GATEWAY = {"poll_interval": 0.05, "max_backoff": 0.4, "workers": 8}
+FAST_SCHEDULER = {"tick": 0.1}
 
 
 def free_port() -> int:
@@ -134,9 +135,18 @@ class Firebell:
         """Wait until every queued Slack effect is delivered."""
         self.wait_for(lambda: not self.pending_effects() and self.runtime.gateway.wait_idle(1), timeout, "outbox")
 
+    def reminders(self, channel: str) -> list[Message]:
+        """Overdue-update reminders the bot posted in a channel."""
+        return [m for m in self.bot_messages(channel) if ":reminder:" in outbox_key(m)]
+
     def bot_messages(self, channel: str) -> list[Message]:
         """Messages the bot posted in a channel (top level and threads)."""
         return [m for m in self.emu.messages(channel) if m.bot_id == self.emu.bot_id]
+
+
+def outbox_key(message: Message) -> str:
+    """The outbox key Firebell stamped on a message it posted ("" for others)."""
+    return str(((message.metadata or {}).get("event_payload") or {}).get("key", ""))
 
 
 def build_firebell(
@@ -156,7 +166,9 @@ def build_firebell(
         database_url=database_url,
         firebell_api_token=api_token,
     )
-    runtime = build_runtime(settings, policy, gateway_options={**FAST_GATEWAY, **(gateway or {})})
+    runtime = build_runtime(
+        settings, policy, gateway_options={**FAST_GATEWAY, **(gateway or {})}, scheduler_options=FAST_SCHEDULER
+    )
     server = ServiceServer(create_app(runtime))
     server.start()
     driver = SlackDriver(emu, slack, app_url=f"{server.url}/slack/events")

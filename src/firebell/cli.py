@@ -17,6 +17,8 @@ def _setup_logging(level: str) -> None:
     )
     # slack_sdk logs request bodies at DEBUG; keep it quieter than our own logs.
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
+    # APScheduler logs every tick at INFO.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _fail(message: str) -> None:

@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from firebell.config import Settings
 from firebell.domain.policy import Policy
+from firebell.scheduler.runner import Scheduler
 from firebell.services.context import Context, utc_now
 from firebell.slack.app import build_bolt_app
 from firebell.slack.delivery import Deliverer
@@ -43,17 +44,20 @@ class Runtime:
     client: WebClient
     directory: SlackDirectory
     gateway: Gateway
+    scheduler: Scheduler
     bolt: App
     _warmup: threading.Thread | None = field(default=None, repr=False)
 
     def start(self) -> None:
         """Start delivering queued Slack effects, and learn the bot's identity in the background."""
         self.gateway.start()
+        self.scheduler.start()
         self._warmup = threading.Thread(target=self.directory.identity, name="firebell-warmup", daemon=True)
         self._warmup.start()
 
     def stop(self) -> None:
-        """Stop the gateway and release database connections."""
+        """Stop the scheduler and the gateway, and release database connections."""
+        self.scheduler.stop()
         self.gateway.stop()
         self.ctx.db.dispose()
 
@@ -65,6 +69,7 @@ def build_runtime(
     clock: Callable[[], datetime] = utc_now,
     migrate: bool = True,
     gateway_options: dict[str, Any] | None = None,
+    scheduler_options: dict[str, Any] | None = None,
 ) -> Runtime:
     """Wire Firebell together; with `migrate`, bring the schema up to date first."""
     token, signing_secret, _ = settings.require_slack(socket_mode=settings.slack_signing_secret is None)
@@ -75,5 +80,8 @@ def build_runtime(
     client = slack_client(token, settings.slack_api_url)
     directory = SlackDirectory(client)
     gateway = Gateway(ctx, Deliverer(ctx, client, directory), **(gateway_options or {}))
+    scheduler = Scheduler(ctx, **(scheduler_options or {}))
     bolt = build_bolt_app(ctx, client=client, signing_secret=signing_secret, directory=directory)
-    return Runtime(settings=settings, ctx=ctx, client=client, directory=directory, gateway=gateway, bolt=bolt)
+    return Runtime(
+        settings=settings, ctx=ctx, client=client, directory=directory, gateway=gateway, scheduler=scheduler, bolt=bolt
+    )

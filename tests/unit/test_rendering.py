@@ -2,11 +2,12 @@
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from firebell.domain.cadence import CadenceReport
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Status
 from firebell.domain.policy import Policy
@@ -209,7 +210,13 @@ def test_help_lists_every_subcommand() -> None:
 
 
 def test_status_reply_shows_roles_and_times() -> None:
-    message = status_reply(incident(roles={"commander": "U0BOB0000", "scribe": "U0CAROL00"}), POLICY, now=NOW)
+    report = CadenceReport(updates_due=3, updates_on_time=2, longest_silence=timedelta(minutes=21))
+    snapshot = incident(
+        roles={"commander": "U0BOB0000", "scribe": "U0CAROL00"}, next_update_due_at=NOW - timedelta(minutes=4)
+    )
+    message = status_reply(snapshot, POLICY, now=NOW, report=report)
     dumped = json.dumps(message.blocks)
+    assert "Next update due: *overdue* by 4m" in dumped
+    assert "Updates on time: 2 of 3 due; longest silence 21m" in dumped
     assert "scribe: <@U0CAROL00>" in dumped
     assert "0s ago" in dumped

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
+from firebell.domain.cadence import cadence_report
 from firebell.domain.incident import IncidentSnapshot
 from firebell.runtime import Runtime
 from firebell.services.incidents import get_incident, list_incidents
@@ -35,6 +36,8 @@ class IncidentOut(BaseModel):
     mitigated_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    last_update_at: datetime | None
+    next_update_due_at: datetime | None
 
     @classmethod
     def of(cls, incident: IncidentSnapshot) -> "IncidentOut":
@@ -56,7 +59,23 @@ class IncidentOut(BaseModel):
             mitigated_at=incident.mitigated_at,
             resolved_at=incident.resolved_at,
             closed_at=incident.closed_at,
+            last_update_at=incident.last_update_at,
+            next_update_due_at=incident.next_update_due_at,
         )
+
+
+class CadenceOut(BaseModel):
+    """How well the incident kept its communication cadence."""
+
+    updates_due: int
+    updates_on_time: int
+    longest_silence_seconds: int
+
+
+class IncidentDetailOut(IncidentOut):
+    """One incident, with its cadence record."""
+
+    cadence: CadenceOut
 
 
 class TimelineEventOut(BaseModel):
@@ -110,9 +129,17 @@ def build_router(runtime: Runtime) -> APIRouter:
         return [IncidentOut.of(row) for row in page]
 
     @router.get("/incidents/{number}")
-    def incident(number: int) -> IncidentOut:
-        """One incident by number."""
-        return IncidentOut.of(get_incident(ctx, number))
+    def incident(number: int) -> IncidentDetailOut:
+        """One incident by number, with its cadence record (updates due, on time, longest silence)."""
+        snapshot = get_incident(ctx, number)
+        with ctx.db.read() as session:
+            report = cadence_report(timeline_of(session, snapshot.id), now=ctx.clock())
+        cadence = CadenceOut(
+            updates_due=report.updates_due,
+            updates_on_time=report.updates_on_time,
+            longest_silence_seconds=int(report.longest_silence.total_seconds()),
+        )
+        return IncidentDetailOut(**IncidentOut.of(snapshot).model_dump(), cadence=cadence)
 
     @router.get("/incidents/{number}/timeline")
     def timeline(number: int) -> list[TimelineEventOut]:

@@ -29,6 +29,9 @@ class IncidentSnapshot:
     kickoff_ts: str | None = None
     announcement_channel_id: str | None = None
     announcement_ts: str | None = None
+    last_update_at: datetime | None = None
+    next_update_due_at: datetime | None = None
+    missed_updates: int = 0
 
     @property
     def label(self) -> str:

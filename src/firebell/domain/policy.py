@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -58,6 +59,52 @@ DEFAULT_SEVERITIES = (
 DEFAULT_ROLES = ("commander", "deputy", "scribe", "comms", "ops")
 
 
+class Escalation(StrEnum):
+    """What a missed status update can trigger."""
+
+    ROOM = "room"  # a reminder in the war room that mentions the IC
+    MENTION_DEPUTY = "mention_deputy"  # the room reminder also mentions the deputy, if one is assigned
+    DM_COMMANDER = "dm_commander"  # a direct message to the IC
+    ANNOUNCEMENT = "announcement"  # tell the announcement channel the incident is without updates
+
+
+DEFAULT_ESCALATION = (
+    (Escalation.ROOM,),
+    (Escalation.ROOM, Escalation.DM_COMMANDER, Escalation.MENTION_DEPUTY),
+    (Escalation.ROOM, Escalation.ANNOUNCEMENT),
+)
+
+
+class CadencePolicy(BaseModel):
+    """How the status-update cadence is enforced."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mitigated_factor: float = Field(default=2.0, ge=1.0, le=100.0)
+    escalation: tuple[tuple[Escalation, ...], ...] = DEFAULT_ESCALATION
+    snooze_options: tuple[Duration, ...] = (timedelta(minutes=15), timedelta(minutes=30))
+
+    @field_validator("escalation")
+    @classmethod
+    def _escalation(cls, value: tuple[tuple[Escalation, ...], ...]) -> tuple[tuple[Escalation, ...], ...]:
+        if not value or any(not step for step in value):
+            raise ValueError(
+                "list one or more steps, each a list of actions (room, mention_deputy, dm_commander, announcement)"
+            )
+        return value
+
+    @field_validator("snooze_options")
+    @classmethod
+    def _snooze(cls, value: tuple[timedelta | None, ...]) -> tuple[timedelta | None, ...]:
+        if not value or any(option is None for option in value) or len(value) > 4:
+            raise ValueError("list one to four non-zero durations, e.g. [15m, 30m]")
+        return value
+
+    def step(self, miss: int) -> tuple[Escalation, ...]:
+        """What the `miss`-th consecutive missed update does (the last step repeats)."""
+        return self.escalation[min(miss, len(self.escalation)) - 1]
+
+
 class Policy(BaseModel):
     """Everything an organisation decides about incidents before one happens."""
 
@@ -71,6 +118,7 @@ class Policy(BaseModel):
     bridge_url: str | None = None
     severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
     roles: tuple[str, ...] = DEFAULT_ROLES
+    cadence: CadencePolicy = CadencePolicy()
 
     @field_validator("announcement_channel")
     @classmethod

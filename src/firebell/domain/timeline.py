@@ -17,6 +17,9 @@ class EventKind(StrEnum):
     UPDATE = "update"
     NOTE = "note"
     PIN = "pin"
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+    SNOOZED = "snoozed"
     SLACK_FAILURE = "slack_failure"
 
 

@@ -29,6 +29,7 @@ class EffectKind(StrEnum):
     RESPOND = "respond"
     EPHEMERAL = "ephemeral"
     CAPTURE_PIN = "capture_pin"
+    POST_REMINDER = "post_reminder"
 
 
 class Target(StrEnum):

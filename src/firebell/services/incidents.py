@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from firebell.domain.cadence import next_update_due
 from firebell.domain.errors import IncidentNotFound, NotAnIncidentChannel, UsageError
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Status
@@ -40,6 +41,9 @@ def snapshot(incident: Incident) -> IncidentSnapshot:
         kickoff_ts=incident.kickoff_ts,
         announcement_channel_id=incident.announcement_channel_id,
         announcement_ts=incident.announcement_ts,
+        last_update_at=incident.last_update_at,
+        next_update_due_at=incident.next_update_due_at,
+        missed_updates=incident.missed_updates,
     )
 
 
@@ -93,6 +97,11 @@ def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
             declared_by=request.declared_by,
             declared_at=now,
             updated_at=now,
+            last_update_at=now,
+            missed_updates=0,
+        )
+        incident.next_update_due_at = next_update_due(
+            policy, severity=severity, status=Status.INVESTIGATING, last_update_at=now
         )
         incident.roles.append(RoleAssignment(role="commander", user_id=commander, assigned_at=now))
         session.add(incident)

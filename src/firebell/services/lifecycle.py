@@ -4,6 +4,7 @@ from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Action, Status, transition
 from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
+from firebell.services.cadence import reschedule
 from firebell.services.changes import incident_change
 from firebell.services.context import Context
 from firebell.services.effects import Target, enqueue_notice, enqueue_sync
@@ -29,8 +30,14 @@ def change_status(
         elif new is Status.INVESTIGATING:
             incident.mitigated_at = None
             incident.resolved_at = None
+            if old is Status.RESOLVED:  # the reopen is announced: the cadence starts again from now
+                incident.last_update_at = now
+                incident.missed_updates = 0
         elif new is Status.CLOSED:
             incident.closed_at = now
+        if not new.is_open:
+            incident.missed_updates = 0
+        reschedule(incident, ctx.policy)
         summary = f"Status changed from {old.value} to {new.value}"
         event = record_event(
             change.session,

@@ -4,6 +4,7 @@ from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
+from firebell.services.cadence import reschedule
 from firebell.services.changes import incident_change
 from firebell.services.context import Context
 from firebell.services.effects import Target, enqueue_notice, enqueue_sync
@@ -20,6 +21,7 @@ def change_severity(ctx: Context, *, channel_id: str, actor: str, severity: str)
         if old == new:
             raise UsageError(f"{incident_label(incident.number)} is already {new}.")
         incident.severity = new
+        reschedule(incident, ctx.policy)  # raising the severity can make an update due at once
         direction = "raised" if ctx.policy.rank(new) < ctx.policy.rank(old) else "lowered"
         event = record_event(
             change.session,

@@ -51,6 +51,7 @@ def build_bolt_app(
     for action_id in (ActionId.MITIGATE, ActionId.RESOLVE, ActionId.REOPEN):
         app.action(action_id)(interactions.lifecycle_button)
     app.action(ActionId.OPEN_WAR_ROOM)(interactions.link_button)
+    app.action(re.compile(rf"^{re.escape(ActionId.SNOOZE)}\.\d+$"))(interactions.snooze_button)
     app.view(CallbackId.DECLARE)(interactions.declare_submitted)
     app.view(CallbackId.UPDATE)(interactions.update_submitted)
     app.view(CallbackId.SEVERITY)(interactions.severity_submitted)

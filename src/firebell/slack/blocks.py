@@ -40,6 +40,7 @@ class ActionId:
     RESOLVE = "incident.resolve"
     REOPEN = "incident.reopen"
     OPEN_WAR_ROOM = "incident.open_war_room"
+    SNOOZE = "incident.snooze"  # suffixed with the seconds, e.g. incident.snooze.900
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from firebell.domain.cadence import cadence_report
 from firebell.domain.commands import (
     AddNote,
     AssignRole,
@@ -132,7 +133,10 @@ class IncidentCommand:
                 "This isn't an incident channel. Run this in an incident's war room (`/incident list` shows them)."
             )
         if isinstance(command, ShowStatus):
-            return status_reply(snapshot, ctx.policy, now=ctx.clock())
+            now = ctx.clock()
+            with ctx.db.read() as session:
+                report = cadence_report(timeline_of(session, snapshot.id), now=now)
+            return status_reply(snapshot, ctx.policy, now=now, report=report)
         if isinstance(command, ShowTimeline):
             with ctx.db.read() as session:
                 entries = timeline_of(session, snapshot.id, limit=MAX_TIMELINE_LINES)

@@ -20,6 +20,7 @@ from firebell.slack.blocks import Message, announcement_message, kickoff_message
 from firebell.slack.directory import ChannelNotFound, SlackDirectory
 from firebell.slack.notices import notice_message
 from firebell.slack.outcomes import Delivered, Failed, Job, Outcome, Retry, classify, slack_error
+from firebell.slack.reminders import reminder_message
 from firebell.slack.replies import pin_recorded_reply, war_room_ready_reply
 from firebell.store.models import Incident
 
@@ -55,6 +56,7 @@ class Deliverer:
             EffectKind.RESPOND: self._respond,
             EffectKind.EPHEMERAL: self._ephemeral,
             EffectKind.CAPTURE_PIN: self._capture_pin,
+            EffectKind.POST_REMINDER: self._post_reminder,
         }
 
     # -- readiness -------------------------------------------------------------------------------
@@ -67,12 +69,16 @@ class Deliverer:
         """Whether what this effect needs from earlier effects (channel, kick-off, announcement) exists."""
         if kind in (EffectKind.CREATE_CHANNEL, EffectKind.CAPTURE_PIN, EffectKind.EPHEMERAL):
             return True
+        target = payload.get("target")
+        if kind == EffectKind.POST_REMINDER and target == "dm":
+            return True
         if incident is None:
             return False
         if kind in (EffectKind.PIN_KICKOFF, EffectKind.SYNC_KICKOFF):
             return incident.kickoff_ts is not None
         announcement_bound = kind == EffectKind.SYNC_ANNOUNCEMENT or (
-            kind == EffectKind.POST_NOTICE and payload.get("target") == Target.ANNOUNCEMENT_THREAD
+            kind in (EffectKind.POST_NOTICE, EffectKind.POST_REMINDER)
+            and target in (Target.ANNOUNCEMENT_THREAD, "announcement")
         )
         if announcement_bound:
             return incident.announcement_ts is not None or not self.announcements_enabled()
@@ -98,7 +104,9 @@ class Deliverer:
             incident = session.get(Incident, incident_id)
             return snapshot(incident) if incident is not None else None
 
-    def _post(self, job: Job, channel: str, message: Message, *, thread_ts: str | None = None) -> str:
+    def _post(
+        self, job: Job, channel: str, message: Message, *, thread_ts: str | None = None, broadcast: bool = False
+    ) -> str:
         """Post once: after an uncertain attempt, look for the earlier copy (by its metadata key) first."""
         if job.uncertain:
             found = self._find_posted(job, channel, thread_ts=thread_ts)
@@ -108,6 +116,7 @@ class Deliverer:
         response = self.client.chat_postMessage(
             channel=channel,
             thread_ts=thread_ts,
+            reply_broadcast=broadcast or None,
             metadata=_metadata(job),
             unfurl_links=False,
             unfurl_media=False,
@@ -249,6 +258,24 @@ class Deliverer:
             return Delivered()
         assert incident.channel_id is not None
         self._post(job, incident.channel_id, message)
+        return Delivered()
+
+    def _post_reminder(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None
+        target = job.payload.get("target")
+        if not incident.status.is_open:
+            return Delivered()  # resolved while the reminder was queued: nothing is due any more
+        message = reminder_message(incident, self.ctx.policy, job.payload)
+        if target == "room":
+            assert incident.channel_id is not None
+            self._post(job, incident.channel_id, message)
+        elif target == "dm":
+            channel = self.client.conversations_open(users=incident.commander)["channel"]["id"]
+            self._post(job, str(channel), message)
+        elif incident.announcement_channel_id and incident.announcement_ts:
+            self._post(
+                job, incident.announcement_channel_id, message, thread_ts=incident.announcement_ts, broadcast=True
+            )
         return Delivered()
 
     def _respond(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:

@@ -1,6 +1,7 @@
 """Buttons and modal submissions: the kick-off's actions, the declare, update and severity forms."""
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -11,14 +12,16 @@ from firebell.domain.errors import FirebellError
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Action, Status
 from firebell.domain.naming import incident_label
+from firebell.services.cadence import snooze
 from firebell.services.context import Context
-from firebell.services.incidents import DeclareRequest, declare_incident, incident_for_channel
+from firebell.services.incidents import DeclareRequest, declare_incident, get_incident, incident_for_channel
 from firebell.services.lifecycle import change_status
 from firebell.services.severity import change_severity
 from firebell.services.updates import post_update
 from firebell.slack.blocks import ActionId
 from firebell.slack.kit import plain, section
 from firebell.slack.modals import metadata, severity_modal, submitted, update_modal
+from firebell.slack.reminders import snoozed_message
 from firebell.slack.replies import error_reply
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,12 @@ class Interactions:
     def _incident_here(self, body: dict[str, Any], respond: Respond) -> IncidentSnapshot | None:
         channel = _channel_of(body)
         incident = incident_for_channel(self.ctx, channel) if channel else None
+        value = str(body["actions"][0].get("value") or "")
+        if incident is None and value.isdigit():  # e.g. a reminder sent to the IC directly
+            try:
+                incident = get_incident(self.ctx, int(value))
+            except FirebellError:
+                incident = None
         if incident is None:
             _tell(respond, "This button belongs to an incident war room; use it there.")
         return incident
@@ -78,6 +87,25 @@ class Interactions:
             change_status(self.ctx, channel_id=channel, actor=body["user"]["id"], action=action)
         except FirebellError as exc:
             _tell(respond, exc.message)
+
+    def snooze_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """ "Snooze 15m" / "Snooze 30m" on a reminder."""
+        ack()
+        channel = _channel_of(body)
+        actor = body["user"]["id"]
+        try:
+            duration = timedelta(seconds=int(body["actions"][0]["value"]))
+            if channel is None:
+                raise FirebellError("This button belongs to an incident war room.")
+            incident = snooze(self.ctx, channel_id=channel, actor=actor, duration=duration)
+        except (FirebellError, ValueError) as exc:
+            _tell(respond, exc.message if isinstance(exc, FirebellError) else "That snooze option is not valid.")
+            return
+        message = snoozed_message(incident, actor=actor, duration=duration)
+        try:
+            respond(text=message.text, blocks=message.blocks, replace_original=True)
+        except (SlackApiError, OSError) as exc:
+            log.warning("could not mark the reminder snoozed: %s", exc)
 
     def link_button(self, ack: Ack) -> None:
         """URL buttons still send an action; acknowledge it."""

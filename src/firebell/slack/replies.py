@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from firebell.domain.cadence import CadenceReport
 from firebell.domain.commands import USAGE
 from firebell.domain.durations import format_duration
 from firebell.domain.incident import IncidentSnapshot
@@ -45,7 +46,21 @@ def confirmation(text: str) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def status_reply(incident: IncidentSnapshot, policy: Policy, *, now: datetime) -> Message:
+def _cadence_line(incident: IncidentSnapshot, report: CadenceReport, *, now: datetime) -> str:
+    due = incident.next_update_due_at
+    if due is None:
+        head = "No update cadence running"
+    elif due <= now:
+        head = f"Next update due: *overdue* by {format_duration(now - due)}"
+    else:
+        head = f"Next update due {date_token(due, fmt='{time}')} (in {format_duration(due - now)})"
+    return (
+        f"{head}. Updates on time: {report.updates_on_time} of {report.updates_due} due; "
+        f"longest silence {format_duration(report.longest_silence)}."
+    )
+
+
+def status_reply(incident: IncidentSnapshot, policy: Policy, *, now: datetime, report: CadenceReport) -> Message:
     """The ephemeral summary for `/incident status`."""
     severity = policy.severity(incident.severity)
     label = incident_label(incident.number)
@@ -65,6 +80,7 @@ def status_reply(incident: IncidentSnapshot, policy: Policy, *, now: datetime) -
             ],
         ),
         section(f"*Roles*\n{roles}"),
+        section(_cadence_line(incident, report, now=now)),
         context("; ".join(times)),
     ]
     return Message(text=f"{label} status: {incident.status.value}", blocks=blocks)

@@ -76,6 +76,10 @@ class Incident(Base):
     kickoff_ts: Mapped[str | None] = mapped_column(String(40))
     announcement_channel_id: Mapped[str | None] = mapped_column(String(40))
     announcement_ts: Mapped[str | None] = mapped_column(String(40))
+    # The communication cadence: the schedule is this data, so restarts and replicas share it.
+    last_update_at: Mapped[datetime]
+    next_update_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    missed_updates: Mapped[int] = mapped_column(default=0, server_default="0")
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="incident", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.id"

@@ -1,0 +1,112 @@
+"""The communication cadence: when an incident's next status update is due, and how it went.
+
+Pure functions of (incident state, policy, now); the scheduler and the use cases supply the time.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from firebell.domain.lifecycle import Status
+from firebell.domain.policy import Policy
+from firebell.domain.timeline import EventKind, TimelineEntry
+
+
+def update_interval(policy: Policy, *, severity: str, status: Status) -> timedelta | None:
+    """How often stakeholders hear from an incident now: its severity's interval, relaxed once mitigated."""
+    if not status.is_open:
+        return None
+    interval = policy.severity(severity).update_interval
+    if interval is None:
+        return None
+    if status is Status.MITIGATED:
+        return interval * policy.cadence.mitigated_factor
+    return interval
+
+
+def next_update_due(policy: Policy, *, severity: str, status: Status, last_update_at: datetime) -> datetime | None:
+    """The next due point after the last update (or declaration); None when no cadence applies."""
+    interval = update_interval(policy, severity=severity, status=status)
+    return last_update_at + interval if interval is not None else None
+
+
+@dataclass(frozen=True)
+class MissedUpdate:
+    """What the scheduler does when a due point passes without an update."""
+
+    miss: int  # 1 for the first consecutive miss, 2 for the second, ...
+    silence: timedelta  # time since the last update (or declaration)
+    next_due: datetime | None  # the following due point
+
+
+def missed_update(
+    policy: Policy,
+    *,
+    severity: str,
+    status: Status,
+    due: datetime,
+    last_update_at: datetime,
+    previous_misses: int,
+    now: datetime,
+) -> MissedUpdate:
+    """The reminder for a passed due point, and when to look again.
+
+    The next due point is one interval after this one; if the service was down across several due
+    points, it is one interval from now instead, so a restart sends one reminder rather than a burst.
+    """
+    interval = update_interval(policy, severity=severity, status=status)
+    next_due = None
+    if interval is not None:
+        next_due = due + interval
+        if next_due <= now:
+            next_due = now + interval
+    return MissedUpdate(miss=previous_misses + 1, silence=now - last_update_at, next_due=next_due)
+
+
+def is_on_time(*, due: datetime | None, misses: int, now: datetime) -> bool | None:
+    """Whether an update posted now meets its due point (None when no update was due)."""
+    if due is None:
+        return None
+    return misses == 0 and now <= due
+
+
+@dataclass(frozen=True)
+class CadenceReport:
+    """How well an incident kept its communication cadence."""
+
+    updates_due: int
+    updates_on_time: int
+    longest_silence: timedelta
+
+
+def cadence_report(entries: list[TimelineEntry], *, now: datetime) -> CadenceReport:
+    """Derive the cadence record from the timeline: updates due and on time, and the longest silence.
+
+    A due point is either met by an on-time update or missed (a reminder). Silence is measured only while
+    the incident is open: from the declaration or last update to the next update, resolve, or now.
+    """
+    due = on_time = 0
+    longest = timedelta(0)
+    last: datetime | None = None
+    is_open = True
+    for entry in sorted(entries, key=lambda e: e.at):
+        if entry.kind is EventKind.DECLARED:
+            last = entry.at
+        elif entry.kind is EventKind.REMINDER:
+            due += 1
+        elif entry.kind is EventKind.UPDATE:
+            if entry.data.get("on_time") is True:
+                due += 1
+                on_time += 1
+            if is_open and last is not None:
+                longest = max(longest, entry.at - last)
+            last = entry.at
+        elif entry.kind is EventKind.STATUS_CHANGED:
+            to = Status(entry.data.get("to", Status.INVESTIGATING.value))
+            if is_open and not to.is_open and last is not None:
+                longest = max(longest, entry.at - last)
+                is_open = False
+            elif not is_open and to.is_open:
+                is_open, last = True, entry.at
+    if is_open and last is not None:
+        longest = max(longest, now - last)
+    return CadenceReport(updates_due=due, updates_on_time=on_time, longest_silence=longest)

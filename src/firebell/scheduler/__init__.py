@@ -1,0 +1,1 @@
+"""Timed work: the cadence tick (and, later, nudges and digests) driven by APScheduler."""

@@ -1,0 +1,49 @@
+"""APScheduler inside `firebell serve`: a short tick that sends overdue-update reminders.
+
+APScheduler only drives time; the schedule itself is the incidents' `next_update_due_at` column, so a
+restart resumes where it left off and several processes can run the tick against one database.
+"""
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from firebell.services.cadence import schedule_unscheduled, send_due_reminders
+from firebell.services.context import Context
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler:
+    """Runs the cadence tick every `tick` seconds in a background thread."""
+
+    def __init__(self, ctx: Context, *, tick: float = 0.5) -> None:
+        self.ctx = ctx
+        self.tick_seconds = tick
+        self._scheduler = BackgroundScheduler(
+            timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        )
+
+    def start(self) -> None:
+        """Schedule any incident that lacks a due point, then start ticking."""
+        scheduled = schedule_unscheduled(self.ctx)
+        if scheduled:
+            log.info("scheduled the update cadence of %d open incidents", scheduled)
+        self._scheduler.add_job(
+            self.tick, "interval", seconds=self.tick_seconds, id="cadence", next_run_time=datetime.now(UTC)
+        )
+        self._scheduler.start()
+
+    def stop(self) -> None:
+        """Stop ticking (waits for a tick in progress)."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+
+    def tick(self) -> int:
+        """Send every overdue reminder now; returns how many due points this process claimed."""
+        try:
+            return send_due_reminders(self.ctx)
+        except Exception:  # the database may be briefly unavailable; the next tick tries again
+            log.exception("cadence tick failed")
+            return 0
