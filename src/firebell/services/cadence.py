@@ -33,7 +33,7 @@ def reschedule(incident: Incident, policy: Policy) -> None:
 def schedule_unscheduled(ctx: Context) -> int:
     """Give open incidents without a due point one (after an upgrade or a policy change); returns how many."""
     scheduled = 0
-    with ctx.db.transaction() as session:
+    with ctx.db.transaction(background=True) as session:
         rows = session.scalars(
             select(Incident).where(Incident.status.in_(OPEN), Incident.next_update_due_at.is_(None))
         ).all()
@@ -52,7 +52,7 @@ def send_due_reminders(ctx: Context, *, batch: int = 200) -> int:
     now = ctx.clock()
     claimed = 0
     while True:
-        with ctx.db.transaction() as session:
+        with ctx.db.transaction(background=True) as session:
             due = session.execute(
                 select(Incident.id, Incident.next_update_due_at)
                 .where(Incident.next_update_due_at <= now, Incident.status.in_(OPEN))

@@ -47,9 +47,15 @@ def snapshot(incident: Incident) -> IncidentSnapshot:
     )
 
 
-def _next_number(session: Session) -> int:
-    # The row lock taken by this UPDATE serialises concurrent declares on PostgreSQL; SQLite's
-    # BEGIN IMMEDIATE does the same. Numbers are therefore gap-free and never reused.
+def _next_number(ctx: Context) -> int:
+    # A short transaction of its own: the counter row's lock (PostgreSQL) or the write slot (SQLite) is
+    # held for one statement, not for the whole declare, so concurrent declares do not queue behind each
+    # other. Numbers are unique and never reused; a declare that fails after this leaves a gap.
+    with ctx.db.transaction() as session:
+        return _increment_counter(session)
+
+
+def _increment_counter(session: Session) -> int:
     number = session.execute(
         update(Counter).where(Counter.name == "incident").values(value=Counter.value + 1).returning(Counter.value)
     ).scalar_one()
@@ -85,8 +91,8 @@ def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
     severity = policy.severity(request.severity).name if request.severity else policy.default.name
     commander = request.commander or request.declared_by
     now = ctx.clock()
+    number = _next_number(ctx)
     with ctx.db.transaction() as session:
-        number = _next_number(session)
         incident = Incident(
             number=number,
             title=title,

@@ -48,7 +48,7 @@ def record_pin(
     reactor: str,
 ) -> bool:
     """Put a message on the timeline at its original time; False when it was already there."""
-    with ctx.db.transaction() as session:
+    with ctx.db.transaction(background=True) as session:
         incident = session.get(Incident, incident_id)
         if incident is None:
             return False

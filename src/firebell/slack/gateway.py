@@ -159,7 +159,7 @@ class Gateway:
         if not candidates:
             return []
         claimed: list[Job] = []
-        with self.ctx.db.transaction() as session:
+        with self.ctx.db.transaction(background=True) as session:
             for effect in candidates:
                 result = session.execute(
                     update(Effect)
@@ -224,7 +224,7 @@ class Gateway:
         now = self.ctx.clock()
         if isinstance(outcome, Retry) and now - job.created_at > self.give_up_after:
             outcome = Failed(error=f"gave up after {self.give_up_after}: {outcome.error}")
-        with self.ctx.db.transaction() as session:
+        with self.ctx.db.transaction(background=True) as session:
             effect = session.get(Effect, job.id)
             if effect is None:
                 return

@@ -1,5 +1,6 @@
 """The store's front door: transactions that tell listeners when they committed new outbox work."""
 
+import contextlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -7,6 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from firebell.store.engine import readonly
+from firebell.store.write_lock import WriterQueue
 
 EFFECTS_ADDED = "firebell_effects_added"
 
@@ -19,15 +21,22 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._readonly_sessions = sessionmaker(readonly(engine), expire_on_commit=False)
         self._effect_listeners: list[Callable[[], None]] = []
+        # SQLite: one writer at a time, queued in-process with people's requests first (see write_lock).
+        self._writers = WriterQueue() if engine.dialect.name == "sqlite" else None
 
     def on_effects_committed(self, listener: Callable[[], None]) -> None:
         """Call `listener` after any transaction that enqueued Slack effects commits."""
         self._effect_listeners.append(listener)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A read-write unit of work: commits on success, rolls back on error."""
-        with self._sessions.begin() as session:
+    def transaction(self, *, background: bool = False) -> Iterator[Session]:
+        """A read-write unit of work: commits on success, rolls back on error.
+
+        `background` marks work nobody is waiting for (outbox delivery, scheduler ticks): on SQLite it
+        yields the writer slot to requests that acknowledge a user.
+        """
+        slot = self._writers.hold(background=background) if self._writers else contextlib.nullcontext()
+        with slot, self._sessions.begin() as session:
             yield session
             added = session.info.pop(EFFECTS_ADDED, False)
         if added:
