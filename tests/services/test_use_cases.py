@@ -191,3 +191,48 @@ def test_pins_are_captured_once(ctx: Context) -> None:
         assert pins[0].actor == CAROL
         assert pins[0].at.timestamp() == 1700000000.0001
         assert session.scalar(select(func.count()).select_from(TimelineEvent)) == 2
+
+
+def test_simultaneous_changes_to_one_incident_apply_one_after_the_other(ctx: Context) -> None:
+    declare_with_room(ctx)
+    outcomes: list[str] = []
+    barrier = threading.Barrier(6)
+
+    def mitigate() -> None:
+        barrier.wait()
+        try:
+            change_status(ctx, channel_id="C0ROOM001", actor=ALICE, action=Action.MITIGATE)
+            outcomes.append("mitigated")
+        except IllegalTransition:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=mitigate) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["mitigated"] + ["refused"] * 5
+    assert [kind for kind, _, _ in events(ctx)].count("status_changed") == 1
+
+
+def test_simultaneous_role_assignments_do_not_collide(ctx: Context) -> None:
+    declare_with_room(ctx)
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def assign(user: str) -> None:
+        barrier.wait()
+        try:
+            assign_role(ctx, channel_id="C0ROOM001", actor=ALICE, role="deputy", user_id=user)
+        except UsageError:
+            pass
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=assign, args=(user,)) for user in (BOB, CAROL, BOB, CAROL)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert get_incident(ctx, 1).roles["deputy"] in (BOB, CAROL)

@@ -263,3 +263,17 @@ def test_severity_modal_from_the_button(firebell: Firebell) -> None:
     assert "already SEV3" in same.json()["errors"]["severity"]
     driver.submit_view("bob", view.id, {"severity": "SEV1"})
     firebell.wait_for(lambda: firebell.incident(1).severity == "SEV1", what="SEV1")
+
+
+def test_a_stale_update_form_does_not_undo_other_changes(firebell: Firebell) -> None:
+    emu, driver = firebell.emu, firebell.driver
+    room = declare(firebell)
+    driver.click("bob", room, firebell.incident(1).kickoff_ts or "", "incident.post_update")
+    view = firebell.wait_for(lambda: next((v for v in emu.views.values() if v.callback_id == "incident.update"), None))
+    command(firebell, "sev 1", room, user="alice")  # while bob is still typing
+    command(firebell, "mitigate", room, user="alice")
+    driver.submit_view("bob", view.id, {"text": "Working on the cache"})  # severity/status left as shown
+    firebell.wait_for(lambda: firebell.timeline(1)[-1][0] == "update", what="bob's update")
+    incident = firebell.incident(1)
+    assert (incident.severity, incident.status.value) == ("SEV1", "mitigated")
+    assert [kind for kind, _, _ in firebell.timeline(1)].count("severity_changed") == 1

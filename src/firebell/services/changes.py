@@ -1,34 +1,65 @@
-"""A change to one incident: load it by channel or number inside a transaction, stamp the time."""
+"""A change to one incident: lock it inside a transaction, stamp the time, record and announce what happened."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from firebell.domain.timeline import EventKind
 from firebell.services.context import Context
+from firebell.services.effects import Target, enqueue_notice, enqueue_sync
 from firebell.services.incidents import load_by_channel, load_by_number
-from firebell.store.models import Incident
+from firebell.services.timeline import record_event
+from firebell.store.models import Incident, TimelineEvent
 
 
 @dataclass
 class Change:
-    """The open transaction, the incident being changed and the time of the change."""
+    """The open transaction, the (row-locked) incident being changed and the time of the change."""
 
     session: Session
     incident: Incident
     now: datetime
 
+    def record(
+        self,
+        *,
+        kind: EventKind,
+        actor: str | None,
+        text: str,
+        data: dict[str, Any] | None = None,
+        notice: str | None = None,
+        notice_data: dict[str, Any] | None = None,
+        targets: tuple[Target, ...] = (Target.ROOM,),
+        sync: bool = False,
+    ) -> TimelineEvent:
+        """Write the timeline event; optionally post a notice about it and re-render the incident's state."""
+        event = record_event(self.session, self.incident, kind=kind, at=self.now, actor=actor, text=text, data=data)
+        assert event is not None  # only deduplicated (source_key) events can be skipped
+        if notice is not None:
+            enqueue_notice(
+                self.session, self.incident, event, notice=notice, now=self.now, targets=targets, data=notice_data
+            )
+        if sync:
+            enqueue_sync(self.session, self.incident, now=self.now)
+        return event
+
 
 @contextmanager
 def incident_change(ctx: Context, *, channel_id: str | None = None, number: int | None = None) -> Iterator[Change]:
-    """Open a transaction on the incident of a war room (or by number); commits when the block succeeds."""
+    """Open a transaction on the incident of a war room (or by number); commits when the block succeeds.
+
+    The incident's row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite already has one writer), so
+    two people pressing Mitigate at once are applied one after the other: the second is refused.
+    """
     with ctx.db.transaction() as session:
         if channel_id is not None:
-            incident = load_by_channel(session, channel_id)
+            incident = load_by_channel(session, channel_id, for_update=True)
         elif number is not None:
-            incident = load_by_number(session, number)
+            incident = load_by_number(session, number, for_update=True)
         else:
             raise ValueError("incident_change needs a channel_id or a number")
         now = ctx.clock()

@@ -153,9 +153,10 @@ def _enqueue_war_room(
         add(EffectKind.RESPOND, "respond", {"response_url": request.response_url, "message": "war_room_ready"})
 
 
-def load_by_channel(session: Session, channel_id: str) -> Incident:
-    """The incident whose war room is this channel, or NotAnIncidentChannel."""
-    incident = session.scalar(select(Incident).where(Incident.channel_id == channel_id))
+def load_by_channel(session: Session, channel_id: str, *, for_update: bool = False) -> Incident:
+    """The incident whose war room is this channel, or NotAnIncidentChannel; `for_update` locks its row."""
+    query = select(Incident).where(Incident.channel_id == channel_id)
+    incident = session.scalar(query.with_for_update() if for_update else query)
     if incident is None:
         raise NotAnIncidentChannel(
             "This isn't an incident channel. Run this in an incident's war room "
@@ -164,9 +165,10 @@ def load_by_channel(session: Session, channel_id: str) -> Incident:
     return incident
 
 
-def load_by_number(session: Session, number: int) -> Incident:
-    """The incident with this number, or IncidentNotFound."""
-    incident = session.scalar(select(Incident).where(Incident.number == number))
+def load_by_number(session: Session, number: int, *, for_update: bool = False) -> Incident:
+    """The incident with this number, or IncidentNotFound; `for_update` locks its row."""
+    query = select(Incident).where(Incident.number == number)
+    incident = session.scalar(query.with_for_update() if for_update else query)
     if incident is None:
         raise IncidentNotFound(f"There is no {incident_label(number)}.")
     return incident

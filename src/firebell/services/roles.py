@@ -6,9 +6,8 @@ from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
 from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
-from firebell.services.effects import EffectKind, enqueue, enqueue_notice, enqueue_sync, lane
+from firebell.services.effects import EffectKind, Target, enqueue, lane
 from firebell.services.incidents import snapshot
-from firebell.services.timeline import record_event
 from firebell.store.models import RoleAssignment
 
 
@@ -37,36 +36,29 @@ def hand_over(ctx: Context, *, channel_id: str, actor: str, user_id: str) -> Inc
 
 
 def _record(change: Change, *, role: str, user_id: str, previous: str | None, actor: str) -> None:
-    incident, session, now = change.incident, change.session, change.now
+    incident = change.incident
     if role == "commander":
         kind, notice, text = EventKind.COMMANDER_CHANGED, "handover", "Incident Commander handed over"
+        targets: tuple[Target, ...] = (Target.ROOM, Target.ANNOUNCEMENT_THREAD)
     else:
         kind, notice, text = EventKind.ROLE_ASSIGNED, "role_assigned", f"Role assigned: {role}"
-    event = record_event(
-        session,
-        incident,
+        targets = (Target.ROOM,)
+    event = change.record(
         kind=kind,
-        at=now,
         actor=actor,
         text=text,
         data={"role": role, "user": user_id, "previous": previous},
-    )
-    assert event is not None
-    enqueue_notice(
-        session,
-        incident,
-        event,
         notice=notice,
-        now=now,
-        data={"role": role, "user": user_id, "previous": previous, "actor": actor},
+        notice_data={"role": role, "user": user_id, "previous": previous, "actor": actor},
+        targets=targets,
+        sync=True,
     )
     enqueue(
-        session,
+        change.session,
         kind=EffectKind.INVITE,
         lane=lane(incident, "members"),
         key=f"inc:{incident.id}:invite:{event.id}",
-        now=now,
+        now=change.now,
         incident=incident,
         payload={"users": [user_id]},
     )
-    enqueue_sync(session, incident, now=now)

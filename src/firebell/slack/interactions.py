@@ -17,7 +17,7 @@ from firebell.services.context import Context
 from firebell.services.incidents import DeclareRequest, declare_incident, get_incident, incident_for_channel
 from firebell.services.lifecycle import change_status
 from firebell.services.severity import change_severity
-from firebell.services.updates import post_update
+from firebell.services.updates import post_update_from_form
 from firebell.slack.blocks import ActionId
 from firebell.slack.kit import plain, section
 from firebell.slack.modals import metadata, severity_modal, submitted, update_modal
@@ -160,18 +160,17 @@ class Interactions:
         if not channel or not text:
             ack(response_action="errors", errors={"text": "Write what changed and what happens next."})
             return
+        severity = submitted(view, "severity")
+        status = submitted(view, "status")
         try:
-            incident = incident_for_channel(self.ctx, channel)
-            if incident is None:
-                raise FirebellError("This incident's war room no longer exists.")
-            severity = submitted(view, "severity")
-            if severity and severity != incident.severity:
-                change_severity(self.ctx, channel_id=channel, actor=actor, severity=severity)
-            status = submitted(view, "status")
-            if status and status != incident.status.value:
-                action = Action.MITIGATE if status == Status.MITIGATED.value else Action.REOPEN
-                change_status(self.ctx, channel_id=channel, actor=actor, action=action)
-            post_update(self.ctx, channel_id=channel, actor=actor, text=text)
+            post_update_from_form(
+                self.ctx,
+                channel_id=channel,
+                actor=actor,
+                text=text,
+                severity=severity if severity != meta.get("severity") else None,
+                status=Status(status) if status and status != meta.get("status") else None,
+            )
         except FirebellError as exc:
             ack(response_action="errors", errors={"text": exc.message[:150]})
             return

@@ -103,7 +103,15 @@ def update_modal(incident: IncidentSnapshot, policy: Policy) -> View:
     return {
         "type": "modal",
         "callback_id": CallbackId.UPDATE,
-        "private_metadata": json.dumps({"number": incident.number, "channel": incident.channel_id}),
+        # What the form showed: on submit, only fields the user changed from these are applied.
+        "private_metadata": json.dumps(
+            {
+                "number": incident.number,
+                "channel": incident.channel_id,
+                "severity": incident.severity,
+                "status": current["value"],
+            }
+        ),
         "title": plain(f"Update {incident_label(incident.number)}", limit=24),
         "submit": plain("Post update"),
         "close": plain("Cancel"),

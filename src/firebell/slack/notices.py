@@ -29,7 +29,7 @@ def _handover(payload: dict[str, Any], policy: Policy) -> Message:
     user, previous, actor = payload["user"], payload.get("previous"), payload.get("actor")
     was = f" (was {mention(previous)})" if previous else ""
     by = f" by {mention(actor)}" if actor and actor not in (user, previous) else ""
-    text = f":handshake: Command handed over{by}: {mention(user)} is now the Incident Commander{was}."
+    text = f":handshake: {_prefix(payload)}Command handed over{by}: {mention(user)} is now the Incident Commander{was}."
     return Message(text=text, blocks=[section(text)])
 
 
