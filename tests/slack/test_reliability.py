@@ -5,6 +5,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine
 
 from firebell.domain.policy import Policy
@@ -124,8 +125,9 @@ def test_pending_effects_survive_a_restart(
         assert len([m for m in second.bot_messages(room.id) if "What happens next" in str(m.blocks)]) == 1
 
 
+@pytest.mark.parametrize("chatter", [0, 450], ids=["quiet-room", "busy-room"])
 def test_crash_mid_delivery_does_not_post_twice(
-    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine
+    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, chatter: int
 ) -> None:
     """A process that dies after Slack posted but before recording it leaves a claimed effect behind.
     The next process treats it as uncertain and finds the earlier post instead of posting again."""
@@ -155,9 +157,61 @@ def test_crash_mid_delivery_does_not_post_twice(
             created_at=effect.created_at,
         )
         assert isinstance(first.runtime.gateway.deliverer.deliver(job), Delivered)
+        for i in range(chatter):  # the room keeps talking: the earlier post is pages back in history
+            first.driver.post_as_user("carol", room, f"graph {i}")
     with running_firebell(emu, slack, database_url, policy) as second:
         second.settle(timeout=20)
         updates = [m for m in second.bot_messages(room) if "investigating the DB" in str(m.blocks)]
         assert len(updates) == 1
         assert_no_duplicates(second)
         assert emu.calls_to("conversations.history")  # it looked before posting again
+
+
+def test_slow_slack_does_not_let_a_lease_lapse(
+    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine
+) -> None:
+    """Each Slack call takes longer than the claim's lease: renewals keep the claim, nothing is redone."""
+    with running_firebell(emu, slack, database_url, Policy(), gateway={"lease": timedelta(seconds=0.6)}) as firebell:
+        emu.latency = 1.0
+        firebell.driver.slash_command("/incident", "declare sev1 Checkout", user="alice", channel="general")
+        room = firebell.war_room(1, timeout=30)
+        firebell.settle(timeout=30)
+        assert len([c for c in emu.channels.values() if c.name.startswith("inc-1")]) == 1
+        assert len(emu.calls_to("conversations.create")) == 1
+        assert len([m for m in firebell.bot_messages(room.id) if "What happens next" in str(m.blocks)]) == 1
+        assert_no_duplicates(firebell)
+
+
+def test_war_room_refused_for_good_tells_the_declarer_and_strands_nothing(firebell: Firebell) -> None:
+    emu = firebell.emu
+    emu.faults.add("conversations.create", kind="error", error="cannot_create_channel", times=1)
+    firebell.driver.slash_command("/incident", "declare sev1 Checkout failing", user="alice", channel="general")
+    told = firebell.wait_for(
+        lambda: [r for r in emu.responses if "refused to create its war room" in str(r.body)], what="the declarer told"
+    )
+    assert "cannot_create_channel" in str(told[0].body)
+    assert "firebell outbox retry --incident 1" in str(told[0].body)
+    room = firebell.incident(1).channel_id
+    assert room is None
+    # Later commands for the incident queue more effects; none may wait forever for the missing room.
+    firebell.wait_for(lambda: not firebell.pending_effects(), what="nothing left pending")
+    assert "slack_failure" in [kind for kind, _, _ in firebell.timeline(1)]
+    from firebell.services.outbox import requeue_failed
+
+    assert requeue_failed(firebell.runtime.ctx, incident_number=1) > 1
+    firebell.war_room(1)
+    firebell.settle()
+    assert firebell.bot_messages(firebell.incident(1).channel_id or "")[0].pinned
+
+
+def test_a_revoked_token_keeps_retrying_and_says_so(firebell: Firebell) -> None:
+    emu = firebell.emu
+    emu.faults.add("conversations.create", kind="error", error="token_revoked", times=1)
+    firebell.driver.slash_command("/incident", "declare sev1 Checkout failing", user="alice", channel="general")
+    told = firebell.wait_for(
+        lambda: [r for r in emu.responses if "refused to create its war room" in str(r.body)], what="the declarer told"
+    )
+    assert "keeps trying" in str(told[0].body)
+    [effect] = [e for e in firebell.pending_effects() if e.kind == "create_channel"]
+    assert effect.next_attempt_at > datetime.now(UTC) + timedelta(seconds=30)  # slowly, not hammering
+    assert "token_revoked" in (effect.last_error or "")

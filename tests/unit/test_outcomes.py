@@ -1,5 +1,6 @@
 """How Slack failures are classified, and how retries back off."""
 
+import http.client
 import urllib.error
 from typing import Any
 
@@ -38,6 +39,18 @@ def test_server_errors_and_dropped_connections_are_uncertain() -> None:
     dropped = classify(urllib.error.URLError(ConnectionResetError()))
     assert isinstance(dropped, Retry)
     assert dropped.uncertain
+
+
+def test_a_truncated_response_is_uncertain() -> None:
+    outcome = classify(http.client.IncompleteRead(b'{"ok": tr'))
+    assert isinstance(outcome, Retry)
+    assert outcome.uncertain
+
+
+def test_configuration_errors_retry_slowly_and_raise_the_alarm() -> None:
+    outcome = classify(api_error(200, {"ok": False, "error": "missing_scope"}))
+    assert isinstance(outcome, Retry)
+    assert (outcome.after, outcome.alarm, outcome.uncertain) == (60.0, True, False)
 
 
 def test_transient_slack_errors_retry() -> None:

@@ -5,14 +5,17 @@ restart resumes where it left off and several processes can run the tick against
 """
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from firebell.services.cadence import schedule_unscheduled, send_due_reminders
 from firebell.services.context import Context
+from firebell.services.outbox import prune_delivered
 
 log = logging.getLogger(__name__)
+
+OUTBOX_RETENTION = timedelta(days=7)
 
 
 class Scheduler:
@@ -33,12 +36,21 @@ class Scheduler:
         self._scheduler.add_job(
             self.tick, "interval", seconds=self.tick_seconds, id="cadence", next_run_time=datetime.now(UTC)
         )
+        self._scheduler.add_job(self.prune, "interval", hours=6, id="prune-outbox")
         self._scheduler.start()
 
     def stop(self) -> None:
         """Stop ticking (waits for a tick in progress)."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
+
+    def prune(self) -> int:
+        """Forget effects delivered more than a week ago (the timeline keeps what happened)."""
+        try:
+            return prune_delivered(self.ctx, before=self.ctx.clock() - OUTBOX_RETENTION)
+        except Exception:
+            log.exception("pruning the outbox failed")
+            return 0
 
     def tick(self) -> int:
         """Send every overdue reminder now; returns how many due points this process claimed."""

@@ -1,7 +1,9 @@
 """How each kind of queued effect is carried out against the Slack Web API."""
 
+import http.client
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -21,10 +23,24 @@ from firebell.slack.directory import ChannelNotFound, SlackDirectory
 from firebell.slack.notices import notice_message
 from firebell.slack.outcomes import Delivered, Failed, Job, Outcome, Retry, classify, slack_error
 from firebell.slack.reminders import reminder_message
-from firebell.slack.replies import pin_recorded_reply, war_room_ready_reply
+from firebell.slack.replies import pin_recorded_reply, war_room_failed_reply, war_room_ready_reply
 from firebell.store.models import Incident
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Need:
+    """Something an effect cannot run without: an incident column, and the effects that fill it in."""
+
+    column: str
+    producers: tuple[EffectKind, ...]
+
+
+NEEDS_CHANNEL = Need("channel_id", (EffectKind.CREATE_CHANNEL,))
+NEEDS_KICKOFF = Need("kickoff_ts", (EffectKind.CREATE_CHANNEL, EffectKind.POST_KICKOFF))
+NEEDS_ANNOUNCEMENT = Need("announcement_ts", (EffectKind.CREATE_CHANNEL, EffectKind.POST_ANNOUNCEMENT))
+
 
 METADATA_EVENT = "firebell_effect"
 MAX_NAME_ATTEMPTS = 20
@@ -65,24 +81,33 @@ class Deliverer:
         """Whether the policy names an announcement channel."""
         return self.ctx.policy.announcement_channel is not None
 
-    def is_ready(self, kind: str, payload: dict[str, Any], incident: Incident | None) -> bool:
-        """Whether what this effect needs from earlier effects (channel, kick-off, announcement) exists."""
-        if kind in (EffectKind.CREATE_CHANNEL, EffectKind.CAPTURE_PIN, EffectKind.EPHEMERAL):
-            return True
+    def needs(self, kind: str, payload: dict[str, Any]) -> Need | None:
+        """What an effect needs an earlier effect to have produced (None: it can run at once)."""
         target = payload.get("target")
+        if kind in (EffectKind.CREATE_CHANNEL, EffectKind.CAPTURE_PIN, EffectKind.EPHEMERAL):
+            return None
         if kind == EffectKind.POST_REMINDER and target == "dm":
-            return True
-        if incident is None:
-            return False
+            return None
+        if kind == EffectKind.RESPOND and payload.get("message") == "war_room_failed":
+            return None
         if kind in (EffectKind.PIN_KICKOFF, EffectKind.SYNC_KICKOFF):
-            return incident.kickoff_ts is not None
+            return NEEDS_KICKOFF
         announcement_bound = kind == EffectKind.SYNC_ANNOUNCEMENT or (
             kind in (EffectKind.POST_NOTICE, EffectKind.POST_REMINDER)
             and target in (Target.ANNOUNCEMENT_THREAD, "announcement")
         )
         if announcement_bound:
-            return incident.announcement_ts is not None or not self.announcements_enabled()
-        return incident.channel_id is not None
+            return NEEDS_ANNOUNCEMENT if self.announcements_enabled() else None
+        return NEEDS_CHANNEL
+
+    def is_ready(self, kind: str, payload: dict[str, Any], incident: Incident | None) -> bool:
+        """Whether what this effect needs from earlier effects (channel, kick-off, announcement) exists."""
+        need = self.needs(kind, payload)
+        if need is None:
+            return True
+        if incident is None:
+            return False
+        return getattr(incident, need.column) is not None
 
     # -- delivery ----------------------------------------------------------------------------------
 
@@ -94,8 +119,11 @@ class Deliverer:
             return Failed(error=f"unknown effect kind {job.kind!r}")
         try:
             return handler(job, incident)
-        except (SlackApiError, OSError) as exc:
+        except (SlackApiError, OSError, http.client.HTTPException) as exc:
             return classify(exc)
+        except ChannelNotFound as exc:
+            # The policy names a channel that does not exist (yet): someone can create it, so keep trying.
+            return Retry(error=f"announcement channel: {exc}", after=60, alarm=True)
 
     def _snapshot(self, incident_id: int | None) -> IncidentSnapshot | None:
         if incident_id is None:
@@ -125,20 +153,26 @@ class Deliverer:
         return str(response["ts"])
 
     def _find_posted(self, job: Job, channel: str, *, thread_ts: str | None) -> str | None:
+        """Page through everything posted since the effect was queued, looking for its metadata key."""
         oldest = f"{(job.created_at - timedelta(minutes=1)).timestamp():.6f}"
-        if thread_ts:
-            response = self.client.conversations_replies(
-                channel=channel, ts=thread_ts, oldest=oldest, include_all_metadata=True, limit=200
-            )
-        else:
-            response = self.client.conversations_history(
-                channel=channel, oldest=oldest, include_all_metadata=True, limit=200
-            )
-        messages: list[dict[str, Any]] = response.get("messages") or []
-        for message in messages:
-            payload = (message.get("metadata") or {}).get("event_payload") or {}
-            if payload.get("key") == job.idem_key:
-                return str(message["ts"])
+        cursor: str | None = None
+        for _ in range(100):  # 100 pages of 200 messages
+            if thread_ts:
+                response = self.client.conversations_replies(
+                    channel=channel, ts=thread_ts, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
+                )
+            else:
+                response = self.client.conversations_history(
+                    channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
+                )
+            messages: list[dict[str, Any]] = response.get("messages") or []
+            for message in messages:
+                payload = (message.get("metadata") or {}).get("event_payload") or {}
+                if payload.get("key") == job.idem_key:
+                    return str(message["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
         return None
 
     def _create_channel(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
@@ -164,6 +198,7 @@ class Deliverer:
     def _invite(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None and incident.channel_id is not None
         bot = self.directory.bot_user_id
+        retry: Outcome | None = None
         for user in job.payload.get("users", []):
             if user == bot:
                 continue
@@ -173,11 +208,12 @@ class Deliverer:
                 error = slack_error(exc)
                 if error in ("already_in_channel", "cant_invite_self"):
                     continue
-                if error in ("user_not_found", "user_is_deleted", "cant_invite", "user_is_restricted"):
+                outcome = classify(exc)
+                if isinstance(outcome, Retry):
+                    retry = outcome  # invites are idempotent: the retry redoes them all
+                else:  # one person who cannot be invited must not stop the others being invited
                     log.warning("effect %s: could not invite %s: %s", job.id, user, error)
-                    continue
-                raise
-        return Delivered()
+        return retry or Delivered()
 
     def _sync_topic(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None and incident.channel_id is not None
@@ -221,10 +257,7 @@ class Deliverer:
 
     def _post_announcement(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None
-        try:
-            channel = self._announcement_channel()
-        except ChannelNotFound as exc:
-            return Failed(error=f"announcement channel: {exc}")
+        channel = self._announcement_channel()
         if channel is None:
             return Delivered()
         message = announcement_message(incident, self.ctx.policy)
@@ -283,7 +316,12 @@ class Deliverer:
         if self.ctx.clock() - job.created_at > RESPONSE_URL_LIFETIME:
             log.info("effect %s: response_url expired before the war room was ready; skipped", job.id)
             return Delivered()
-        message = war_room_ready_reply(incident)
+        if job.payload.get("message") == "war_room_failed":
+            message = war_room_failed_reply(
+                incident, str(job.payload.get("error", "")), retrying=bool(job.payload.get("retrying"))
+            )
+        else:
+            message = war_room_ready_reply(incident)
         webhook = WebhookClient(url=str(job.payload["response_url"]), timeout=10)
         response = webhook.send(
             text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False

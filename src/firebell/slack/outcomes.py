@@ -40,6 +40,7 @@ class Retry:
     after: float | None = None
     uncertain: bool = False
     payload: dict[str, Any] | None = None
+    alarm: bool = False  # needs a person (a revoked token, a missing scope): logged as an error
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,26 @@ TRANSIENT_ERRORS = frozenset(
         "team_added_to_org",
     }
 )
-# Of those, the ones after which Slack may nevertheless have done the work.
+# Errors a person can fix (reinstall the app, grant a scope): retried slowly and logged loudly rather
+# than dropped, so the backlog is delivered once the app works again.
+CONFIG_ERRORS = frozenset(
+    {
+        "not_authed",
+        "invalid_auth",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "not_allowed_token_type",
+        "no_permission",
+        "access_denied",
+        "ekm_access_denied",
+        "org_login_required",
+        "restricted_action",
+    }
+)
+CONFIG_RETRY_SECONDS = 60.0
+# Of the transient errors, the ones after which Slack may nevertheless have done the work.
 MAYBE_DONE_ERRORS = frozenset({"fatal_error", "internal_error", "request_timeout"})
 
 
@@ -87,8 +107,14 @@ def classify(exc: Exception) -> Outcome:
             return Retry(error=f"HTTP {status} from Slack", uncertain=True)
         if error in TRANSIENT_ERRORS:
             return Retry(error=error, uncertain=error in MAYBE_DONE_ERRORS)
+        if error in CONFIG_ERRORS:
+            return Retry(
+                error=f"{error}: check the app's token, scopes and workspace settings",
+                after=CONFIG_RETRY_SECONDS,
+                alarm=True,
+            )
         return Failed(error=error or f"HTTP {status}")
-    if isinstance(exc, urllib.error.URLError | http.client.HTTPException | socket.timeout | ConnectionError | OSError):
+    if isinstance(exc, urllib.error.URLError | http.client.HTTPException | socket.timeout | OSError):
         # The request may have reached Slack before the connection failed: check before redoing.
         return Retry(error=f"connection: {type(exc).__name__}", uncertain=True)
     raise exc

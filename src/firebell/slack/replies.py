@@ -41,6 +41,20 @@ def war_room_ready_reply(incident: IncidentSnapshot) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
+def war_room_failed_reply(incident: IncidentSnapshot, error: str, *, retrying: bool) -> Message:
+    """Sent when Slack refuses to create the war room."""
+    then = (
+        "Firebell keeps trying every minute; ask your Slack admin to fix it."
+        if retrying
+        else f"Ask your Slack admin, then run `firebell outbox retry --incident {incident.number}`."
+    )
+    text = (
+        f":x: *{incident_label(incident.number)}* is recorded, but Slack refused to create its war room "
+        f"(`{escape_mrkdwn(error)}`). {then}"
+    )
+    return Message(text=text, blocks=[section(text)])
+
+
 def confirmation(text: str) -> Message:
     """A short ephemeral confirmation built by Firebell (text must already be safe)."""
     return Message(text=text, blocks=[section(text)])
