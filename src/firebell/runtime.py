@@ -9,12 +9,12 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from firebell.config import Settings
 from firebell.domain.policy import Policy
 from firebell.scheduler.runner import Scheduler
 from firebell.services.context import Context, utc_now
+from firebell.slack.after_ack import AfterAck
 from firebell.slack.app import build_bolt_app
 from firebell.slack.delivery import Deliverer
 from firebell.slack.directory import SlackDirectory
@@ -26,13 +26,12 @@ from firebell.store.migrate import upgrade
 log = logging.getLogger(__name__)
 
 
-def slack_client(token: str, api_url: str) -> WebClient:
-    """The Web API client. A 429 is retried once in-call (Slack did nothing); everything else is the
-    outbox's job, because an in-call retry after a dropped connection could post a message twice."""
+def slack_client(token: str, api_url: str, *, timeout: int = 15) -> WebClient:
+    """A Web API client that never retries in-call: the outbox retries (honouring Retry-After, and
+    checking for an earlier copy when an attempt may have reached Slack), so a blind in-call retry
+    after a dropped connection cannot post twice or outlive the delivery's lease."""
     base_url = api_url if api_url.endswith("/") else api_url + "/"
-    return WebClient(
-        token=token, base_url=base_url, timeout=15, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)]
-    )
+    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
 
 
 @dataclass
@@ -46,6 +45,7 @@ class Runtime:
     gateway: Gateway
     scheduler: Scheduler
     bolt: App
+    after_ack: AfterAck
     _warmup: threading.Thread | None = field(default=None, repr=False)
 
     def start(self) -> None:
@@ -58,6 +58,7 @@ class Runtime:
     def stop(self) -> None:
         """Stop the scheduler and the gateway, and release database connections."""
         self.scheduler.stop()
+        self.after_ack.shutdown()
         self.gateway.stop()
         self.ctx.db.dispose()
 
@@ -81,7 +82,19 @@ def build_runtime(
     directory = SlackDirectory(client)
     gateway = Gateway(ctx, Deliverer(ctx, client, directory), **(gateway_options or {}))
     scheduler = Scheduler(ctx, **(scheduler_options or {}))
-    bolt = build_bolt_app(ctx, client=client, signing_secret=signing_secret, directory=directory)
+    # Listener calls (views.open) must land inside the trigger_id's 3 seconds or not at all.
+    listener_client = slack_client(token, settings.slack_api_url, timeout=2)
+    after_ack = AfterAck()
+    bolt = build_bolt_app(
+        ctx, client=listener_client, signing_secret=signing_secret, directory=directory, after_ack=after_ack
+    )
     return Runtime(
-        settings=settings, ctx=ctx, client=client, directory=directory, gateway=gateway, scheduler=scheduler, bolt=bolt
+        settings=settings,
+        ctx=ctx,
+        client=client,
+        directory=directory,
+        gateway=gateway,
+        scheduler=scheduler,
+        bolt=bolt,
+        after_ack=after_ack,
     )

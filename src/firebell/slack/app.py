@@ -9,6 +9,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from firebell.services.context import Context
+from firebell.slack.after_ack import AfterAck
 from firebell.slack.blocks import ActionId
 from firebell.slack.commands import IncidentCommand
 from firebell.slack.directory import SlackDirectory
@@ -20,7 +21,13 @@ COMMAND = "/incident"
 
 
 def build_bolt_app(
-    ctx: Context, *, client: WebClient, signing_secret: str, directory: SlackDirectory, listener_threads: int = 32
+    ctx: Context,
+    *,
+    client: WebClient,
+    signing_secret: str,
+    directory: SlackDirectory,
+    after_ack: AfterAck,
+    listener_threads: int = 16,
 ) -> App:
     """A Bolt app for one workspace. It never calls Slack to authorize, so a Slack outage cannot block acks."""
     token = client.token
@@ -41,8 +48,8 @@ def build_bolt_app(
         listener_executor=ThreadPoolExecutor(max_workers=listener_threads, thread_name_prefix="firebell-bolt"),
         raise_error_for_unhandled_request=False,
     )
-    command = IncidentCommand(ctx, directory)
-    interactions = Interactions(ctx)
+    command = IncidentCommand(ctx, directory, after_ack)
+    interactions = Interactions(ctx, after_ack)
     events = Events(ctx)
 
     app.command(COMMAND)(command)

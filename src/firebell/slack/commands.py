@@ -7,7 +7,7 @@ afterwards (opening a modal) or by the gateway (everything the change queued).
 import logging
 from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -39,6 +39,7 @@ from firebell.services.roles import assign_role
 from firebell.services.severity import change_severity
 from firebell.services.timeline import count_events, timeline_of
 from firebell.services.updates import add_note, post_update
+from firebell.slack.after_ack import AfterAck
 from firebell.slack.blocks import Message
 from firebell.slack.directory import SlackDirectory
 from firebell.slack.kit import mention
@@ -67,18 +68,19 @@ def _ack(ack: Ack, message: Message) -> None:
 class IncidentCommand:
     """Handles `/incident <subcommand>`."""
 
-    def __init__(self, ctx: Context, directory: SlackDirectory) -> None:
+    def __init__(self, ctx: Context, directory: SlackDirectory, after_ack: AfterAck) -> None:
         self.ctx = ctx
         self.directory = directory
+        self.after_ack = after_ack
 
-    def __call__(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def __call__(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """Bolt listener."""
         user, channel = str(body["user_id"]), str(body["channel_id"])
         try:
             command = parse_command(str(body.get("text") or ""), self.ctx.policy)
             if isinstance(command, Declare) and command.title is None:
                 ack()
-                self._open_declare_form(client, body, command)
+                self.after_ack.run(self._open_declare_form, client, respond, body, command)
                 return
             _ack(ack, self.run(command, user=user, channel=channel, response_url=body.get("response_url")))
         except FirebellError as exc:
@@ -144,7 +146,7 @@ class IncidentCommand:
             return timeline_reply(snapshot, entries, total=total)
         raise UsageError("Unknown subcommand. Try `/incident help`.")
 
-    def _open_declare_form(self, client: WebClient, body: dict[str, Any], command: Declare) -> None:
+    def _open_declare_form(self, client: WebClient, respond: Respond, body: dict[str, Any], command: Declare) -> None:
         metadata = {"channel": body.get("channel_id"), "response_url": body.get("response_url")}
         view = declare_modal(self.ctx.policy, metadata=metadata)
         if command.severity:
@@ -156,3 +158,8 @@ class IncidentCommand:
             client.views_open(trigger_id=body["trigger_id"], view=view)
         except (SlackApiError, OSError) as exc:
             log.warning("could not open the declare form: %s", exc)
+            message = error_reply(
+                "Slack did not open the declare form in time. "
+                "Declare directly instead: /incident declare [sev1|sev2|sev3|sev4] <title>"
+            )
+            respond(text=message.text, blocks=message.blocks, response_type="ephemeral")

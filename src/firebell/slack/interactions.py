@@ -18,6 +18,7 @@ from firebell.services.incidents import DeclareRequest, declare_incident, get_in
 from firebell.services.lifecycle import change_status
 from firebell.services.severity import change_severity
 from firebell.services.updates import post_update_from_form
+from firebell.slack.after_ack import AfterAck
 from firebell.slack.blocks import ActionId
 from firebell.slack.kit import plain, section
 from firebell.slack.modals import metadata, severity_modal, submitted, update_modal
@@ -46,8 +47,9 @@ def _channel_of(body: dict[str, Any]) -> str | None:
 class Interactions:
     """Bolt listeners for Firebell's buttons and modals."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, after_ack: AfterAck) -> None:
         self.ctx = ctx
+        self.after_ack = after_ack
 
     def _incident_here(self, body: dict[str, Any], respond: Respond) -> IncidentSnapshot | None:
         channel = _channel_of(body)
@@ -59,7 +61,7 @@ class Interactions:
             except FirebellError:
                 incident = None
         if incident is None:
-            _tell(respond, "This button belongs to an incident war room; use it there.")
+            self.after_ack.run(_tell, respond, "This button belongs to an incident war room; use it there.")
         return incident
 
     def open_update_form(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
@@ -67,14 +69,14 @@ class Interactions:
         ack()
         incident = self._incident_here(body, respond)
         if incident is not None:
-            self._open(client, body, update_modal(incident, self.ctx.policy))
+            self.after_ack.run(self._open, client, respond, body, update_modal(incident, self.ctx.policy))
 
     def open_severity_form(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Change severity" button."""
         ack()
         incident = self._incident_here(body, respond)
         if incident is not None:
-            self._open(client, body, severity_modal(incident, self.ctx.policy))
+            self.after_ack.run(self._open, client, respond, body, severity_modal(incident, self.ctx.policy))
 
     def lifecycle_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """Mitigate / Resolve / Reopen buttons."""
@@ -86,7 +88,7 @@ class Interactions:
                 raise FirebellError("This button belongs to an incident war room.")
             change_status(self.ctx, channel_id=channel, actor=body["user"]["id"], action=action)
         except FirebellError as exc:
-            _tell(respond, exc.message)
+            self.after_ack.run(_tell, respond, exc.message)
 
     def snooze_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """ "Snooze 15m" / "Snooze 30m" on a reminder."""
@@ -99,23 +101,22 @@ class Interactions:
                 raise FirebellError("This button belongs to an incident war room.")
             incident = snooze(self.ctx, channel_id=channel, actor=actor, duration=duration)
         except (FirebellError, ValueError) as exc:
-            _tell(respond, exc.message if isinstance(exc, FirebellError) else "That snooze option is not valid.")
+            text = exc.message if isinstance(exc, FirebellError) else "That snooze option is not valid."
+            self.after_ack.run(_tell, respond, text)
             return
         message = snoozed_message(incident, actor=actor, duration=duration)
-        try:
-            respond(text=message.text, blocks=message.blocks, replace_original=True)
-        except (SlackApiError, OSError) as exc:
-            log.warning("could not mark the reminder snoozed: %s", exc)
+        self.after_ack.run(respond, text=message.text, blocks=message.blocks, replace_original=True)
 
     def link_button(self, ack: Ack) -> None:
         """URL buttons still send an action; acknowledge it."""
         ack()
 
-    def _open(self, client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def _open(self, client: WebClient, respond: Respond, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             client.views_open(trigger_id=body["trigger_id"], view=view)
         except (SlackApiError, OSError) as exc:
             log.warning("could not open a modal: %s", exc)
+            _tell(respond, "Slack did not open the form in time; please press the button again.")
 
     # -- modal submissions -------------------------------------------------------------------------
 
