@@ -1,4 +1,8 @@
-"""SlackDriver: plays Slack's side towards the app — signed slash commands, clicks, submissions, events."""
+"""SlackDriver: plays Slack's side towards the app — slash commands, clicks, submissions, events.
+
+Over HTTP (signed POSTs to ``app_url``) by default; with ``socket_mode=True`` as Socket Mode envelopes on
+the app's WebSocket, where the ack's payload stands in for the HTTP response body.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from .payloads import (
 )
 from .server import EmulatorServer
 from .shapes import view_json
+from .socket_mode import EnvelopeType
 from .state import SlackEmulator
 
 ACK_DEADLINE = 3.0
@@ -46,10 +51,16 @@ class DriverResult:
     event_id: str | None = None
     view_outcome: str | None = None
     deadline: float = ACK_DEADLINE
+    envelope_id: str | None = None
+
+    @property
+    def via(self) -> str:
+        """``"socket"`` for a Socket Mode envelope, else ``"http"``."""
+        return "http" if self.envelope_id is None else "socket"
 
     @property
     def status_code(self) -> int:
-        """HTTP status of the app's answer."""
+        """HTTP status of the app's answer (over Socket Mode: 200 once acked, 504 if no ack came)."""
         return self.response.status_code
 
     @property
@@ -58,7 +69,7 @@ class DriverResult:
         return self.response.status_code == 200 and self.elapsed < self.deadline
 
     def json(self) -> Any:
-        """The ack body parsed as JSON ({} when empty)."""
+        """The ack body parsed as JSON ({} when empty); over Socket Mode, the ack's payload."""
         if not self.response.content.strip():
             return {}
         return self.response.json()
@@ -71,14 +82,24 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 class SlackDriver:
-    """Sends the app what Slack would send, signed with the emulator's signing secret."""
+    """Sends the app what Slack would send: signed HTTP to ``app_url``, or envelopes over Socket Mode."""
 
     def __init__(
-        self, emu: SlackEmulator, server: EmulatorServer | None, app_url: str, *, timeout: float = 10.0
+        self,
+        emu: SlackEmulator,
+        server: EmulatorServer | None,
+        app_url: str | None = None,
+        *,
+        timeout: float = 10.0,
+        socket_mode: bool = False,
     ) -> None:
+        if app_url is None and not socket_mode:
+            raise ValueError("SlackDriver needs the app's app_url, or socket_mode=True")
         self.emu = emu
         self.server = server
-        self.app_url = app_url
+        self.app_url = app_url or ""
+        self.socket_mode = socket_mode
+        self.timeout = timeout
         self._http = httpx.Client(timeout=timeout)
 
     def close(self) -> None:
@@ -122,12 +143,50 @@ class SlackDriver:
             )
         return response, elapsed
 
+    def _deliver_socket(
+        self,
+        what: str,
+        kind: EnvelopeType,
+        payload: dict[str, Any],
+        *,
+        accepts_response_payload: bool,
+        retry_attempt: int | None = None,
+        retry_reason: str | None = None,
+    ) -> tuple[httpx.Response, float, str]:
+        """Send an envelope and wait for its ack; the ack becomes a 200 response whose body is its payload."""
+        ack = self.emu.socket_mode.deliver(
+            kind,
+            payload,
+            accepts_response_payload=accepts_response_payload,
+            retry_attempt=retry_attempt,
+            retry_reason=retry_reason,
+            timeout=self.timeout,
+        )
+        deadline = self.emu.ack_deadline
+        if not ack.acked or ack.elapsed is None:
+            self.emu.add_violation(f"{what}: the app never acked envelope {ack.envelope_id} over Socket Mode")
+            elapsed = time.perf_counter() - ack.sent_at
+            return httpx.Response(504, text="no ack (emulated Socket Mode)"), elapsed, ack.envelope_id
+        if ack.elapsed >= deadline:
+            self.emu.add_violation(
+                f"{what}: the app took {ack.elapsed:.2f}s to ack over Socket Mode (Slack needs {deadline:g} s)"
+            )
+        response = httpx.Response(200) if ack.payload is None else httpx.Response(200, json=ack.payload)
+        return response, ack.elapsed, ack.envelope_id
+
+    def _no_signing_over_socket(self, timestamp: int | None, signing_secret: str | None) -> None:
+        if self.socket_mode and (timestamp is not None or signing_secret is not None):
+            raise ValueError("Socket Mode envelopes are not signed; timestamp/signing_secret only apply over HTTP")
+
     def _result(self, response: httpx.Response, elapsed: float, payload: dict[str, Any], **extra: Any) -> DriverResult:
         return DriverResult(response, elapsed, payload, deadline=self.emu.ack_deadline, **extra)
 
-    def _interaction(self, what: str, payload: dict[str, Any]) -> tuple[httpx.Response, float]:
+    def _interaction(self, what: str, payload: dict[str, Any]) -> tuple[httpx.Response, float, str | None]:
+        if self.socket_mode:
+            accepts = payload.get("type") in ("view_submission", "block_suggestion")
+            return self._deliver_socket(what, "interactive", payload, accepts_response_payload=accepts)
         body = urlencode({"payload": json.dumps(payload)}).encode()
-        return self._deliver(what, body, "application/x-www-form-urlencoded")
+        return (*self._deliver(what, body, "application/x-www-form-urlencoded"), None)
 
     # ------------------------------------------------------------ resolving
     def _channel(self, ref: str) -> Channel:
@@ -150,6 +209,7 @@ class SlackDriver:
         signing_secret: str | None = None,
     ) -> DriverResult:
         """Invoke a slash command as ``user`` in ``channel`` (names or ids)."""
+        self._no_signing_over_socket(timestamp, signing_secret)
         emu = self.emu
         with emu.lock:
             user_id = emu.user_id(user)
@@ -168,14 +228,23 @@ class SlackDriver:
                 response_url=response_url,
                 trigger_id=trigger_id,
             )
-        response, elapsed = self._deliver(
-            f"slash command {command}",
-            urlencode(form).encode(),
-            "application/x-www-form-urlencoded",
-            timestamp=timestamp,
-            signing_secret=signing_secret,
+        what = f"slash command {command}"
+        envelope_id = None
+        if self.socket_mode:
+            response, elapsed, envelope_id = self._deliver_socket(
+                what, "slash_commands", dict(form), accepts_response_payload=True
+            )
+        else:
+            response, elapsed = self._deliver(
+                what,
+                urlencode(form).encode(),
+                "application/x-www-form-urlencoded",
+                timestamp=timestamp,
+                signing_secret=signing_secret,
+            )
+        result = self._result(
+            response, elapsed, dict(form), trigger_id=trigger_id, response_url=response_url, envelope_id=envelope_id
         )
-        result = self._result(response, elapsed, dict(form), trigger_id=trigger_id, response_url=response_url)
         if result.acked_in_time:
             self._show_command_ack(command, user_id, ch, response)
         return result
@@ -282,8 +351,10 @@ class SlackDriver:
                 ephemeral=ephemeral,
                 response_url=response_url,
             )
-        response, elapsed = self._interaction(f"block_actions {action_id}", payload)
-        return self._result(response, elapsed, payload, trigger_id=trigger_id, response_url=response_url)
+        response, elapsed, envelope_id = self._interaction(f"block_actions {action_id}", payload)
+        return self._result(
+            response, elapsed, payload, trigger_id=trigger_id, response_url=response_url, envelope_id=envelope_id
+        )
 
     def _open_view(self, user_id: str, view_id: str) -> View:
         view = self.emu.views.get(view_id)
@@ -315,8 +386,8 @@ class SlackDriver:
                 trigger_id=trigger_id,
                 view=view,
             )
-        response, elapsed = self._interaction(f"block_actions {action_id} in view {view_id}", payload)
-        return self._result(response, elapsed, payload, trigger_id=trigger_id)
+        response, elapsed, envelope_id = self._interaction(f"block_actions {action_id} in view {view_id}", payload)
+        return self._result(response, elapsed, payload, trigger_id=trigger_id, envelope_id=envelope_id)
 
     def submit_view(self, user: str, view_id: str, values: dict[str, Any] | None = None) -> DriverResult:
         """Submit an open modal with ``values`` keyed by action_id; applies the ack's response_action."""
@@ -330,8 +401,8 @@ class SlackDriver:
             view.state = submission_state(emu, view, values or {})
             trigger_id = emu.issue_trigger(user_id, source="view_submission", view_id=view.id)
             payload = view_submission_payload(emu, user_id=user_id, view=view, trigger_id=trigger_id)
-        response, elapsed = self._interaction(f"view_submission {view.callback_id}", payload)
-        result = self._result(response, elapsed, payload, trigger_id=trigger_id)
+        response, elapsed, envelope_id = self._interaction(f"view_submission {view.callback_id}", payload)
+        result = self._result(response, elapsed, payload, trigger_id=trigger_id, envelope_id=envelope_id)
         try:
             body = result.json()
         except ValueError:
@@ -356,12 +427,21 @@ class SlackDriver:
         inner.setdefault("event_ts", self.emu.next_ts())
         event_id = event_id or f"Ev{token_hex(5).upper()}"
         envelope = event_envelope(self.emu, inner, event_id=event_id, event_time=event_time or int(self.emu.now()))
+        what = f"event {inner.get('type')}"
+        if self.socket_mode:
+            response, elapsed, envelope_id = self._deliver_socket(
+                what,
+                "events_api",
+                envelope,
+                accepts_response_payload=False,
+                retry_attempt=retry_num or 0,
+                retry_reason=retry_reason if retry_num else "",
+            )
+            return self._result(response, elapsed, envelope, event_id=event_id, envelope_id=envelope_id)
         headers = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
-        response, elapsed = self._deliver(
-            f"event {inner.get('type')}", json.dumps(envelope).encode(), "application/json", headers=headers
-        )
+        response, elapsed = self._deliver(what, json.dumps(envelope).encode(), "application/json", headers=headers)
         return self._result(response, elapsed, envelope, event_id=event_id)
 
     def react(  # noqa: PLR0917 - positional order is the documented public interface
@@ -429,7 +509,9 @@ class SlackDriver:
         return self.emu.post_as_user(user, channel, text, thread_ts)
 
     def url_verification(self, challenge: str) -> DriverResult:
-        """The Events API url_verification handshake."""
+        """The Events API url_verification handshake (HTTP only: Socket Mode apps have no request URL)."""
+        if self.socket_mode:
+            raise ValueError("Slack sends url_verification only to HTTP request URLs, never over Socket Mode")
         body = {"token": self.emu.verification_token, "challenge": challenge, "type": "url_verification"}
         response, elapsed = self._deliver("url_verification", json.dumps(body).encode(), "application/json")
         return self._result(response, elapsed, body)

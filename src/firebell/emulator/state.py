@@ -21,6 +21,7 @@ from .models import (
 from .names import channel_name_error
 from .ratelimit import RateLimiter
 from .records import Records
+from .socket_mode import SocketModeHub
 
 SEED_USERS = ("alice", "bob", "carol", "dave", "erin")
 _BLOCK_ID_CHARS = string.ascii_letters + string.digits
@@ -40,6 +41,7 @@ class SlackEmulator(Records):
         app_id: str = "A0FIREBELL",
         bot_name: str = "firebell",
         verification_token: str = "emulator-verification-token",  # noqa: S107 - fake credential
+        app_token: str = "xapp-test-token",  # noqa: S107 - a fake's well-known test credential
         seed: bool = True,
     ) -> None:
         self.lock = threading.RLock()
@@ -52,6 +54,7 @@ class SlackEmulator(Records):
         self.team_domain = team_domain
         self.app_id = app_id
         self.verification_token = verification_token
+        self.app_token = app_token
         # knobs
         self.faults = FaultPlan()
         self.outage = False
@@ -75,6 +78,7 @@ class SlackEmulator(Records):
         self.uploads: dict[str, File] = {}
         self.triggers: dict[str, Trigger] = {}
         self.response_urls: dict[str, ResponseUrl] = {}
+        self.socket_mode = SocketModeHub(self)
         self.bot_id = self.ids.readable("B", bot_name)
         self.bot_user_id = self.ids.readable("U", bot_name)
         self.users[self.bot_user_id] = User(

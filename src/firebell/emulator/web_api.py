@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 from . import (  # noqa: F401  (importing registers the handlers)
+    methods_apps,
     methods_chat,
     methods_conversations,
     methods_files,
@@ -17,9 +18,11 @@ from . import (  # noqa: F401  (importing registers the handlers)
 from .args import Args
 from .errors import SlackError
 from .faults import Fault
+from .methods_apps import APP_TOKEN_METHODS
 from .models import Call
 from .registry import HANDLERS, Ctx
 from .response_urls import handle_response_url, handle_upload
+from .socket_endpoint import serve_socket
 from .spec import MethodSpec, check_arguments, get_spec, unknown_arguments
 from .state import SlackEmulator
 from .wire import (
@@ -51,6 +54,9 @@ class EmulatorApp:
         """ASGI entry point."""
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
+            return
+        if scope["type"] == "websocket":
+            await serve_socket(self.emu.socket_mode, scope, receive, send)
             return
         if scope["type"] != "http":
             return
@@ -197,6 +203,14 @@ def _authenticate(emu: SlackEmulator, req: HttpRequest, decoded: DecodedBody, me
         )
     if not token:
         raise SlackError("not_authed", violation=f"{method}: no token (Authorization header or token field)")
+    if method in APP_TOKEN_METHODS:
+        if token == emu.app_token:
+            return
+        if token == emu.bot_token:
+            raise SlackError("not_allowed_token_type", violation=f"{method}: needs the app-level token (xapp-…)")
+        raise SlackError("invalid_auth", violation=f"{method}: token is not the app-level token")
+    if token == emu.app_token:
+        raise SlackError("not_allowed_token_type", violation=f"{method}: an app-level token cannot call it")
     if token != emu.bot_token:
         raise SlackError("invalid_auth", violation=f"{method}: token is not the bot token")
 
