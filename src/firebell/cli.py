@@ -2,12 +2,16 @@
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 import firebell
 from firebell.config import Settings, load_policy
 from firebell.domain.errors import FirebellError
+
+if TYPE_CHECKING:
+    from firebell.services.context import Context
 
 
 def _setup_logging(level: str) -> None:
@@ -46,26 +50,40 @@ def serve(host: str, port: int, socket_mode: bool) -> None:
     settings = Settings()
     _setup_logging(settings.firebell_log_level)
     try:
-        settings.require_slack(socket_mode=socket_mode)
+        _, _, app_token = settings.require_slack(socket_mode=socket_mode)
         policy = load_policy(settings.firebell_config)
-        runtime = build_runtime(settings, policy)
     except FirebellError as exc:
         _fail(exc.message)
         return
-    app = create_app(runtime)
+    if socket_mode and app_token is not None and (problem := _check_app_token(app_token, settings.slack_api_url)):
+        _fail(problem)
+    runtime = build_runtime(settings, policy)
     handler = None
-    if socket_mode:
+    if socket_mode and app_token is not None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        assert settings.slack_app_token is not None
-        handler = SocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
-        handler.connect()  # type: ignore[no-untyped-call]
-        logging.getLogger(__name__).info("connected to Slack over Socket Mode")
+        handler = SocketModeHandler(runtime.bolt, app_token)
+    app = create_app(runtime, socket_mode=handler)
+    uvicorn.run(app, host=host, port=port, log_level=settings.firebell_log_level.lower())
+
+
+def _check_app_token(app_token: str, api_url: str) -> str | None:
+    """Ask Slack whether the app-level token can open Socket Mode connections; a message if not."""
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    client = WebClient(base_url=api_url if api_url.endswith("/") else api_url + "/", timeout=15)
     try:
-        uvicorn.run(app, host=host, port=port, log_level=settings.firebell_log_level.lower())
-    finally:
-        if handler is not None:
-            handler.close()  # type: ignore[no-untyped-call]
+        client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else "unknown"
+        return (
+            f"Slack refused SLACK_APP_TOKEN for Socket Mode ({error}). Use the app-level token (xapp-...) "
+            "with the connections:write scope, from Basic Information > App-Level Tokens."
+        )
+    except OSError as exc:
+        return f"Could not reach Slack to open Socket Mode: {type(exc).__name__}."
+    return None
 
 
 @main.group()
@@ -88,6 +106,49 @@ def upgrade() -> None:
         click.echo(f"Database is at revision {current_revision(engine)}.")
     finally:
         engine.dispose()
+
+
+def _context() -> "Context":
+    from firebell.services.context import Context
+    from firebell.store.database import Database
+    from firebell.store.engine import make_engine
+
+    settings = Settings()
+    return Context(db=Database(make_engine(settings.database_url)), policy=load_policy(settings.firebell_config))
+
+
+@main.group()
+def outbox() -> None:
+    """The queue of Slack effects: inspect it, requeue what failed."""
+
+
+@outbox.command("status")
+def outbox_status() -> None:
+    """Counts of pending, delivered and failed effects, and the recent failures."""
+    from firebell.services.outbox import outbox_summary
+
+    summary = outbox_summary(_context())
+    click.echo(f"pending {summary.pending}  delivered {summary.done}  failed {summary.dead}")
+    for failed in summary.failed:
+        label = f"INC-{failed.incident_number}" if failed.incident_number else "-"
+        click.echo(f"  #{failed.id} {label} {failed.kind}: {failed.error}")
+
+
+@outbox.command("retry")
+@click.option("--incident", type=int, help="Only this incident's failed effects.")
+@click.option("--all", "all_", is_flag=True, help="Every failed effect.")
+def outbox_retry(incident: int | None, all_: bool) -> None:
+    """Requeue failed effects once the cause (a scope, a token, a channel) is fixed."""
+    from firebell.services.outbox import requeue_failed
+
+    if incident is None and not all_:
+        _fail("say which: --incident N, or --all")
+    try:
+        count = requeue_failed(_context(), incident_number=incident)
+    except FirebellError as exc:
+        _fail(exc.message)
+        return
+    click.echo(f"Requeued {count} failed effects; a running firebell delivers them within a second.")
 
 
 @main.group()

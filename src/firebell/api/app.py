@@ -1,10 +1,12 @@
 """The FastAPI app: `/slack/events` for Slack, `/healthz`, and the REST API under `/api/v1`."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from slack_bolt.adapter.socket_mode.base_handler import BaseSocketModeHandler
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
@@ -14,29 +16,45 @@ from firebell.api.rest import build_router
 from firebell.domain.errors import FirebellError, IncidentNotFound
 from firebell.runtime import Runtime
 
+log = logging.getLogger(__name__)
 
-def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> FastAPI:
-    """The HTTP service; with `manage_runtime`, its lifespan starts and stops the gateway."""
+
+def create_app(
+    runtime: Runtime, *, manage_runtime: bool = True, socket_mode: BaseSocketModeHandler | None = None
+) -> FastAPI:
+    """The HTTP service; with `manage_runtime`, its lifespan starts and stops the gateway and scheduler.
+
+    With a Socket Mode handler, Slack traffic arrives over its WebSocket instead of `/slack/events`
+    (which is then not served): the lifespan connects it after the runtime starts and closes it before
+    the runtime stops, so no Slack request arrives while the store and gateway are going away.
+    """
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if manage_runtime:
             runtime.start()
         try:
+            if socket_mode is not None:
+                await run_in_threadpool(socket_mode.connect)
+                log.info("connected to Slack over Socket Mode")
             yield
         finally:
+            if socket_mode is not None:
+                await run_in_threadpool(socket_mode.close)
             if manage_runtime:
                 await run_in_threadpool(runtime.stop)
 
     app = FastAPI(title="Firebell", version=firebell.__version__, lifespan=lifespan)
 
-    @app.post("/slack/events", include_in_schema=False)
-    async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        # Bolt verifies the signature and timestamp first (401 otherwise); dispatch runs on a worker
-        # thread so the event loop keeps accepting requests while listeners touch the database.
-        bolt_response = await run_in_threadpool(runtime.bolt.dispatch, to_bolt_request(request, body))
-        return to_starlette_response(bolt_response)
+    if socket_mode is None:
+
+        @app.post("/slack/events", include_in_schema=False)
+        async def slack_events(request: Request) -> Response:
+            body = await request.body()
+            # Bolt verifies the signature and timestamp first (401 otherwise); dispatch runs on a worker
+            # thread so the event loop keeps accepting requests while listeners touch the database.
+            bolt_response = await run_in_threadpool(runtime.bolt.dispatch, to_bolt_request(request, body))
+            return to_starlette_response(bolt_response)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
