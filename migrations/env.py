@@ -29,6 +29,9 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Several replicas starting at once: one migrates, the others wait and find nothing to do.
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7429384201)")
             context.run_migrations()
         connection.commit()
 

@@ -118,3 +118,19 @@ def test_serve_end_to_end_and_keeps_secrets_out_of_logs(
     assert "will retry" in output  # the injected fault was logged...
     for secret in (emu.bot_token, emu.signing_secret, "cli-api-token"):
         assert secret not in output  # ...and no secret was
+
+
+def test_outbox_status_and_retry(tmp_path: Path) -> None:
+    with private_database(str(tmp_path)) as url:
+        env = base_env(DATABASE_URL=url)
+        assert run(["db", "upgrade"], env).returncode == 0
+        status = run(["outbox", "status"], env)
+        assert status.returncode == 0, status.stderr
+        assert "pending 0  delivered 0  failed 0" in status.stdout
+        vague = run(["outbox", "retry"], env)
+        assert vague.returncode == 2
+        assert "--incident N, or --all" in vague.stderr
+        missing = run(["outbox", "retry", "--incident", "7"], env)
+        assert missing.returncode == 2
+        assert "There is no INC-7." in missing.stderr
+        assert "Requeued 0 failed effects" in run(["outbox", "retry", "--all"], env).stdout

@@ -1,7 +1,7 @@
 import pytest
 
 from firebell.domain.naming import MAX_CHANNEL_NAME, is_valid_channel_name, war_room_name
-from firebell.domain.text import escape_mrkdwn, plain_from_slack, truncate, user_id_from_mention
+from firebell.domain.text import escape_mrkdwn, mrkdwn_chunks, plain_from_slack, truncate, user_id_from_mention
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,24 @@ def test_user_id_from_mention() -> None:
 def test_truncate() -> None:
     assert truncate("abcdef", 4) == "abc…"
     assert truncate("abc", 4) == "abc"
+
+
+def test_addresses_become_explicit_links() -> None:
+    assert escape_mrkdwn("see https://status.example.com/a?b=1&c=2.") == (
+        "see <https://status.example.com/a?b=1&amp;c=2>."
+    )
+
+
+def test_long_text_is_chunked_between_words_without_losing_anything() -> None:
+    text = ("error & retry <x> " * 400).strip()
+    chunks = mrkdwn_chunks(text, 3000)
+    assert len(chunks) > 1
+    assert all(len(c) <= 3000 for c in chunks)
+    assert " ".join(chunks) == escape_mrkdwn(text)
+    assert all(not c.endswith("&") and not c.startswith("amp;") for c in chunks)
+
+
+def test_a_huge_word_is_cut_by_characters() -> None:
+    chunks = mrkdwn_chunks("&" * 1000, 300)
+    assert all(len(c) <= 300 for c in chunks)
+    assert "".join(chunks) == "&amp;" * 1000

@@ -134,3 +134,18 @@ def test_shipped_policy_file_is_valid_and_matches_the_defaults() -> None:
     ]
     assert shipped.roles == defaults.roles
     assert shipped.announcement_channel == defaults.announcement_channel
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgresql://u:p@db/fb", "postgresql+psycopg://u:p@db/fb"),
+        ("postgres://u:p@db/fb", "postgresql+psycopg://u:p@db/fb"),
+        ("postgresql+psycopg://u@db/fb", "postgresql+psycopg://u@db/fb"),
+        ("sqlite:///firebell.db", "sqlite:///firebell.db"),
+    ],
+)
+def test_database_urls_are_normalised_for_psycopg3(given: str, used: str) -> None:
+    from firebell.store.engine import normalize_url
+
+    assert normalize_url(given).render_as_string(hide_password=False) == used

@@ -28,9 +28,52 @@ def plain_from_slack(text: str) -> str:
     return unwrapped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
 
 
+_URL = re.compile(r"https?://[^\s<>]+")
+
+
+def _link(match: re.Match[str]) -> str:
+    url = match.group(0)
+    trimmed = url.rstrip(".,;:!?)")  # sentence punctuation after an address is not part of it
+    return f"<{trimmed}>{url[len(trimmed) :]}"
+
+
 def escape_mrkdwn(text: str) -> str:
-    """Escape plain text for Slack mrkdwn so it can never form a mention, link or broadcast."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape plain text for Slack mrkdwn so it can never form a mention, link or broadcast.
+
+    Web addresses become explicit links: Firebell's text objects are `verbatim`, so Slack auto-parses
+    nothing in them (a plain "@channel" can never become a broadcast).
+    """
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _URL.sub(_link, escaped)
+
+
+def mrkdwn_chunks(text: str, limit: int) -> list[str]:
+    """Escape text into pieces of at most `limit` characters, breaking between words (never inside an
+    entity or a link) so a long update survives Slack's per-block limit whole."""
+    chunks: list[str] = []
+    current, size = "", 0
+    for piece in re.split(r"(\s+)", text):
+        escaped = escape_mrkdwn(piece)
+        if size + len(escaped) <= limit:
+            current, size = current + escaped, size + len(escaped)
+            continue
+        if current.strip():
+            chunks.append(current.strip())
+        current, size = "", 0
+        if piece.isspace():
+            continue
+        word = piece
+        while len(escaped) > limit:  # a single "word" longer than a chunk: cut it by characters
+            cut = limit
+            while len(escape_mrkdwn(word[:cut])) > limit:
+                cut -= 1
+            chunks.append(escape_mrkdwn(word[:cut]))
+            word = word[cut:]
+            escaped = escape_mrkdwn(word)
+        current, size = escaped, len(escaped)
+    if current.strip():
+        chunks.append(current.strip())
+    return chunks
 
 
 def truncate(text: str, limit: int, *, ellipsis: str = "…") -> str:

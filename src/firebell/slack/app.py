@@ -1,5 +1,6 @@
 """The Bolt app: wires Slack's commands, interactions and events to Firebell's listeners."""
 
+import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -40,6 +41,11 @@ def build_bolt_app(
             bot_user_id=directory.cached_bot_user_id,
         )
 
+    # Bolt warns that SLACK_BOT_TOKEN in the environment is unused when a client and authorize are given;
+    # that is the intent here, so keep the warning out of the service's logs.
+    bolt_logger = logging.getLogger("slack_bolt.App")
+    level = bolt_logger.level
+    bolt_logger.setLevel(logging.ERROR)
     app = App(
         client=client,
         signing_secret=signing_secret,
@@ -48,6 +54,7 @@ def build_bolt_app(
         listener_executor=ThreadPoolExecutor(max_workers=listener_threads, thread_name_prefix="firebell-bolt"),
         raise_error_for_unhandled_request=False,
     )
+    bolt_logger.setLevel(level)
     command = IncidentCommand(ctx, directory, after_ack)
     interactions = Interactions(ctx, after_ack)
     events = Events(ctx)

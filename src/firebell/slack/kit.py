@@ -43,8 +43,9 @@ def plain(text: str, *, limit: int | None = None, emoji: bool = True) -> dict[st
 
 
 def mrkdwn(text: str) -> dict[str, Any]:
-    """A mrkdwn text object."""
-    return {"type": "mrkdwn", "text": truncate(text, SECTION_TEXT_LIMIT) or " "}
+    """A mrkdwn text object. `verbatim`: Slack renders only explicit <...> markup, never auto-parsing
+    plain "@channel", "#name" or addresses in user text into pings or links."""
+    return {"type": "mrkdwn", "text": truncate(text, SECTION_TEXT_LIMIT) or " ", "verbatim": True}
 
 
 def header(text: str) -> Block:
@@ -56,7 +57,7 @@ def section(text: str, *, fields: list[str] | None = None, block_id: str | None 
     """A section of mrkdwn, optionally with up to 10 fields."""
     block: Block = {"type": "section", "text": mrkdwn(text)}
     if fields:
-        block["fields"] = [{"type": "mrkdwn", "text": truncate(f, 2000)} for f in fields[:10]]
+        block["fields"] = [{"type": "mrkdwn", "text": truncate(f, 2000), "verbatim": True} for f in fields[:10]]
     if block_id:
         block["block_id"] = block_id
     return block

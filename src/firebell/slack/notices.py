@@ -6,9 +6,9 @@ from firebell.domain.durations import format_duration
 from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
-from firebell.domain.text import escape_mrkdwn
+from firebell.domain.text import escape_mrkdwn, mrkdwn_chunks, truncate
 from firebell.slack.blocks import Message, status_label
-from firebell.slack.kit import context, mention, section
+from firebell.slack.kit import SECTION_TEXT_LIMIT, context, mention, section
 
 _STATUS_VERB = {
     Status.MITIGATED: "mitigated",
@@ -63,10 +63,14 @@ def _status_update(payload: dict[str, Any], policy: Policy) -> Message:
         f":loudspeaker: {_prefix(payload)}*Status update* · {payload['severity']} · {status_label(status)} · "
         f"IC {mention(payload.get('commander'))}"
     )
-    body = escape_mrkdwn(payload["text"])
+    body = mrkdwn_chunks(payload["text"], SECTION_TEXT_LIMIT)
     return Message(
-        text=f"Status update: {body}",
-        blocks=[section(head), section(body), context(f"Posted by {mention(payload.get('actor'))}")],
+        text=f"Status update: {escape_mrkdwn(truncate(payload['text'], 200))}",
+        blocks=[
+            section(head),
+            *(section(chunk) for chunk in body),
+            context(f"Posted by {mention(payload.get('actor'))}"),
+        ],
     )
 
 

@@ -3,16 +3,25 @@
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
+
+
+def normalize_url(url: str) -> URL:
+    """Accept `postgres://` and `postgresql://` (as hosting platforms write them) for psycopg 3."""
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """Create the engine: SQLite gets WAL, a busy timeout and write-intent transactions; PostgreSQL a pool."""
-    parsed = make_url(url)
+    parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+        return _sqlite_engine(parsed.render_as_string(hide_password=False))
+    # Sessions are short; the overflow covers bursts from the listener, gateway and API threads.
+    return create_engine(parsed, pool_size=pool_size, max_overflow=30, pool_pre_ping=True)
 
 
 def _sqlite_engine(url: str) -> Engine:
