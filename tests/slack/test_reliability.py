@@ -155,6 +155,7 @@ def test_crash_mid_delivery_does_not_post_twice(
             attempts=1,
             uncertain=False,
             created_at=effect.created_at,
+            incident=first.incident(1),
         )
         assert isinstance(first.runtime.gateway.deliverer.deliver(job), Delivered)
         for i in range(chatter):  # the room keeps talking: the earlier post is pages back in history

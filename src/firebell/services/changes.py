@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from firebell.domain.policy import Policy
 from firebell.domain.timeline import EventKind
 from firebell.services.context import Context
 from firebell.services.effects import Target, enqueue_notice, enqueue_sync
@@ -23,6 +24,7 @@ class Change:
     session: Session
     incident: Incident
     now: datetime
+    policy: Policy
 
     def record(
         self,
@@ -39,12 +41,20 @@ class Change:
         """Write the timeline event; optionally post a notice about it and re-render the incident's state."""
         event = record_event(self.session, self.incident, kind=kind, at=self.now, actor=actor, text=text, data=data)
         assert event is not None  # only deduplicated (source_key) events can be skipped
+        announcements = self.policy.announcement_channel is not None
         if notice is not None:
             enqueue_notice(
-                self.session, self.incident, event, notice=notice, now=self.now, targets=targets, data=notice_data
+                self.session,
+                self.incident,
+                event,
+                notice=notice,
+                now=self.now,
+                targets=targets,
+                data=notice_data,
+                announcements=announcements,
             )
         if sync:
-            enqueue_sync(self.session, self.incident, now=self.now)
+            enqueue_sync(self.session, self.incident, now=self.now, announcements=announcements)
         return event
 
 
@@ -63,5 +73,5 @@ def incident_change(ctx: Context, *, channel_id: str | None = None, number: int 
         else:
             raise ValueError("incident_change needs a channel_id or a number")
         now = ctx.clock()
-        yield Change(session=session, incident=incident, now=now)
+        yield Change(session=session, incident=incident, now=now, policy=ctx.policy)
         incident.updated_at = now

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,9 +47,62 @@ class EffectStatus(StrEnum):
     DEAD = "dead"
 
 
+# What an effect waits for: an incident column an earlier effect fills in, and which effects fill it.
+NEED_PRODUCERS: dict[str, tuple[EffectKind, ...]] = {
+    "channel_id": (EffectKind.CREATE_CHANNEL,),
+    "kickoff_ts": (EffectKind.CREATE_CHANNEL, EffectKind.POST_KICKOFF),
+    "announcement_ts": (EffectKind.CREATE_CHANNEL, EffectKind.POST_ANNOUNCEMENT),
+}
+
+
+def needs_of(kind: EffectKind, payload: dict[str, Any]) -> str | None:
+    """The incident column this effect cannot run without (None: it can run at once)."""
+    target = payload.get("target")
+    if kind in (EffectKind.CREATE_CHANNEL, EffectKind.CAPTURE_PIN, EffectKind.EPHEMERAL):
+        return None
+    if kind == EffectKind.POST_REMINDER and target == "dm":
+        return None
+    if kind == EffectKind.RESPOND and payload.get("message") == "war_room_failed":
+        return None
+    if kind in (EffectKind.PIN_KICKOFF, EffectKind.SYNC_KICKOFF):
+        return "kickoff_ts"
+    if kind == EffectKind.SYNC_ANNOUNCEMENT or (
+        kind in (EffectKind.POST_NOTICE, EffectKind.POST_REMINDER)
+        and target in (Target.ANNOUNCEMENT_THREAD, "announcement")
+    ):
+        return "announcement_ts"
+    return "channel_id"
+
+
 def lane(incident: Incident, name: str) -> str:
     """Effects in one lane are delivered one at a time, in order; lanes run concurrently."""
     return f"inc:{incident.id}:{name}"
+
+
+def effect_row(
+    *, kind: EffectKind, lane: str, key: str, now: datetime, incident_id: int | None, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """The columns of a new outbox row, for enqueue_many."""
+    return {
+        "incident_id": incident_id,
+        "lane": lane,
+        "kind": kind.value,
+        "payload": payload,
+        "needs": needs_of(kind, payload),
+        "idem_key": key,
+        "status": EffectStatus.PENDING.value,
+        "attempts": 0,
+        "uncertain": False,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Add many effects in one statement (the scheduler's batches)."""
+    if rows:
+        session.execute(insert(Effect), rows)
+        session.info[EFFECTS_ADDED] = True
 
 
 def enqueue(
@@ -69,6 +122,7 @@ def enqueue(
         lane=lane,
         kind=kind.value,
         payload=payload or {},
+        needs=needs_of(kind, payload or {}),
         idem_key=key,
         status=EffectStatus.PENDING.value,
         attempts=0,
@@ -99,8 +153,11 @@ def enqueue_notice(
     now: datetime,
     targets: tuple[Target, ...] = (Target.ROOM,),
     data: dict[str, Any] | None = None,
+    announcements: bool = True,
 ) -> None:
     """Post a message about a timeline event in the war room and/or the announcement's thread."""
+    if not announcements:
+        targets = tuple(t for t in targets if t is not Target.ANNOUNCEMENT_THREAD)
     state = {
         "number": incident.number,
         "severity": incident.severity,
@@ -120,9 +177,13 @@ def enqueue_notice(
         )
 
 
-def enqueue_sync(session: Session, incident: Incident, *, now: datetime, kickoff: bool = True) -> None:
+def enqueue_sync(
+    session: Session, incident: Incident, *, now: datetime, kickoff: bool = True, announcements: bool = True
+) -> None:
     """Re-render what shows an incident's current state: the topic, the kick-off and the announcement."""
-    kinds = [(EffectKind.SYNC_TOPIC, "topic"), (EffectKind.SYNC_ANNOUNCEMENT, "announce")]
+    kinds = [(EffectKind.SYNC_TOPIC, "topic")]
+    if announcements:
+        kinds.append((EffectKind.SYNC_ANNOUNCEMENT, "announce"))
     if kickoff:
         kinds.append((EffectKind.SYNC_KICKOFF, "room"))
     for kind, lane_name in kinds:

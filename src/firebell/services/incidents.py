@@ -121,12 +121,25 @@ def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
             text=f"Declared {incident_label(number)} ({severity}): {title}",
             data={"severity": severity, "commander": commander},
         )
-        _enqueue_war_room(session, incident, request, now=now, bridge=policy.bridge_for(number))
+        _enqueue_war_room(
+            session,
+            incident,
+            request,
+            now=now,
+            bridge=policy.bridge_for(number),
+            announcements=policy.announcement_channel is not None,
+        )
         return snapshot(incident)
 
 
 def _enqueue_war_room(
-    session: Session, incident: Incident, request: DeclareRequest, *, now: datetime, bridge: str | None
+    session: Session,
+    incident: Incident,
+    request: DeclareRequest,
+    *,
+    now: datetime,
+    bridge: str | None,
+    announcements: bool,
 ) -> None:
     def add(kind: EffectKind, lane_name: str, payload: dict[str, object] | None = None) -> None:
         enqueue(
@@ -146,7 +159,8 @@ def _enqueue_war_room(
     add(EffectKind.SYNC_TOPIC, "topic")
     people = list(dict.fromkeys([request.declared_by, incident.roles[0].user_id]))
     add(EffectKind.INVITE, "members", {"users": people})
-    add(EffectKind.POST_ANNOUNCEMENT, "announce")
+    if announcements:
+        add(EffectKind.POST_ANNOUNCEMENT, "announce")
     if bridge:
         add(EffectKind.ADD_BOOKMARK, "bookmark", {"title": "Video bridge", "link": bridge})
     if request.response_url:

@@ -3,7 +3,6 @@
 import http.client
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +15,6 @@ from firebell.domain.naming import war_room_name
 from firebell.domain.text import plain_from_slack
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, Target
-from firebell.services.incidents import snapshot
 from firebell.services.pins import record_pin
 from firebell.slack.blocks import Message, announcement_message, kickoff_message, topic_text
 from firebell.slack.directory import ChannelNotFound, SlackDirectory
@@ -24,22 +22,8 @@ from firebell.slack.notices import notice_message
 from firebell.slack.outcomes import Delivered, Failed, Job, Outcome, Retry, classify, slack_error
 from firebell.slack.reminders import reminder_message
 from firebell.slack.replies import pin_recorded_reply, war_room_failed_reply, war_room_ready_reply
-from firebell.store.models import Incident
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Need:
-    """Something an effect cannot run without: an incident column, and the effects that fill it in."""
-
-    column: str
-    producers: tuple[EffectKind, ...]
-
-
-NEEDS_CHANNEL = Need("channel_id", (EffectKind.CREATE_CHANNEL,))
-NEEDS_KICKOFF = Need("kickoff_ts", (EffectKind.CREATE_CHANNEL, EffectKind.POST_KICKOFF))
-NEEDS_ANNOUNCEMENT = Need("announcement_ts", (EffectKind.CREATE_CHANNEL, EffectKind.POST_ANNOUNCEMENT))
 
 
 METADATA_EVENT = "firebell_effect"
@@ -75,45 +59,11 @@ class Deliverer:
             EffectKind.POST_REMINDER: self._post_reminder,
         }
 
-    # -- readiness -------------------------------------------------------------------------------
-
-    def announcements_enabled(self) -> bool:
-        """Whether the policy names an announcement channel."""
-        return self.ctx.policy.announcement_channel is not None
-
-    def needs(self, kind: str, payload: dict[str, Any]) -> Need | None:
-        """What an effect needs an earlier effect to have produced (None: it can run at once)."""
-        target = payload.get("target")
-        if kind in (EffectKind.CREATE_CHANNEL, EffectKind.CAPTURE_PIN, EffectKind.EPHEMERAL):
-            return None
-        if kind == EffectKind.POST_REMINDER and target == "dm":
-            return None
-        if kind == EffectKind.RESPOND and payload.get("message") == "war_room_failed":
-            return None
-        if kind in (EffectKind.PIN_KICKOFF, EffectKind.SYNC_KICKOFF):
-            return NEEDS_KICKOFF
-        announcement_bound = kind == EffectKind.SYNC_ANNOUNCEMENT or (
-            kind in (EffectKind.POST_NOTICE, EffectKind.POST_REMINDER)
-            and target in (Target.ANNOUNCEMENT_THREAD, "announcement")
-        )
-        if announcement_bound:
-            return NEEDS_ANNOUNCEMENT if self.announcements_enabled() else None
-        return NEEDS_CHANNEL
-
-    def is_ready(self, kind: str, payload: dict[str, Any], incident: Incident | None) -> bool:
-        """Whether what this effect needs from earlier effects (channel, kick-off, announcement) exists."""
-        need = self.needs(kind, payload)
-        if need is None:
-            return True
-        if incident is None:
-            return False
-        return getattr(incident, need.column) is not None
-
     # -- delivery ----------------------------------------------------------------------------------
 
     def deliver(self, job: Job) -> Outcome:
         """Carry out one effect; Slack failures become Retry or Failed outcomes, never exceptions."""
-        incident = self._snapshot(job.incident_id)
+        incident = job.incident
         handler = self._handlers.get(job.kind)
         if handler is None:
             return Failed(error=f"unknown effect kind {job.kind!r}")
@@ -124,13 +74,6 @@ class Deliverer:
         except ChannelNotFound as exc:
             # The policy names a channel that does not exist (yet): someone can create it, so keep trying.
             return Retry(error=f"announcement channel: {exc}", after=60, alarm=True)
-
-    def _snapshot(self, incident_id: int | None) -> IncidentSnapshot | None:
-        if incident_id is None:
-            return None
-        with self.ctx.db.read() as session:
-            incident = session.get(Incident, incident_id)
-            return snapshot(incident) if incident is not None else None
 
     def _post(
         self, job: Job, channel: str, message: Message, *, thread_ts: str | None = None, broadcast: bool = False

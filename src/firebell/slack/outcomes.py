@@ -9,6 +9,8 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from firebell.domain.incident import IncidentSnapshot
+
 
 @dataclass(frozen=True)
 class Job:
@@ -23,6 +25,7 @@ class Job:
     attempts: int
     uncertain: bool
     created_at: datetime
+    incident: IncidentSnapshot | None = None  # the incident as it was when the effect was claimed
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -121,13 +121,17 @@ class TimelineEvent(Base):
     source_key: Mapped[str | None] = mapped_column(String(120))
 
 
+_PENDING = "status = 'pending'"
+
+
 class Effect(Base):
     """The outbox: a Slack effect a use case committed, delivered (and retried) by the gateway."""
 
     __tablename__ = "effects"
     __table_args__ = (
-        Index("ix_effects_status_lane_id", "status", "lane", "id"),
-        Index("ix_effects_status_next_attempt", "status", "next_attempt_at"),
+        # The gateway's queries only ever look at pending rows: partial indexes keep them small.
+        Index("ix_effects_pending", "id", sqlite_where=text(_PENDING), postgresql_where=text(_PENDING)),
+        Index("ix_effects_pending_lane", "lane", "id", sqlite_where=text(_PENDING), postgresql_where=text(_PENDING)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,6 +139,8 @@ class Effect(Base):
     lane: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]]
+    # The incident column an earlier effect must fill in first (channel_id, kickoff_ts, announcement_ts).
+    needs: Mapped[str | None] = mapped_column(String(20))
     idem_key: Mapped[str] = mapped_column(String(160), unique=True)
     status: Mapped[str] = mapped_column(String(12))
     attempts: Mapped[int] = mapped_column(default=0)
