@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
+from firebell.services.cadence import reminder_key
 from firebell.store.models import Effect, TimelineEvent
 from tests.harness import free_port, outbox_key
 
@@ -115,7 +117,7 @@ def test_two_processes_never_both_remind(
     last = {incident_id: event_id for incident_id, event_id, _ in due_points}
     missing = [
         (incident_id, event_id)
-        for incident_id, event_id, _ in due_points
-        if f"inc:{incident_id}:reminder:{event_id}:room" not in posted
+        for incident_id, event_id, data in due_points
+        if reminder_key(incident_id, datetime.fromisoformat(data["due_at"]), "room") not in posted
     ]
     assert all(last[incident_id] == event_id for incident_id, event_id in missing), missing

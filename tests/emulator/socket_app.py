@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -54,4 +55,8 @@ class SocketApp:
         # SocketModeClient.close() joins a thread blocked in queue.get(timeout=1): wake it first.
         self.client.closed = True
         self.client.message_queue.put(None)
-        self.client.close()
+        # slack_sdk's builtin Connection.disconnect checks `self.sock is not None` and then closes it
+        # under a lock, while its receive thread may set it to None in between: a race in the library
+        # that surfaces as AttributeError when the server closed first. The socket is gone either way.
+        with contextlib.suppress(AttributeError):
+            self.client.close()

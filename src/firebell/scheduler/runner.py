@@ -21,7 +21,7 @@ OUTBOX_RETENTION = timedelta(days=7)
 class Scheduler:
     """Runs the cadence tick every `tick` seconds in a background thread."""
 
-    def __init__(self, ctx: Context, *, tick: float = 0.5) -> None:
+    def __init__(self, ctx: Context, *, tick: float = 0.25) -> None:
         self.ctx = ctx
         self.tick_seconds = tick
         self._scheduler = BackgroundScheduler(

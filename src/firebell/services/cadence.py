@@ -1,11 +1,13 @@
 """The communication cadence as use cases: schedule, remind (claiming each due point once), snooze."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from firebell.domain.cadence import missed_update, next_update_due
+from firebell.domain.cadence import MissedUpdate, missed_update, next_update_due
 from firebell.domain.durations import format_duration
 from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
@@ -15,9 +17,9 @@ from firebell.domain.policy import Escalation, Policy
 from firebell.domain.timeline import EventKind
 from firebell.services.changes import incident_change
 from firebell.services.context import Context
-from firebell.services.effects import EffectKind, enqueue, lane
+from firebell.services.effects import EffectKind, effect_row, enqueue_many
 from firebell.services.incidents import snapshot
-from firebell.services.timeline import record_event
+from firebell.services.timeline import record_event, record_events
 from firebell.store.models import Incident
 
 OPEN = (Status.INVESTIGATING.value, Status.MITIGATED.value)
@@ -43,104 +45,139 @@ def schedule_unscheduled(ctx: Context) -> int:
     return scheduled
 
 
-def send_due_reminders(ctx: Context, *, batch: int = 200) -> int:
+def reminder_key(incident_id: int, due_at: datetime, target: str) -> str:
+    """The outbox key of one reminder: one per due point and target, whichever process sends it."""
+    return f"inc:{incident_id}:reminder:{int(due_at.timestamp() * 1_000_000)}:{target}"
+
+
+def send_due_reminders(ctx: Context, *, batch: int = 500) -> int:
     """Remind every incident whose update is overdue; returns how many due points this process claimed.
 
-    Each due point is claimed with a conditional UPDATE on its exact value, so two processes sharing a
-    database never both remind it; the claim, the timeline events and the reminder effects commit together.
+    A batch of due points is claimed with one conditional UPDATE on their exact (id, due) pairs, with
+    RETURNING naming the rows this process won, so two processes sharing a database never both remind one;
+    the claim, the timeline events and the reminder effects commit together.
     """
     now = ctx.clock()
     claimed = 0
     while True:
         with ctx.db.transaction(background=True) as session:
             due = session.execute(
-                select(Incident.id, Incident.next_update_due_at)
+                select(
+                    Incident.id,
+                    Incident.next_update_due_at,
+                    Incident.severity,
+                    Incident.status,
+                    Incident.last_update_at,
+                    Incident.missed_updates,
+                )
                 .where(Incident.next_update_due_at <= now, Incident.status.in_(OPEN))
                 .order_by(Incident.next_update_due_at)
                 .limit(batch)
             ).all()
-            count = sum(_remind(session, ctx.policy, incident_id, due_at, now) for incident_id, due_at in due if due_at)
-        claimed += count
+            if due:
+                claimed += _remind_batch(session, ctx.policy, due, now)
         if len(due) < batch:
             return claimed
 
 
-def _remind(session: Session, policy: Policy, incident_id: int, due_at: datetime, now: datetime) -> bool:
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        return False
-    plan = missed_update(
-        policy,
-        severity=incident.severity,
-        status=Status(incident.status),
-        due=due_at,
-        last_update_at=incident.last_update_at,
-        previous_misses=incident.missed_updates,
-        now=now,
-    )
-    result = session.execute(
+def _remind_batch(session: Session, policy: Policy, due: Sequence[Any], now: datetime) -> int:
+    plans = {
+        row.id: (
+            row.next_update_due_at,
+            missed_update(
+                policy,
+                severity=row.severity,
+                status=Status(row.status),
+                due=row.next_update_due_at,
+                last_update_at=row.last_update_at,
+                previous_misses=row.missed_updates,
+                now=now,
+            ),
+        )
+        for row in due
+    }
+    won = session.execute(
         update(Incident)
-        .where(Incident.id == incident_id, Incident.next_update_due_at == due_at)
-        .values(next_update_due_at=plan.next_due, missed_updates=plan.miss)
+        .where(tuple_(Incident.id, Incident.next_update_due_at).in_([(i, d) for i, (d, _) in plans.items()]))
+        .values(
+            next_update_due_at=case({i: p.next_due for i, (_, p) in plans.items()}, value=Incident.id),
+            missed_updates=Incident.missed_updates + 1,
+        )
+        .returning(Incident.id)
         .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        return False  # another process claimed this due point first
-    session.expire(incident)
+    ).scalars()
+    events: list[dict[str, Any]] = []
+    effects: list[dict[str, Any]] = []
+    for incident_id in won:
+        due_at, plan = plans[incident_id]
+        _plan_reminder(
+            policy, incident_id=incident_id, due_at=due_at, plan=plan, now=now, events=events, effects=effects
+        )
+    record_events(session, events)
+    enqueue_many(session, effects)
+    return len({event["incident_id"] for event in events})
+
+
+_ESCALATIONS = (
+    (Escalation.DM_COMMANDER, "dm", "dm", "Reminder sent to the Incident Commander directly"),
+    (Escalation.ANNOUNCEMENT, "announcement", "announce", "Announced that the incident is without updates"),
+)
+
+
+def _plan_reminder(
+    policy: Policy,
+    *,
+    incident_id: int,
+    due_at: datetime,
+    plan: MissedUpdate,
+    now: datetime,
+    events: list[dict[str, Any]],
+    effects: list[dict[str, Any]],
+) -> None:
+    """The timeline events and outbox effects of one missed due point (appended to the lists)."""
     actions = policy.cadence.step(plan.miss)
-    silence = format_duration(plan.silence)
+    if policy.announcement_channel is None:
+        actions = tuple(a for a in actions if a is not Escalation.ANNOUNCEMENT)
     data = {
         "miss": plan.miss,
         "due_at": due_at.isoformat(),
         "silence_seconds": int(plan.silence.total_seconds()),
         "actions": [a.value for a in actions],
     }
-    event = record_event(
-        session,
-        incident,
-        kind=EventKind.REMINDER,
-        at=now,
-        actor=None,
-        text=f"Status update overdue (miss {plan.miss}): last update {silence} ago",
-        data=data,
+    events.append(
+        {
+            "incident_id": incident_id,
+            "kind": EventKind.REMINDER,
+            "at": now,
+            "text": f"Status update overdue (miss {plan.miss}): last update {format_duration(plan.silence)} ago",
+            "data": data,
+        }
     )
-    assert event is not None
-    key = f"inc:{incident.id}:reminder:{event.id}"
-    payload = {**data, "event_id": event.id, "mention_deputy": Escalation.MENTION_DEPUTY in actions}
-    if Escalation.ROOM in actions:
-        enqueue(
-            session,
-            kind=EffectKind.POST_REMINDER,
-            lane=lane(incident, "room"),
-            key=f"{key}:room",
-            now=now,
-            incident=incident,
-            payload={**payload, "target": "room"},
-        )
-    for action, target, lane_name, text in (
-        (Escalation.DM_COMMANDER, "dm", "dm", "Reminder sent to the Incident Commander directly"),
-        (Escalation.ANNOUNCEMENT, "announcement", "announce", "Announced that the incident is without updates"),
-    ):
+    payload = {**data, "mention_deputy": Escalation.MENTION_DEPUTY in actions}
+    targets = [("room", "room")] if Escalation.ROOM in actions else []
+    for action, target, lane_name, text in _ESCALATIONS:
         if action in actions:
-            record_event(
-                session,
-                incident,
-                kind=EventKind.ESCALATION,
-                at=now,
-                actor=None,
-                text=text,
-                data={"miss": plan.miss, "action": action.value},
+            events.append(
+                {
+                    "incident_id": incident_id,
+                    "kind": EventKind.ESCALATION,
+                    "at": now,
+                    "text": text,
+                    "data": {"miss": plan.miss, "action": action.value},
+                }
             )
-            enqueue(
-                session,
+            targets.append((target, lane_name))
+    for target, lane_name in targets:
+        effects.append(
+            effect_row(
                 kind=EffectKind.POST_REMINDER,
-                lane=lane(incident, lane_name),
-                key=f"{key}:{target}",
+                lane=f"inc:{incident_id}:{lane_name}",
+                key=reminder_key(incident_id, due_at, target),
                 now=now,
-                incident=incident,
+                incident_id=incident_id,
                 payload={**payload, "target": target},
             )
-    return True
+        )
 
 
 def snooze(ctx: Context, *, channel_id: str, actor: str, duration: timedelta) -> IncidentSnapshot:

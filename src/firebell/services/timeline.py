@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,27 @@ def record_event(
     except IntegrityError:
         return None
     return event
+
+
+def record_events(session: Session, events: list[dict[str, Any]]) -> None:
+    """Append many events in one statement; each dict has incident_id, kind, at, text and optionally
+    actor and data (the scheduler's batches of reminders)."""
+    if events:
+        session.execute(
+            insert(TimelineEvent),
+            [
+                {
+                    "incident_id": e["incident_id"],
+                    "kind": EventKind(e["kind"]).value,
+                    "at": e["at"],
+                    "actor": e.get("actor"),
+                    "text": e["text"],
+                    "data": e.get("data") or None,
+                    "source_key": None,
+                }
+                for e in events
+            ],
+        )
 
 
 def to_entry(event: TimelineEvent) -> TimelineEntry:

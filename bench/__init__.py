@@ -1,0 +1,1 @@
+"""Firebell benchmarks: not part of the test run; see README "Performance"."""
