@@ -191,9 +191,16 @@ def main() -> None:
     parser.add_argument("--interval", type=int, default=10, help="SEV1 update interval in seconds")
     parser.add_argument("--measure", type=float, default=30, help="seconds of due points to measure")
     parser.add_argument("--idle", type=float, default=10, help="seconds to measure idle CPU")
+    parser.add_argument("--quick", action="store_true", help="a small run that checks the benchmark works (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.incidents, args.interval, args.measure, args.idle = 30, 2, 4, 1
     figures = run(args.db, args.incidents, args.interval, args.measure, args.idle)
     print(json.dumps(figures, indent=2))
+    # Correctness is checked on every run; speed is for people to read (machines are noisy).
+    broken = figures["missing_posts"] or figures["duplicate_posts"] or figures["duplicate_due_points"]
+    if broken or not figures["every_incident_reminded"]:
+        sys.exit("reminders were lost or repeated")
 
 
 if __name__ == "__main__":
