@@ -6,10 +6,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from firebell.store.database import EFFECTS_ADDED
+from firebell.store.inserts import insert_once
 from firebell.store.models import Effect, Incident, TimelineEvent
 
 
@@ -134,14 +134,7 @@ def enqueue(
     if not dedupe:
         session.add(effect)
         return effect
-    if session.scalar(select(Effect.id).where(Effect.idem_key == key)) is not None:
-        return None
-    try:
-        with session.begin_nested():
-            session.add(effect)
-    except IntegrityError:
-        return None
-    return effect
+    return insert_once(session, effect, existing=select(Effect.id).where(Effect.idem_key == key))
 
 
 def enqueue_notice(

@@ -4,10 +4,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from firebell.domain.timeline import EventKind, TimelineEntry
+from firebell.store.inserts import insert_once
 from firebell.store.models import Incident, TimelineEvent
 
 
@@ -36,17 +36,13 @@ def record_event(
         session.add(event)
         session.flush()
         return event
-    exists = session.scalar(
-        select(TimelineEvent.id).where(TimelineEvent.incident_id == incident.id, TimelineEvent.source_key == source_key)
+    return insert_once(
+        session,
+        event,
+        existing=select(TimelineEvent.id).where(
+            TimelineEvent.incident_id == incident.id, TimelineEvent.source_key == source_key
+        ),
     )
-    if exists is not None:
-        return None
-    try:
-        with session.begin_nested():
-            session.add(event)
-    except IntegrityError:
-        return None
-    return event
 
 
 def record_events(session: Session, events: list[dict[str, Any]]) -> None:

@@ -21,6 +21,18 @@ from firebell.slack.modals import CallbackId
 COMMAND = "/incident"
 
 
+class _IntendedTokenSetup(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN in the environment goes unused when a client and an authorize
+    function are given; that is how Firebell is wired, so the warning is noise in the service's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not message.startswith(("As you gave `client` as well", "As `installation_store` or `authorize`"))
+
+
+logging.getLogger("slack_bolt.App").addFilter(_IntendedTokenSetup())
+
+
 def build_bolt_app(
     ctx: Context,
     *,
@@ -41,11 +53,6 @@ def build_bolt_app(
             bot_user_id=directory.cached_bot_user_id,
         )
 
-    # Bolt warns that SLACK_BOT_TOKEN in the environment is unused when a client and authorize are given;
-    # that is the intent here, so keep the warning out of the service's logs.
-    bolt_logger = logging.getLogger("slack_bolt.App")
-    level = bolt_logger.level
-    bolt_logger.setLevel(logging.ERROR)
     app = App(
         client=client,
         signing_secret=signing_secret,
@@ -54,7 +61,6 @@ def build_bolt_app(
         listener_executor=ThreadPoolExecutor(max_workers=listener_threads, thread_name_prefix="firebell-bolt"),
         raise_error_for_unhandled_request=False,
     )
-    bolt_logger.setLevel(level)
     command = IncidentCommand(ctx, directory, after_ack)
     interactions = Interactions(ctx, after_ack)
     events = Events(ctx)

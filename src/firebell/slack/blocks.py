@@ -117,23 +117,38 @@ def _lifecycle_buttons(incident: IncidentSnapshot) -> list[dict[str, Any]]:
     return elements
 
 
-def kickoff_message(incident: IncidentSnapshot, policy: Policy) -> Message:
-    """The pinned first message of a war room: what, how bad, who leads, what happens next, and buttons."""
+def summary_blocks(
+    incident: IncidentSnapshot, policy: Policy, *, extra_fields: tuple[str, ...] = (), block_id: str | None = None
+) -> list[Block]:
+    """The title, the severity with its definition, the status and the IC: how every summary opens."""
     severity = policy.severity(incident.severity)
-    label = incident_label(incident.number)
-    blocks: list[Block] = [
-        header(f"{label}: {incident.title}"),
+    return [
+        header(f"{incident_label(incident.number)}: {incident.title}"),
         section(
             f"*{severity.name}*: {escape_mrkdwn(severity.description)}",
             fields=[
                 f"*Status*\n{status_label(incident.status)}",
                 f"*Incident Commander*\n{mention(incident.commander)}",
-                f"*Declared by*\n{mention(incident.declared_by)}",
-                f"*Declared*\n{date_token(incident.declared_at)}",
+                *extra_fields,
             ],
-            block_id="kickoff.summary",
+            block_id=block_id,
         ),
     ]
+
+
+def kickoff_message(incident: IncidentSnapshot, policy: Policy) -> Message:
+    """The pinned first message of a war room: what, how bad, who leads, what happens next, and buttons."""
+    severity = policy.severity(incident.severity)
+    label = incident_label(incident.number)
+    blocks = summary_blocks(
+        incident,
+        policy,
+        extra_fields=(
+            f"*Declared by*\n{mention(incident.declared_by)}",
+            f"*Declared*\n{date_token(incident.declared_at)}",
+        ),
+        block_id="kickoff.summary",
+    )
     if incident.description:
         blocks.append(section(f"*Description*\n{escape_mrkdwn(truncate(incident.description, 2800))}"))
     if incident.customer_impact:

@@ -207,6 +207,10 @@ class Deliverer:
         try:
             ts = self._post(job, channel, message)
         except SlackApiError as exc:
+            if slack_error(exc) in ("channel_not_found", "is_archived") and self.ctx.policy.announcement_channel:
+                # Renamed, archived or deleted since it was looked up: look it up again next time.
+                self.directory.forget(self.ctx.policy.announcement_channel)
+                return Retry(error=f"announcement channel: {slack_error(exc)}", after=60, alarm=True)
             if slack_error(exc) != "not_in_channel":
                 raise
             # Public channels can be joined; a private one needs a person to invite the bot.

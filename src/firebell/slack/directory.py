@@ -73,6 +73,11 @@ class SlackDirectory:
             self._channels[wanted] = str(found["id"])
         return str(found["id"])
 
+    def forget(self, name_or_id: str) -> None:
+        """Drop a cached channel id (the channel was renamed or deleted)."""
+        with self._lock:
+            self._channels.pop(name_or_id.lstrip("#"), None)
+
     def find_channel(self, name: str) -> dict[str, Any] | None:
         """Find a channel object by exact name, walking conversations.list pages."""
         cursor: str | None = None

@@ -10,7 +10,7 @@ from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
 from firebell.domain.text import escape_mrkdwn, truncate
 from firebell.domain.timeline import EventKind, TimelineEntry
-from firebell.slack.blocks import Message, status_label
+from firebell.slack.blocks import Message, status_label, summary_blocks
 from firebell.slack.kit import Block, channel_link, context, date_token, header, mention, section
 
 MAX_TIMELINE_LINES = 25
@@ -76,7 +76,6 @@ def _cadence_line(incident: IncidentSnapshot, report: CadenceReport, *, now: dat
 
 def status_reply(incident: IncidentSnapshot, policy: Policy, *, now: datetime, report: CadenceReport) -> Message:
     """The ephemeral summary for `/incident status`."""
-    severity = policy.severity(incident.severity)
     label = incident_label(incident.number)
     roles = "\n".join(f"• {role}: {mention(user)}" for role, user in incident.roles.items()) or "• none"
     times = [f"Declared {date_token(incident.declared_at)} ({format_duration(now - incident.declared_at)} ago)"]
@@ -85,14 +84,7 @@ def status_reply(incident: IncidentSnapshot, policy: Policy, *, now: datetime, r
     if incident.resolved_at:
         times.append(f"resolved after {format_duration(incident.resolved_at - incident.declared_at)}")
     blocks: list[Block] = [
-        header(f"{label}: {incident.title}"),
-        section(
-            f"*{severity.name}*: {escape_mrkdwn(severity.description)}",
-            fields=[
-                f"*Status*\n{status_label(incident.status)}",
-                f"*Incident Commander*\n{mention(incident.commander)}",
-            ],
-        ),
+        *summary_blocks(incident, policy),
         section(f"*Roles*\n{roles}"),
         section(_cadence_line(incident, report, now=now)),
         context("; ".join(times)),
