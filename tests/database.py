@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 SCHEMA_PREFIX = "fb_test_"
-TABLES = ("effects", "timeline_events", "incident_roles", "incidents")
+TABLES = ("effects", "timeline_events", "incident_roles", "action_items", "postmortems", "people", "incidents")
 
 
 def _pid_alive(pid: int) -> bool:

@@ -117,6 +117,26 @@ def _context() -> "Context":
     return Context(db=Database(make_engine(settings.database_url)), policy=load_policy(settings.firebell_config))
 
 
+@main.command()
+@click.argument("number", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of stdout.")
+def postmortem(number: int, output: str | None) -> None:
+    """Write incident NUMBER's postmortem draft (Markdown), as the API returns it."""
+    from firebell.services.postmortem import postmortem_markdown
+
+    try:
+        markdown = postmortem_markdown(_context(), number)
+    except FirebellError as exc:
+        _fail(exc.message)
+        return
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(markdown)
+        click.echo(f"Wrote INC-{number}'s postmortem draft to {output}.")
+    else:
+        click.echo(markdown, nl=False)
+
+
 @main.group()
 def outbox() -> None:
     """The queue of Slack effects: inspect it, requeue what failed."""
@@ -172,4 +192,9 @@ def policy_check(path: str | None) -> None:
         return
     click.echo("Policy is valid. Severities:")
     for severity in loaded.severities:
-        click.echo(f"  {severity.name}: updates every {format_policy_duration(severity.update_interval)}")
+        cadence = (
+            f"updates every {format_policy_duration(severity.update_interval)}"
+            if severity.update_interval
+            else "no fixed update cadence"
+        )
+        click.echo(f"  {severity.name}: {cadence}")

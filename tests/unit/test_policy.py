@@ -149,3 +149,12 @@ def test_database_urls_are_normalised_for_psycopg3(given: str, used: str) -> Non
     from firebell.store.engine import normalize_url
 
     assert normalize_url(given).render_as_string(hide_password=False) == used
+
+
+def test_a_severity_removed_from_the_policy_does_not_break_its_incidents() -> None:
+    policy = Policy()
+    assert policy.known("SEV2").update_interval == timedelta(minutes=30)
+    removed = policy.known("P0")
+    assert (removed.name, removed.update_interval) == ("P0", None)
+    assert "no longer defined" in removed.description
+    assert policy.rank("P0") == 4 > policy.rank("SEV4")

@@ -1,17 +1,21 @@
 """The REST API (`/api/v1`): incidents and their timelines, behind a bearer token."""
 
 import hmac
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi.responses import PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
+from firebell.domain.action_items import ActionItemView, CompletionStats
 from firebell.domain.cadence import cadence_report
 from firebell.domain.incident import IncidentSnapshot
 from firebell.runtime import Runtime
+from firebell.services.action_items import completion, query_items
 from firebell.services.incidents import get_incident, list_incidents
+from firebell.services.postmortem import postmortem_markdown
 from firebell.services.timeline import timeline_of
 
 bearer = HTTPBearer(auto_error=False)
@@ -149,4 +153,87 @@ def build_router(runtime: Runtime) -> APIRouter:
             entries = timeline_of(session, snapshot.id)
         return [TimelineEventOut(at=e.at, kind=e.kind.value, actor=e.actor, text=e.text, data=e.data) for e in entries]
 
+    @router.get(
+        "/incidents/{number}/postmortem",
+        response_class=PlainTextResponse,
+        responses={200: {"content": {"text/markdown": {}}, "description": "The postmortem draft as Markdown"}},
+    )
+    def postmortem(number: int) -> PlainTextResponse:
+        """The postmortem draft, rendered from the incident's current record (Markdown)."""
+        return PlainTextResponse(postmortem_markdown(ctx, number), media_type="text/markdown; charset=utf-8")
+
+    @router.get("/incidents/{number}/action-items", tags=["action items"])
+    def incident_action_items(number: int) -> list[ActionItemOut]:
+        """An incident's action items."""
+        return [ActionItemOut.of(i, today=ctx.clock().date()) for i in query_items(ctx, incident_number=number)]
+
+    @router.get("/action-items", tags=["action items"])
+    def action_items(
+        status: Literal["open", "done", "overdue"] | None = None, owner: str | None = None
+    ) -> list[ActionItemOut]:
+        """Action items across incidents, by status (open, done, overdue) and owner (a Slack user id)."""
+        today = ctx.clock().date()
+        return [ActionItemOut.of(i, today=today) for i in query_items(ctx, status=status, owner=owner)]
+
+    @router.get("/action-items/completion", tags=["action items"])
+    def action_item_completion(
+        period: Literal["week", "month"] = "month", since: date | None = None
+    ) -> list[CompletionOut]:
+        """Completion rate (done / total) and on-time share of action items, by the period they were created in."""
+        return [CompletionOut.of(s) for s in completion(ctx, period=period, since=since)]
+
     return router
+
+
+class ActionItemOut(BaseModel):
+    """An action item as the API shows it."""
+
+    id: int
+    incident_number: int
+    text: str
+    owner: str | None
+    due_on: date | None
+    status: str
+    overdue: bool
+    created_at: datetime
+    done_at: datetime | None
+
+    @classmethod
+    def of(cls, item: ActionItemView, *, today: date) -> "ActionItemOut":
+        """From the domain view."""
+        return cls(
+            id=item.id,
+            incident_number=item.incident_number,
+            text=item.text,
+            owner=item.owner,
+            due_on=item.due_on,
+            status=item.status.value,
+            overdue=item.is_overdue(today),
+            created_at=item.created_at,
+            done_at=item.done_at,
+        )
+
+
+class CompletionOut(BaseModel):
+    """How a period's action items went."""
+
+    period_start: date
+    total: int
+    done: int
+    completion_rate: float | None
+    done_with_due_date: int
+    done_on_time: int
+    on_time_share: float | None
+
+    @classmethod
+    def of(cls, stats: CompletionStats) -> "CompletionOut":
+        """From the domain figures."""
+        return cls(
+            period_start=stats.period_start,
+            total=stats.total,
+            done=stats.done,
+            completion_rate=stats.completion_rate,
+            done_with_due_date=stats.done_with_due,
+            done_on_time=stats.done_on_time,
+            on_time_share=stats.on_time_share,
+        )

@@ -15,7 +15,7 @@ def update_interval(policy: Policy, *, severity: str, status: Status) -> timedel
     """How often stakeholders hear from an incident now: its severity's interval, relaxed once mitigated."""
     if not status.is_open:
         return None
-    interval = policy.severity(severity).update_interval
+    interval = policy.known(severity).update_interval
     if interval is None:
         return None
     if status is Status.MITIGATED:

@@ -1,5 +1,6 @@
 """The `/incident` command language: parse the text Slack sends into a typed command."""
 
+import re
 from dataclasses import dataclass
 
 from firebell.domain.errors import UsageError
@@ -83,6 +84,32 @@ class Reopen:
 
 
 @dataclass(frozen=True)
+class AddAction:
+    """Record an action item; the due text is read by the use case, which knows today's date."""
+
+    text: str
+    owner: str | None
+    due: str | None
+
+
+@dataclass(frozen=True)
+class ListActions:
+    """This incident's action items, or (mine) the caller's open ones across incidents."""
+
+    mine: bool
+
+
+@dataclass(frozen=True)
+class RegeneratePostmortem:
+    """Draft the postmortem again from the current timeline and post it."""
+
+
+@dataclass(frozen=True)
+class CloseReview:
+    """The review is done: close the incident."""
+
+
+@dataclass(frozen=True)
 class ShowStatus:
     """Show a summary to the caller only."""
 
@@ -106,6 +133,10 @@ Command = (
     | Reopen
     | ShowStatus
     | ShowTimeline
+    | AddAction
+    | ListActions
+    | RegeneratePostmortem
+    | CloseReview
 )
 
 # Commands that act on "this incident", found from the channel they are typed in.
@@ -120,6 +151,9 @@ CHANNEL_COMMANDS: tuple[type, ...] = (
     Reopen,
     ShowStatus,
     ShowTimeline,
+    AddAction,
+    RegeneratePostmortem,
+    CloseReview,
 )
 
 
@@ -146,6 +180,11 @@ USAGE: tuple[Usage, ...] = (
     Usage("reopen [text]", "The problem is back (resolved or mitigated -> investigating)", True),
     Usage("status", "Show this incident's summary (only you see it)", True),
     Usage("timeline", "Show recent timeline events (only you see it)", True),
+    Usage("action <text> [@owner] [due YYYY-MM-DD|in 3d|in 2w]", "Add an action item", True),
+    Usage("actions", "List this incident's action items", True),
+    Usage("actions mine", "List your open action items, across incidents", False),
+    Usage("postmortem", "Draft the postmortem again from the timeline and post it", True),
+    Usage("close", "The review is done: close the incident", True),
 )
 
 _ALIASES = {
@@ -157,7 +196,14 @@ _ALIASES = {
     "open": "list",
     "mitigated": "mitigate",
     "resolved": "resolve",
+    "ai": "action",
+    "todo": "action",
+    "pm": "postmortem",
 }
+
+# `due <date>` at the end of an action: a single token, or "in N d/w" ("due to a timeout" is not one).
+_DUE_CLAUSE = re.compile(r"\s+due\s+(in\s*\d+\s*[a-z]*|\S+)\s*$", re.IGNORECASE)
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
 
 def syntax_of(name: str) -> str:
@@ -203,6 +249,29 @@ def _looks_like_severity(token: str, policy: Policy) -> bool:
     return any(lowered == name.lower() for name in policy.severity_names)
 
 
+def _action(rest: str) -> AddAction:
+    due = None
+    clause = _DUE_CLAUSE.search(rest)
+    if clause:
+        due = clause.group(1)
+        rest = rest[: clause.start()]
+    owners = _MENTION.findall(rest)
+    if len(owners) > 1:
+        raise UsageError(f"An action item has one owner; you named {len(owners)}. Use {syntax_of('action')}.")
+    owner = user_id_from_mention(owners[0]) if owners else None
+    rest = _MENTION.sub(" ", rest)
+    stray = next((word for word in rest.split() if word.startswith("@") and len(word) > 1), None)
+    if stray is not None:
+        raise UsageError(
+            f"`{stray}` isn't a Slack mention, so Firebell can't tell who owns this. "
+            f"Pick the owner from the @ autocomplete: {syntax_of('action')}."
+        )
+    text = _free_text(rest)
+    if text is None:
+        raise UsageError(f"`action` needs a description of what to do: {syntax_of('action')}.")
+    return AddAction(text=text, owner=owner, due=due)
+
+
 def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR0912 (one branch per subcommand)
     """Parse `/incident` text into a command; raise UsageError naming what was wrong and the valid form."""
     stripped = text.strip()
@@ -240,6 +309,16 @@ def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR09
         return Resolve(text=_free_text(rest))
     if name == "reopen":
         return Reopen(text=_free_text(rest))
+    if name == "action":
+        return _action(rest)
+    if name == "actions":
+        if args and args[0].lower() not in ("mine", "me"):
+            raise UsageError("Use `/incident actions` (this incident) or `/incident actions mine` (yours).")
+        return ListActions(mine=bool(args))
+    if name == "postmortem":
+        return RegeneratePostmortem()
+    if name == "close":
+        return CloseReview()
     if name == "status":
         return ShowStatus()
     if name == "timeline":

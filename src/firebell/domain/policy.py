@@ -1,7 +1,7 @@
 """The incident policy: severities (defined before anything happens), cadence, roles, channels."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -105,6 +105,22 @@ class CadencePolicy(BaseModel):
         return self.escalation[min(miss, len(self.escalation)) - 1]
 
 
+class ReviewPolicy(BaseModel):
+    """Postmortem reviews and the follow-up of their action items."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    review_within: Duration = timedelta(days=5)
+    nudge_time: time = time(9, 0)  # UTC, daily: DM owners of overdue action items
+
+    @field_validator("review_within")
+    @classmethod
+    def _review_within(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and value < timedelta(hours=1):
+            raise ValueError("expected at least 1h (or 0 for no review date)")
+        return value
+
+
 class Policy(BaseModel):
     """Everything an organisation decides about incidents before one happens."""
 
@@ -119,6 +135,7 @@ class Policy(BaseModel):
     severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
     roles: tuple[str, ...] = DEFAULT_ROLES
     cadence: CadencePolicy = CadencePolicy()
+    postmortem: ReviewPolicy = ReviewPolicy()
 
     @field_validator("announcement_channel")
     @classmethod
@@ -195,9 +212,18 @@ class Policy(BaseModel):
         valid = ", ".join(self.severity_names)
         raise UnknownSeverity(f"Unknown severity `{wanted}`. Valid severities: {valid}.")
 
+    def known(self, name: str) -> Severity:
+        """The severity an incident was recorded with. Never raises: a level removed from the policy
+        since is shown as such, with no update cadence, rather than breaking that incident."""
+        try:
+            return self.severity(name)
+        except UnknownSeverity:
+            return Severity(name=name, description="(no longer defined in the policy)", update_interval=None)
+
     def rank(self, name: str) -> int:
-        """0 for the most severe level, increasing as impact falls."""
-        return self.severity_names.index(self.severity(name).name)
+        """0 for the most severe level, increasing as impact falls (levels no longer defined rank last)."""
+        names = [n.lower() for n in self.severity_names]
+        return names.index(name.lower()) if name.lower() in names else len(names)
 
     @property
     def default(self) -> Severity:

@@ -20,6 +20,11 @@ class EventKind(StrEnum):
     REMINDER = "reminder"
     ESCALATION = "escalation"
     SNOOZED = "snoozed"
+    ACTION_ADDED = "action_added"
+    ACTION_DONE = "action_done"
+    ACTION_REASSIGNED = "action_reassigned"
+    ACTION_NUDGED = "action_nudged"
+    POSTMORTEM = "postmortem"
     SLACK_FAILURE = "slack_failure"
 
 

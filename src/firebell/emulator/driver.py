@@ -324,8 +324,15 @@ class SlackDriver:
             message = ch.messages.get(message_ts)
             ephemeral = None
             if message is None:
+                # An ephemeral shown to the user: posted with chat.postEphemeral / a response_url, or the
+                # reply a slash command's ack carried (Slack shows both the same way, buttons included).
                 ephemeral = next(
-                    (e for e in emu.ephemerals if e.ts == message_ts and e.user == user_id and not e.deleted), None
+                    (
+                        e
+                        for e in [*emu.ephemerals, *emu.command_acks]
+                        if e.ts == message_ts and e.user == user_id and not e.deleted
+                    ),
+                    None,
                 )
                 if ephemeral is None:
                     raise KeyError(f"no message {message_ts} in {ch.id} (nor an ephemeral for {user})")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from firebell.services.action_items import nudge_overdue
 from firebell.services.cadence import schedule_unscheduled, send_due_reminders
 from firebell.services.context import Context
 from firebell.services.outbox import prune_delivered
@@ -37,6 +38,8 @@ class Scheduler:
             self.tick, "interval", seconds=self.tick_seconds, id="cadence", next_run_time=datetime.now(UTC)
         )
         self._scheduler.add_job(self.prune, "interval", hours=6, id="prune-outbox")
+        nudge = self.ctx.policy.postmortem.nudge_time
+        self._scheduler.add_job(self.nudge, "cron", hour=nudge.hour, minute=nudge.minute, id="action-item-nudges")
         self._scheduler.start()
 
     def stop(self) -> None:
@@ -50,6 +53,14 @@ class Scheduler:
             return prune_delivered(self.ctx, before=self.ctx.clock() - OUTBOX_RETENTION)
         except Exception:
             log.exception("pruning the outbox failed")
+            return 0
+
+    def nudge(self) -> int:
+        """The daily follow-up of overdue action items; returns how many items were nudged."""
+        try:
+            return nudge_overdue(self.ctx)
+        except Exception:
+            log.exception("following up overdue action items failed")
             return 0
 
     def tick(self) -> int:

@@ -30,6 +30,8 @@ class EffectKind(StrEnum):
     EPHEMERAL = "ephemeral"
     CAPTURE_PIN = "capture_pin"
     POST_REMINDER = "post_reminder"
+    POST_POSTMORTEM = "post_postmortem"
+    DM = "dm"
 
 
 class Target(StrEnum):
@@ -58,7 +60,7 @@ NEED_PRODUCERS: dict[str, tuple[EffectKind, ...]] = {
 def needs_of(kind: EffectKind, payload: dict[str, Any]) -> str | None:
     """The incident column this effect cannot run without (None: it can run at once)."""
     target = payload.get("target")
-    if kind in (EffectKind.CREATE_CHANNEL, EffectKind.CAPTURE_PIN, EffectKind.EPHEMERAL):
+    if kind in (EffectKind.CREATE_CHANNEL, EffectKind.CAPTURE_PIN, EffectKind.EPHEMERAL, EffectKind.DM):
         return None
     if kind == EffectKind.POST_REMINDER and target == "dm":
         return None

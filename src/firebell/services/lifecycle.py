@@ -1,5 +1,9 @@
 """Moving an incident through its lifecycle: mitigate, resolve, reopen."""
 
+from sqlalchemy import func, select
+
+from firebell.domain.action_items import ItemStatus
+from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Action, Status, transition
 from firebell.domain.naming import incident_label
@@ -10,6 +14,8 @@ from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
 from firebell.services.effects import Target
 from firebell.services.incidents import snapshot
+from firebell.services.postmortem import request_postmortem
+from firebell.store.models import ActionItem
 
 
 def apply_action(change: Change, policy: Policy, *, actor: str, action: Action, text: str | None = None) -> None:
@@ -35,6 +41,9 @@ def apply_action(change: Change, policy: Policy, *, actor: str, action: Action, 
     if not new.is_open:
         incident.missed_updates = 0
     reschedule(incident, policy)
+    if new is Status.RESOLVED:
+        # The draft is an outbox effect: resolving succeeds whatever happens to the draft.
+        request_postmortem(change, reason="resolved")
     summary = f"Status changed from {old.value} to {new.value}"
     change.record(
         kind=EventKind.STATUS_CHANGED,
@@ -46,6 +55,31 @@ def apply_action(change: Change, policy: Policy, *, actor: str, action: Action, 
         targets=(Target.ROOM, Target.ANNOUNCEMENT_THREAD),
         sync=True,
     )
+
+
+class OpenActionItems(UsageError):
+    """Closing would leave action items open; the person should confirm."""
+
+    def __init__(self, number: int, count: int) -> None:
+        super().__init__(
+            f"{incident_label(number)} has {count} open action item{'s' if count != 1 else ''}. "
+            "Close the review anyway? They stay open and keep being followed up."
+        )
+        self.number, self.count = number, count
+
+
+def close_review(ctx: Context, *, channel_id: str, actor: str, confirmed: bool = False) -> IncidentSnapshot:
+    """The review is done: close the incident (asking first when action items are still open)."""
+    with incident_change(ctx, channel_id=channel_id) as change:
+        open_items = change.session.scalar(
+            select(func.count(ActionItem.id)).where(
+                ActionItem.incident_id == change.incident.id, ActionItem.status == ItemStatus.OPEN.value
+            )
+        )
+        if open_items and not confirmed and Status(change.incident.status) is Status.RESOLVED:
+            raise OpenActionItems(change.incident.number, int(open_items))
+        apply_action(change, ctx.policy, actor=actor, action=Action.CLOSE)
+        return snapshot(change.incident)
 
 
 def change_status(

@@ -17,6 +17,8 @@ from firebell.slack.directory import SlackDirectory
 from firebell.slack.events import Events
 from firebell.slack.interactions import Interactions
 from firebell.slack.modals import CallbackId
+from firebell.slack.review_blocks import ReviewAction, ReviewForm
+from firebell.slack.review_listeners import Review
 
 COMMAND = "/incident"
 
@@ -61,7 +63,8 @@ def build_bolt_app(
         listener_executor=ThreadPoolExecutor(max_workers=listener_threads, thread_name_prefix="firebell-bolt"),
         raise_error_for_unhandled_request=False,
     )
-    command = IncidentCommand(ctx, directory, after_ack)
+    review = Review(ctx, after_ack)
+    command = IncidentCommand(ctx, directory, after_ack, review)
     interactions = Interactions(ctx, after_ack)
     events = Events(ctx)
 
@@ -75,6 +78,13 @@ def build_bolt_app(
     app.view(CallbackId.DECLARE)(interactions.declare_submitted)
     app.view(CallbackId.UPDATE)(interactions.update_submitted)
     app.view(CallbackId.SEVERITY)(interactions.severity_submitted)
+    app.action(ReviewAction.EDIT)(review.edit_pressed)
+    app.action(ReviewAction.ADD_ACTION)(review.add_action_pressed)
+    app.action(ReviewAction.DONE)(review.done_pressed)
+    app.action(ReviewAction.REASSIGN)(review.reassign_picked)
+    app.action(ReviewAction.CLOSE)(review.close_confirmed)
+    app.view(ReviewForm.SECTIONS)(review.sections_submitted)
+    app.view(ReviewForm.ACTION)(review.action_submitted)
     app.event("reaction_added")(events.reaction_added)
     # Anything else Slack sends (other subscribed events) is acknowledged, so Slack does not retry it.
     app.event(re.compile(".*"))(events.ignore)

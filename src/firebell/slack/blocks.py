@@ -65,7 +65,7 @@ def _title(incident: IncidentSnapshot) -> str:
 
 
 def _cadence_line(incident: IncidentSnapshot, policy: Policy) -> str:
-    interval = policy.severity(incident.severity).update_interval
+    interval = policy.known(incident.severity).update_interval
     if interval is None:
         return f"{incident.severity} has no fixed update cadence: post updates when something changes."
     return f"Post a status update at least every *{format_duration(interval)}* with `/incident update <text>`."
@@ -121,7 +121,7 @@ def summary_blocks(
     incident: IncidentSnapshot, policy: Policy, *, extra_fields: tuple[str, ...] = (), block_id: str | None = None
 ) -> list[Block]:
     """The title, the severity with its definition, the status and the IC: how every summary opens."""
-    severity = policy.severity(incident.severity)
+    severity = policy.known(incident.severity)
     return [
         header(f"{incident_label(incident.number)}: {incident.title}"),
         section(
@@ -138,7 +138,7 @@ def summary_blocks(
 
 def kickoff_message(incident: IncidentSnapshot, policy: Policy) -> Message:
     """The pinned first message of a war room: what, how bad, who leads, what happens next, and buttons."""
-    severity = policy.severity(incident.severity)
+    severity = policy.known(incident.severity)
     label = incident_label(incident.number)
     blocks = summary_blocks(
         incident,
@@ -174,7 +174,7 @@ def kickoff_message(incident: IncidentSnapshot, policy: Policy) -> Message:
 
 def announcement_message(incident: IncidentSnapshot, policy: Policy) -> Message:
     """The announcement-channel post, kept current as severity, status and IC change."""
-    severity = policy.severity(incident.severity)
+    severity = policy.known(incident.severity)
     label = incident_label(incident.number)
     room = channel_link(incident.channel_id, fallback=f"#{incident.channel_name or 'war room pending'}")
     blocks: list[Block] = [

@@ -13,16 +13,20 @@ from slack_sdk.errors import SlackApiError
 
 from firebell.domain.cadence import cadence_report
 from firebell.domain.commands import (
+    AddAction,
     AddNote,
     AssignRole,
     ChangeSeverity,
+    CloseReview,
     Command,
     Declare,
     Handover,
     Help,
+    ListActions,
     ListOpen,
     Mitigate,
     PostUpdate,
+    RegeneratePostmortem,
     Reopen,
     Resolve,
     ShowStatus,
@@ -54,6 +58,7 @@ from firebell.slack.replies import (
     status_reply,
     timeline_reply,
 )
+from firebell.slack.review_listeners import Review
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +73,11 @@ def _ack(ack: Ack, message: Message) -> None:
 class IncidentCommand:
     """Handles `/incident <subcommand>`."""
 
-    def __init__(self, ctx: Context, directory: SlackDirectory, after_ack: AfterAck) -> None:
+    def __init__(self, ctx: Context, directory: SlackDirectory, after_ack: AfterAck, review: Review) -> None:
         self.ctx = ctx
         self.directory = directory
         self.after_ack = after_ack
+        self.review = review
 
     def __call__(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """Bolt listener."""
@@ -94,6 +100,8 @@ class IncidentCommand:
         ctx = self.ctx
         if isinstance(command, Help):
             return help_reply(ctx.policy)
+        if isinstance(command, ListActions) and command.mine:
+            return self.review.run(command, user=user, channel=channel)
         if isinstance(command, ListOpen):
             return list_reply(list_incidents(ctx, open_only=True, limit=100), now=ctx.clock())
         if isinstance(command, Declare):
@@ -109,6 +117,8 @@ class IncidentCommand:
 
     def _in_war_room(self, command: Command, *, user: str, channel: str) -> Message:  # noqa: PLR0911
         ctx = self.ctx
+        if isinstance(command, AddAction | ListActions | RegeneratePostmortem | CloseReview):
+            return self.review.run(command, user=user, channel=channel)
         if isinstance(command, Handover | AssignRole):
             if command.user_id == self.directory.cached_bot_user_id:
                 raise UsageError("Firebell cannot hold a role; pick a person.")

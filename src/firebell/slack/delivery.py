@@ -22,6 +22,7 @@ from firebell.slack.notices import notice_message
 from firebell.slack.outcomes import Delivered, Failed, Job, Outcome, Retry, classify, slack_error
 from firebell.slack.reminders import reminder_message
 from firebell.slack.replies import pin_recorded_reply, war_room_failed_reply, war_room_ready_reply
+from firebell.slack.review_delivery import ReviewDeliveries
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +32,6 @@ MAX_NAME_ATTEMPTS = 20
 RESPONSE_URL_LIFETIME = timedelta(minutes=30)
 
 
-def _metadata(job: Job) -> dict[str, Any]:
-    return {"event_type": METADATA_EVENT, "event_payload": {"key": job.idem_key}}
-
-
 class Deliverer:
     """Carries out one effect: a few Slack calls, with the duplicate checks an uncertain retry needs."""
 
@@ -42,6 +39,7 @@ class Deliverer:
         self.ctx = ctx
         self.client = client
         self.directory = directory
+        self.review = ReviewDeliveries(self)
         self._handlers: dict[str, Callable[[Job, IncidentSnapshot | None], Outcome]] = {
             EffectKind.CREATE_CHANNEL: self._create_channel,
             EffectKind.INVITE: self._invite,
@@ -57,6 +55,8 @@ class Deliverer:
             EffectKind.EPHEMERAL: self._ephemeral,
             EffectKind.CAPTURE_PIN: self._capture_pin,
             EffectKind.POST_REMINDER: self._post_reminder,
+            EffectKind.POST_POSTMORTEM: self.review.post_postmortem,
+            EffectKind.DM: self.review.dm,
         }
 
     # -- delivery ----------------------------------------------------------------------------------
@@ -75,12 +75,21 @@ class Deliverer:
             # The policy names a channel that does not exist (yet): someone can create it, so keep trying.
             return Retry(error=f"announcement channel: {exc}", after=60, alarm=True)
 
-    def _post(
-        self, job: Job, channel: str, message: Message, *, thread_ts: str | None = None, broadcast: bool = False
+    def post(
+        self,
+        job: Job,
+        channel: str,
+        message: Message,
+        *,
+        thread_ts: str | None = None,
+        broadcast: bool = False,
+        part: str | None = None,
     ) -> str:
-        """Post once: after an uncertain attempt, look for the earlier copy (by its metadata key) first."""
+        """Post once: after an uncertain attempt, look for the earlier copy (by its metadata key) first.
+        An effect that posts several messages names each with `part`."""
+        key = f"{job.idem_key}:{part}" if part else job.idem_key
         if job.uncertain:
-            found = self._find_posted(job, channel, thread_ts=thread_ts)
+            found = self._find_posted(job, channel, thread_ts=thread_ts, key=key)
             if found is not None:
                 log.info("effect %s: found the message an earlier attempt posted (%s)", job.id, found)
                 return found
@@ -88,14 +97,14 @@ class Deliverer:
             channel=channel,
             thread_ts=thread_ts,
             reply_broadcast=broadcast or None,
-            metadata=_metadata(job),
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}},
             unfurl_links=False,
             unfurl_media=False,
             **message.as_args(),
         )
         return str(response["ts"])
 
-    def _find_posted(self, job: Job, channel: str, *, thread_ts: str | None) -> str | None:
+    def _find_posted(self, job: Job, channel: str, *, thread_ts: str | None, key: str) -> str | None:
         """Page through everything posted since the effect was queued, looking for its metadata key."""
         oldest = f"{(job.created_at - timedelta(minutes=1)).timestamp():.6f}"
         cursor: str | None = None
@@ -111,7 +120,7 @@ class Deliverer:
             messages: list[dict[str, Any]] = response.get("messages") or []
             for message in messages:
                 payload = (message.get("metadata") or {}).get("event_payload") or {}
-                if payload.get("key") == job.idem_key:
+                if payload.get("key") == key:
                     return str(message["ts"])
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
@@ -165,7 +174,7 @@ class Deliverer:
 
     def _post_kickoff(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None and incident.channel_id is not None
-        ts = self._post(job, incident.channel_id, kickoff_message(incident, self.ctx.policy))
+        ts = self.post(job, incident.channel_id, kickoff_message(incident, self.ctx.policy))
         return Delivered(incident={"kickoff_ts": ts})
 
     def _pin_kickoff(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
@@ -205,7 +214,7 @@ class Deliverer:
             return Delivered()
         message = announcement_message(incident, self.ctx.policy)
         try:
-            ts = self._post(job, channel, message)
+            ts = self.post(job, channel, message)
         except SlackApiError as exc:
             if slack_error(exc) in ("channel_not_found", "is_archived") and self.ctx.policy.announcement_channel:
                 # Renamed, archived or deleted since it was looked up: look it up again next time.
@@ -215,7 +224,7 @@ class Deliverer:
                 raise
             # Public channels can be joined; a private one needs a person to invite the bot.
             self.client.conversations_join(channel=channel)
-            ts = self._post(job, channel, message)
+            ts = self.post(job, channel, message)
         return Delivered(incident={"announcement_channel_id": channel, "announcement_ts": ts})
 
     def _sync_announcement(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
@@ -234,10 +243,10 @@ class Deliverer:
         if job.payload.get("target") == Target.ANNOUNCEMENT_THREAD:
             if incident.announcement_ts is None or incident.announcement_channel_id is None:
                 return Delivered()
-            self._post(job, incident.announcement_channel_id, message, thread_ts=incident.announcement_ts)
+            self.post(job, incident.announcement_channel_id, message, thread_ts=incident.announcement_ts)
             return Delivered()
         assert incident.channel_id is not None
-        self._post(job, incident.channel_id, message)
+        self.post(job, incident.channel_id, message)
         return Delivered()
 
     def _post_reminder(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
@@ -248,12 +257,12 @@ class Deliverer:
         message = reminder_message(incident, self.ctx.policy, job.payload)
         if target == "room":
             assert incident.channel_id is not None
-            self._post(job, incident.channel_id, message)
+            self.post(job, incident.channel_id, message)
         elif target == "dm":
             channel = self.client.conversations_open(users=incident.commander)["channel"]["id"]
-            self._post(job, str(channel), message)
+            self.post(job, str(channel), message)
         elif incident.announcement_channel_id and incident.announcement_ts:
-            self._post(
+            self.post(
                 job, incident.announcement_channel_id, message, thread_ts=incident.announcement_ts, broadcast=True
             )
         return Delivered()

@@ -58,6 +58,18 @@ class SlackDirectory:
         identity = self.identity()
         return str(identity["bot_id"]) if identity and identity.get("bot_id") else None
 
+    def user_name(self, user_id: str) -> str | None:
+        """A person's display name from users.info (None when Slack cannot say)."""
+        try:
+            response = self._client.users_info(user=user_id)
+        except (SlackApiError, OSError) as exc:
+            log.info("users.info %s failed: %s", user_id, type(exc).__name__)
+            return None
+        user = response.get("user") or {}
+        profile = user.get("profile") or {}
+        name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
+        return str(name) if name else None
+
     def channel_id(self, name_or_id: str) -> str:
         """Resolve `incidents`, `#incidents` or `C0123` to a channel id; raise ChannelNotFound."""
         wanted = name_or_id.lstrip("#")

@@ -1,6 +1,7 @@
 """Modals: declaring an incident, posting an update, changing severity; and reading their submissions."""
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from firebell.domain.incident import IncidentSnapshot
@@ -166,8 +167,18 @@ def submitted(view: dict[str, Any], block_id: str) -> str | None:
         return selected.get("value")
     if state.get("type") == "users_select":
         return state.get("selected_user")
+    if state.get("type") == "datepicker":
+        return state.get("selected_date")
     value = state.get("value")
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def submitted_datetime(view: dict[str, Any], block_id: str) -> datetime | None:
+    """The moment chosen in a datetimepicker input (Slack sends epoch seconds)."""
+    state = view.get("state", {}).get("values", {}).get(block_id, {}).get("value")
+    if not isinstance(state, dict) or state.get("selected_date_time") is None:
+        return None
+    return datetime.fromtimestamp(int(state["selected_date_time"]), UTC)
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from firebell.domain.policy import Policy
 from firebell.domain.text import escape_mrkdwn, mrkdwn_chunks, truncate
 from firebell.slack.blocks import Message, status_label
 from firebell.slack.kit import SECTION_TEXT_LIMIT, context, mention, section
+from firebell.slack.review_blocks import unowned_message
 
 _STATUS_VERB = {
     Status.MITIGATED: "mitigated",
@@ -41,7 +42,7 @@ def _role_assigned(payload: dict[str, Any], policy: Policy) -> Message:
 
 
 def _severity_changed(payload: dict[str, Any], policy: Policy) -> Message:
-    new = policy.severity(payload["to"])
+    new = policy.known(payload["to"])
     arrow = ":arrow_up:" if payload.get("direction") == "raised" else ":arrow_down:"
     cadence = (
         f"Status updates now every *{format_duration(new.update_interval)}*."
@@ -83,12 +84,17 @@ def _status_changed(payload: dict[str, Any], policy: Policy) -> Message:
     return Message(text=f"{label} {verb}", blocks=[section(text)])
 
 
+def _unowned_actions(payload: dict[str, Any], policy: Policy) -> Message:
+    return unowned_message(payload)
+
+
 _RENDERERS = {
     "handover": _handover,
     "role_assigned": _role_assigned,
     "severity_changed": _severity_changed,
     "status_update": _status_update,
     "status_changed": _status_changed,
+    "unowned_actions": _unowned_actions,
 }
 
 

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models. Alembic migrations (top-level `migrations/`) are what create the schema."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
@@ -152,3 +152,54 @@ class Effect(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
+
+
+class Postmortem(Base):
+    """An incident's postmortem: the sections people wrote, and the last draft Firebell generated."""
+
+    __tablename__ = "postmortems"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    summary: Mapped[str | None] = mapped_column(Text)
+    contributing_factors: Mapped[str | None] = mapped_column(Text)
+    lessons: Mapped[str | None] = mapped_column(Text)
+    impact_started_at: Mapped[datetime | None]
+    review_on: Mapped[date | None]
+    edited_by: Mapped[str | None] = mapped_column(String(40))
+    edited_at: Mapped[datetime | None]
+    markdown: Mapped[str | None] = mapped_column(Text)
+    generated_at: Mapped[datetime | None]
+    # The file of the draft being posted now: recorded between upload and share, so a retry shares it
+    # instead of uploading a second copy.
+    file_id: Mapped[str | None] = mapped_column(String(40))
+    file_effect_id: Mapped[int | None]
+    file_permalink: Mapped[str | None] = mapped_column(String(500))
+
+
+class ActionItem(Base):
+    """Something to do so it does not happen again: owned, dated, followed up until done."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (Index("ix_action_items_status_due", "status", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(40), index=True)
+    due_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(12))
+    created_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[str | None] = mapped_column(String(40))
+    last_nudged_on: Mapped[date | None]
+
+
+class Person(Base):
+    """A Slack user's name as Firebell last saw it, so drafts and the API can show names, not ids."""
+
+    __tablename__ = "people"
+
+    user_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime]

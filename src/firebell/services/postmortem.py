@@ -1,0 +1,158 @@
+"""The postmortem: started when an incident resolves, drafted from the record, edited by people, re-posted."""
+
+import uuid
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from firebell.domain.action_items import ActionItemView
+from firebell.domain.cadence import cadence_report
+from firebell.domain.errors import UsageError
+from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.lifecycle import Status
+from firebell.domain.naming import incident_label
+from firebell.domain.policy import Policy
+from firebell.domain.postmortem import PostmortemDraft, PostmortemSections, render_postmortem
+from firebell.domain.timeline import EventKind, TimelineEntry
+from firebell.services.action_items import view
+from firebell.services.changes import Change, incident_change
+from firebell.services.context import Context
+from firebell.services.effects import EffectKind, enqueue, lane
+from firebell.services.incidents import load_by_number, snapshot
+from firebell.services.people import names_for
+from firebell.services.timeline import timeline_of
+from firebell.store.models import ActionItem, Incident, Postmortem
+
+
+def ensure_postmortem(session: Session, incident: Incident, policy: Policy, now: datetime) -> Postmortem:
+    """The incident's postmortem row, created (with a review date) the first time it is needed."""
+    postmortem = session.get(Postmortem, incident.id)
+    if postmortem is None:
+        within = policy.postmortem.review_within
+        postmortem = Postmortem(incident_id=incident.id, review_on=(now + within).date() if within else None)
+        session.add(postmortem)
+        session.flush()
+    return postmortem
+
+
+def request_postmortem(change: Change, *, reason: str) -> None:
+    """Queue drafting and posting the postmortem (on resolve, and on `/incident postmortem`)."""
+    ensure_postmortem(change.session, change.incident, change.policy, change.now)
+    enqueue(
+        change.session,
+        kind=EffectKind.POST_POSTMORTEM,
+        lane=lane(change.incident, "room"),
+        key=f"inc:{change.incident.id}:postmortem:{uuid.uuid4().hex}",
+        now=change.now,
+        incident=change.incident,
+        payload={"reason": reason},
+    )
+
+
+def regenerate_postmortem(ctx: Context, *, channel_id: str, actor: str) -> IncidentSnapshot:
+    """Draft the postmortem again from the current timeline and post it (the people's sections are kept)."""
+    with incident_change(ctx, channel_id=channel_id) as change:
+        if Status(change.incident.status).is_open:
+            raise UsageError(
+                f"{incident_label(change.incident.number)} is still open. The postmortem is drafted when it "
+                "resolves: `/incident resolve [text]`."
+            )
+        change.record(kind=EventKind.POSTMORTEM, actor=actor, text="Postmortem draft requested")
+        request_postmortem(change, reason="requested")
+        return snapshot(change.incident)
+
+
+def build_draft(session: Session, incident: Incident, policy: Policy, *, now: datetime) -> PostmortemDraft:
+    """Everything the draft shows, read from the store."""
+    entries = timeline_of(session, incident.id)
+    items = [
+        view(item, incident.number)
+        for item in session.scalars(
+            select(ActionItem).where(ActionItem.incident_id == incident.id).order_by(ActionItem.id)
+        )
+    ]
+    postmortem = session.get(Postmortem, incident.id)
+    sections = PostmortemSections(
+        summary=postmortem.summary if postmortem else None,
+        contributing_factors=postmortem.contributing_factors if postmortem else None,
+        lessons=postmortem.lessons if postmortem else None,
+        impact_started_at=postmortem.impact_started_at if postmortem else None,
+        review_on=postmortem.review_on if postmortem else None,
+    )
+    picture = snapshot(incident)
+    return PostmortemDraft(
+        incident=picture,
+        severity=policy.known(incident.severity),
+        timeline=entries,
+        cadence=cadence_report(entries, now=now),
+        action_items=items,
+        sections=sections,
+        names=names_for(session, people_in(picture, entries, items)),
+        generated_at=now,
+    )
+
+
+def people_in(incident: IncidentSnapshot, entries: list[TimelineEntry], items: list[ActionItemView]) -> set[str]:
+    """Every user id the draft names."""
+    ids = {incident.declared_by, *incident.roles.values()}
+    for entry in entries:
+        if entry.actor:
+            ids.add(entry.actor)
+        for key in ("user", "previous", "pinned_by", "commander", "owner"):
+            value = entry.data.get(key)
+            if isinstance(value, str):
+                ids.add(value)
+    ids.update(item.owner for item in items if item.owner)
+    return ids
+
+
+def postmortem_markdown(ctx: Context, number: int) -> str:
+    """The current draft as Markdown (what the API and the CLI return)."""
+    with ctx.db.read() as session:
+        incident = load_by_number(session, number)
+        return render_postmortem(build_draft(session, incident, ctx.policy, now=ctx.clock()))
+
+
+def save_sections(
+    ctx: Context,
+    *,
+    number: int,
+    actor: str,
+    summary: str | None,
+    contributing_factors: str | None,
+    lessons: str | None,
+    impact_started_at: datetime | None,
+    review_on: date | None,
+) -> IncidentSnapshot:
+    """Store what people wrote; kept across regenerations of the draft."""
+    with incident_change(ctx, number=number) as change:
+        if impact_started_at is not None and impact_started_at > change.incident.declared_at:
+            raise UsageError("Impact can't have started after the incident was declared.")
+        if impact_started_at is not None and change.incident.declared_at - impact_started_at > timedelta(days=30):
+            raise UsageError("Impact started more than 30 days before the declare? Check the date.")
+        postmortem = ensure_postmortem(change.session, change.incident, change.policy, change.now)
+        postmortem.summary = summary
+        postmortem.contributing_factors = contributing_factors
+        postmortem.lessons = lessons
+        postmortem.impact_started_at = impact_started_at
+        postmortem.review_on = review_on or postmortem.review_on
+        postmortem.edited_by, postmortem.edited_at = actor, change.now
+        change.record(kind=EventKind.POSTMORTEM, actor=actor, text="Postmortem sections edited")
+        return snapshot(change.incident)
+
+
+def postmortem_sections(ctx: Context, number: int) -> PostmortemSections:
+    """What people wrote so far (to prefill the edit form)."""
+    with ctx.db.read() as session:
+        incident = load_by_number(session, number)
+        postmortem = session.get(Postmortem, incident.id)
+        if postmortem is None:
+            return PostmortemSections()
+        return PostmortemSections(
+            summary=postmortem.summary,
+            contributing_factors=postmortem.contributing_factors,
+            lessons=postmortem.lessons,
+            impact_started_at=postmortem.impact_started_at,
+            review_on=postmortem.review_on,
+        )

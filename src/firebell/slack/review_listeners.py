@@ -1,0 +1,187 @@
+"""The review in Slack: action item and postmortem commands, their buttons and forms."""
+
+import logging
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from firebell.domain.commands import AddAction, CloseReview, Command, ListActions, RegeneratePostmortem
+from firebell.domain.errors import FirebellError, UsageError
+from firebell.domain.naming import incident_label
+from firebell.services.action_items import (
+    add_action_item,
+    complete_item,
+    items_of_channel,
+    items_of_owner,
+    reassign_item,
+)
+from firebell.services.context import Context
+from firebell.services.incidents import get_incident
+from firebell.services.lifecycle import OpenActionItems, close_review
+from firebell.services.postmortem import postmortem_sections, regenerate_postmortem, save_sections
+from firebell.slack.after_ack import AfterAck
+from firebell.slack.blocks import Message
+from firebell.slack.kit import mention
+from firebell.slack.modals import metadata, submitted, submitted_datetime
+from firebell.slack.replies import confirmation, error_reply
+from firebell.slack.review_blocks import (
+    action_form,
+    action_items_message,
+    close_confirmation,
+    sections_form,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _say(respond: Respond, message: Message, *, replace: bool = False) -> None:
+    try:
+        respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=replace)
+    except (SlackApiError, OSError) as exc:
+        log.warning("could not send an ephemeral reply: %s", exc)
+
+
+class Review:
+    """Listeners and command handling for postmortems and action items."""
+
+    def __init__(self, ctx: Context, after_ack: AfterAck) -> None:
+        self.ctx = ctx
+        self.after_ack = after_ack
+
+    # -- /incident action | actions | postmortem | close -------------------------------------------
+
+    def run(self, command: Command, *, user: str, channel: str) -> Message:
+        """Carry out a review command; the answer is for the caller only."""
+        today = self.ctx.clock().date()
+        if isinstance(command, AddAction):
+            item = add_action_item(
+                self.ctx, channel_id=channel, actor=user, text=command.text, owner=command.owner, due=command.due
+            )
+            owner = mention(item.owner) if item.owner else "no owner yet"
+            due = f"due {item.due_on.isoformat()}" if item.due_on else "no due date"
+            return confirmation(f":white_check_mark: Action item *#{item.id}* added ({owner}, {due}).")
+        if isinstance(command, ListActions):
+            if command.mine:
+                return action_items_message(
+                    items_of_owner(self.ctx, user), today=today, title="Your open action items", with_incident=True
+                )
+            incident, items = items_of_channel(self.ctx, channel)
+            return action_items_message(items, today=today, title=f"{incident_label(incident.number)} action items")
+        if isinstance(command, RegeneratePostmortem):
+            incident = regenerate_postmortem(self.ctx, channel_id=channel, actor=user)
+            return confirmation(
+                f":memo: Drafting the {incident_label(incident.number)} postmortem again; it appears here shortly."
+            )
+        if isinstance(command, CloseReview):
+            try:
+                incident = close_review(self.ctx, channel_id=channel, actor=user)
+            except OpenActionItems as exc:
+                return close_confirmation(exc.number, exc.message)
+            return confirmation(f":lock: {incident_label(incident.number)} is closed. Thank you for the review.")
+        raise UsageError("Unknown review command.")
+
+    # -- buttons -------------------------------------------------------------------------------------
+
+    def edit_pressed(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        """ "Edit summary & lessons" on the postmortem summary."""
+        ack()
+        number = int(body["actions"][0]["value"])
+        view = sections_form(get_incident(self.ctx, number), postmortem_sections(self.ctx, number))
+        self.after_ack.run(self._open, client, respond, body, view)
+
+    def add_action_pressed(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        """ "Add action item" on the postmortem summary."""
+        ack()
+        view = action_form(get_incident(self.ctx, int(body["actions"][0]["value"])))
+        self.after_ack.run(self._open, client, respond, body, view)
+
+    def done_pressed(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """ "Mark done" on an action item."""
+        ack()
+        item_id = int(body["actions"][0]["value"])
+        try:
+            item = complete_item(self.ctx, item_id=item_id, actor=body["user"]["id"])
+        except FirebellError as exc:
+            self.after_ack.run(_say, respond, error_reply(exc.message))
+            return
+        self.after_ack.run(_say, respond, confirmation(f":white_check_mark: Action item *#{item.id}* is done."))
+
+    def reassign_picked(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """A new owner picked in an action item's "Reassign to…" menu."""
+        ack()
+        action = body["actions"][0]
+        item_id = int(str(action["block_id"]).removeprefix("item."))
+        try:
+            item = reassign_item(self.ctx, item_id=item_id, actor=body["user"]["id"], owner=action["selected_user"])
+        except FirebellError as exc:
+            self.after_ack.run(_say, respond, error_reply(exc.message))
+            return
+        self.after_ack.run(
+            _say, respond, confirmation(f"Action item *#{item.id}* now belongs to {mention(item.owner)}.")
+        )
+
+    def close_confirmed(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """ "Close anyway" after being told action items are still open."""
+        ack()
+        number = int(body["actions"][0]["value"])
+        try:
+            incident = get_incident(self.ctx, number)
+            if incident.channel_id is None:
+                raise FirebellError(f"{incident_label(number)} has no war room.")
+            close_review(self.ctx, channel_id=incident.channel_id, actor=body["user"]["id"], confirmed=True)
+        except FirebellError as exc:
+            self.after_ack.run(_say, respond, error_reply(exc.message))
+            return
+        self.after_ack.run(_say, respond, confirmation(f":lock: {incident_label(number)} is closed."), replace=True)
+
+    def _open(self, client: WebClient, respond: Respond, body: dict[str, Any], view: dict[str, Any]) -> None:
+        try:
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        except (SlackApiError, OSError) as exc:
+            log.warning("could not open a review form: %s", exc)
+            _say(respond, error_reply("Slack did not open the form in time; please press the button again."))
+
+    # -- forms ---------------------------------------------------------------------------------------
+
+    def sections_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The postmortem sections form."""
+        number = int(metadata(view)["number"])
+        review_on = submitted(view, "review_on")
+        try:
+            save_sections(
+                self.ctx,
+                number=number,
+                actor=body["user"]["id"],
+                summary=submitted(view, "summary"),
+                contributing_factors=submitted(view, "contributing_factors"),
+                lessons=submitted(view, "lessons"),
+                impact_started_at=submitted_datetime(view, "impact_started_at"),
+                review_on=date.fromisoformat(review_on) if review_on else None,
+            )
+        except FirebellError as exc:
+            ack(response_action="errors", errors={"impact_started_at": exc.message[:150]})
+            return
+        ack()
+
+    def action_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The add-action-item form."""
+        meta = metadata(view)
+        due = submitted(view, "due")
+        try:
+            if not meta.get("channel"):
+                raise FirebellError("This incident has no war room yet.")
+            add_action_item(
+                self.ctx,
+                channel_id=str(meta["channel"]),
+                actor=body["user"]["id"],
+                text=submitted(view, "text") or "",
+                owner=submitted(view, "owner"),
+                due=date.fromisoformat(due) if due else None,
+            )
+        except FirebellError as exc:
+            ack(response_action="errors", errors={"text": exc.message[:150]})
+            return
+        ack()
