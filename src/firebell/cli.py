@@ -9,6 +9,7 @@ import click
 import firebell
 from firebell.config import Settings, load_policy
 from firebell.domain.errors import FirebellError
+from firebell.runbooks.cli import runbooks
 
 if TYPE_CHECKING:
     from firebell.services.context import Context
@@ -169,6 +170,9 @@ def outbox_retry(incident: int | None, all_: bool) -> None:
         _fail(exc.message)
         return
     click.echo(f"Requeued {count} failed effects; a running firebell delivers them within a second.")
+
+
+main.add_command(runbooks)
 
 
 @main.group()

@@ -3,6 +3,7 @@
 import re
 from datetime import time, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -136,6 +137,7 @@ class Policy(BaseModel):
     roles: tuple[str, ...] = DEFAULT_ROLES
     cadence: CadencePolicy = CadencePolicy()
     postmortem: ReviewPolicy = ReviewPolicy()
+    runbooks_dir: Path = Path("runbooks")  # relative to the working directory
 
     @field_validator("announcement_channel")
     @classmethod

@@ -1,0 +1,119 @@
+"""`firebell runbooks check|list` through click, as a user runs them."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from firebell.runbooks.cli import runbooks
+from tests.runbooks.conftest import GOOD, SHIPPED, WriteRunbook
+
+
+@pytest.fixture(autouse=True)
+def no_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from an empty directory without FIREBELL_CONFIG, so the built-in policy applies."""
+    monkeypatch.delenv("FIREBELL_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_check_shipped_runbooks_passes() -> None:
+    result = CliRunner().invoke(runbooks, ["check", str(SHIPPED)])
+    assert result.exit_code == 0, result.output
+    assert f"Checked 6 runbooks in {SHIPPED}:" in result.output
+    assert "error" not in result.output
+
+
+def test_check_prints_errors_and_exits_1(tmp_path: Path, write: WriteRunbook) -> None:
+    write("disk-full.md", GOOD)
+    write(
+        "broken.md", "---\ntitle: Broken\nservices: [api]\nkeywords: [x]\nowner: U1ABC\nreview_by: soon\n---\n1. Step\n"
+    )
+    result = CliRunner().invoke(runbooks, ["check", "."])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "broken.md:6: error: review_by: expected a date as YYYY-MM-DD, like 2027-03-31, got 'soon'",
+        "Checked 2 runbooks in .: 1 error, 0 warnings.",
+    ]
+
+
+def test_check_with_only_warnings_exits_0(write: WriteRunbook) -> None:
+    write("disk-full.md", GOOD.replace("2099-01-01", "2020-01-01"))
+    result = CliRunner().invoke(runbooks, ["check", "."])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "disk-full.md:7: warning: review_by 2020-01-01 has passed; review this runbook",
+        "Checked 1 runbook in .: 0 errors, 1 warning.",
+    ]
+
+
+def test_check_defaults_to_the_policy_runbooks_dir_and_severities(
+    tmp_path: Path, write: WriteRunbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "guides").mkdir()
+    write("guides/disk-full.md", GOOD)
+    write(
+        "policy.yaml",
+        """\
+        runbooks_dir: guides
+        default_severity: P2
+        severities:
+          - {name: P1, description: Everything is down}
+          - {name: P2, description: Some of it is down}
+        """,
+    )
+    monkeypatch.setenv("FIREBELL_CONFIG", str(tmp_path / "policy.yaml"))
+    result = CliRunner().invoke(runbooks, ["check"])
+    assert result.exit_code == 1
+    assert (
+        "guides/disk-full.md:6: error: severity 'SEV2' is not one of the policy's severities: P1, P2" in result.output
+    )
+
+
+def test_check_defaults_to_the_runbooks_folder(tmp_path: Path, write: WriteRunbook) -> None:
+    (tmp_path / "runbooks").mkdir()
+    write("runbooks/disk-full.md", GOOD)
+    result = CliRunner().invoke(runbooks, ["check"])
+    assert result.exit_code == 0
+    assert result.output == "Checked 1 runbook in runbooks: no problems.\n"
+
+
+def test_check_of_a_missing_directory_fails() -> None:
+    result = CliRunner().invoke(runbooks, ["check"])
+    assert result.exit_code == 1
+    assert "runbooks: error: not a directory of runbooks" in result.output
+
+
+def test_an_invalid_policy_is_reported(tmp_path: Path, write: WriteRunbook, monkeypatch: pytest.MonkeyPatch) -> None:
+    write("policy.yaml", "channel_prefix: NOT VALID\n")
+    monkeypatch.setenv("FIREBELL_CONFIG", str(tmp_path / "policy.yaml"))
+    result = CliRunner().invoke(runbooks, ["check", "."])
+    assert result.exit_code == 2
+    assert "firebell: Invalid policy file:" in result.stderr
+
+
+def test_list_prints_a_table() -> None:
+    result = CliRunner().invoke(runbooks, ["list", str(SHIPPED)])
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()
+    assert header.split() == ["SLUG", "TITLE", "SERVICES", "OWNER", "REVIEW", "BY", "STEPS"]
+    assert len(rows) == 6
+    row = next(row for row in rows if row.startswith("database-primary-failover "))
+    assert "Database primary failover (PostgreSQL)" in row
+    assert "postgres, orders-db" in row
+    assert "@dba-oncall" in row
+    assert row.split()[-2:] == ["2027-03-31", "11"]
+
+
+def test_list_reports_skipped_runbooks(write: WriteRunbook) -> None:
+    write("disk-full.md", GOOD)
+    write("broken.md", "---\ntitle: Broken\n---\n")
+    result = CliRunner().invoke(runbooks, ["list", "."])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1].startswith("disk-full ")
+    assert result.stderr == "skipped broken.md: malformed; see `firebell runbooks check .`\n"
+
+
+def test_list_of_a_missing_directory_fails() -> None:
+    result = CliRunner().invoke(runbooks, ["list", "nowhere"])
+    assert result.exit_code == 2
+    assert result.stderr == "firebell: nowhere is not a directory of runbooks\n"
