@@ -10,7 +10,17 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 SCHEMA_PREFIX = "fb_test_"
-TABLES = ("effects", "timeline_events", "incident_roles", "action_items", "postmortems", "people", "incidents")
+TABLES = (
+    "effects",
+    "timeline_events",
+    "incident_roles",
+    "action_items",
+    "postmortems",
+    "people",
+    "runbook_steps_done",
+    "runbook_runs",
+    "incidents",
+)
 
 
 def _pid_alive(pid: int) -> bool:

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from firebell.config import Settings
 from firebell.domain.policy import Policy
+from firebell.runbooks.shelf import Shelf
 from firebell.scheduler.runner import Scheduler
 from firebell.services.context import Context, utc_now
 from firebell.slack.after_ack import AfterAck
@@ -46,6 +47,7 @@ class Runtime:
     scheduler: Scheduler
     bolt: App
     after_ack: AfterAck
+    shelf: Shelf
     _warmup: threading.Thread | None = field(default=None, repr=False)
 
     def start(self) -> None:
@@ -80,13 +82,19 @@ def build_runtime(
     ctx = Context(db=Database(engine), policy=policy, clock=clock)
     client = slack_client(token, settings.slack_api_url)
     directory = SlackDirectory(client)
-    gateway = Gateway(ctx, Deliverer(ctx, client, directory), **(gateway_options or {}))
-    scheduler = Scheduler(ctx, **(scheduler_options or {}))
+    shelf = Shelf(policy.runbooks_dir)
+    gateway = Gateway(ctx, Deliverer(ctx, client, directory, shelf), **(gateway_options or {}))
+    scheduler = Scheduler(ctx, shelf, **(scheduler_options or {}))
     # Listener calls (views.open) must land inside the trigger_id's 3 seconds or not at all.
     listener_client = slack_client(token, settings.slack_api_url, timeout=2)
     after_ack = AfterAck()
     bolt = build_bolt_app(
-        ctx, client=listener_client, signing_secret=signing_secret, directory=directory, after_ack=after_ack
+        ctx,
+        client=listener_client,
+        signing_secret=signing_secret,
+        directory=directory,
+        after_ack=after_ack,
+        shelf=shelf,
     )
     return Runtime(
         settings=settings,
@@ -97,4 +105,5 @@ def build_runtime(
         scheduler=scheduler,
         bolt=bolt,
         after_ack=after_ack,
+        shelf=shelf,
     )

@@ -110,6 +110,13 @@ class CloseReview:
 
 
 @dataclass(frozen=True)
+class FindRunbook:
+    """Runbooks for this incident (no query) or for what was typed."""
+
+    query: str | None
+
+
+@dataclass(frozen=True)
 class ShowStatus:
     """Show a summary to the caller only."""
 
@@ -137,6 +144,7 @@ Command = (
     | ListActions
     | RegeneratePostmortem
     | CloseReview
+    | FindRunbook
 )
 
 # Commands that act on "this incident", found from the channel they are typed in.
@@ -154,6 +162,7 @@ CHANNEL_COMMANDS: tuple[type, ...] = (
     AddAction,
     RegeneratePostmortem,
     CloseReview,
+    FindRunbook,
 )
 
 
@@ -183,6 +192,7 @@ USAGE: tuple[Usage, ...] = (
     Usage("action <text> [@owner] [due YYYY-MM-DD|in 3d|in 2w]", "Add an action item", True),
     Usage("actions", "List this incident's action items", True),
     Usage("actions mine", "List your open action items, across incidents", False),
+    Usage("runbook [query]", "Find a runbook (for this incident, or the query) and post it as a checklist", True),
     Usage("postmortem", "Draft the postmortem again from the timeline and post it", True),
     Usage("close", "The review is done: close the incident", True),
 )
@@ -199,6 +209,8 @@ _ALIASES = {
     "ai": "action",
     "todo": "action",
     "pm": "postmortem",
+    "runbooks": "runbook",
+    "rb": "runbook",
 }
 
 # `due <date>` at the end of an action: a single token, or "in N d/w" ("due to a timeout" is not one).
@@ -317,6 +329,8 @@ def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR09
         return ListActions(mine=bool(args))
     if name == "postmortem":
         return RegeneratePostmortem()
+    if name == "runbook":
+        return FindRunbook(query=_free_text(rest))
     if name == "close":
         return CloseReview()
     if name == "status":

@@ -41,6 +41,8 @@ _KIND_LABEL = {
     EventKind.ACTION_REASSIGNED: "Action item",
     EventKind.ACTION_NUDGED: "Follow-up",
     EventKind.POSTMORTEM: "Postmortem",
+    EventKind.RUNBOOK_POSTED: "Runbook",
+    EventKind.RUNBOOK_STEP: "Runbook step",
 }
 
 

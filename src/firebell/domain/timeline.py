@@ -25,6 +25,8 @@ class EventKind(StrEnum):
     ACTION_REASSIGNED = "action_reassigned"
     ACTION_NUDGED = "action_nudged"
     POSTMORTEM = "postmortem"
+    RUNBOOK_POSTED = "runbook_posted"
+    RUNBOOK_STEP = "runbook_step"
     SLACK_FAILURE = "slack_failure"
 
 

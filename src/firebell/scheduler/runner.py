@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from firebell.runbooks.shelf import Shelf
 from firebell.services.action_items import nudge_overdue
 from firebell.services.cadence import schedule_unscheduled, send_due_reminders
 from firebell.services.context import Context
 from firebell.services.outbox import prune_delivered
+from firebell.services.runbooks import remind_stale_runbooks
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +24,9 @@ OUTBOX_RETENTION = timedelta(days=7)
 class Scheduler:
     """Runs the cadence tick every `tick` seconds in a background thread."""
 
-    def __init__(self, ctx: Context, *, tick: float = 0.25) -> None:
+    def __init__(self, ctx: Context, shelf: Shelf, *, tick: float = 0.25) -> None:
         self.ctx = ctx
+        self.shelf = shelf
         self.tick_seconds = tick
         self._scheduler = BackgroundScheduler(
             timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
@@ -40,6 +43,10 @@ class Scheduler:
         self._scheduler.add_job(self.prune, "interval", hours=6, id="prune-outbox")
         nudge = self.ctx.policy.postmortem.nudge_time
         self._scheduler.add_job(self.nudge, "cron", hour=nudge.hour, minute=nudge.minute, id="action-item-nudges")
+        self._scheduler.add_job(
+            self.review_runbooks, "cron", day_of_week="mon", hour=nudge.hour, minute=nudge.minute, id="runbook-reviews"
+        )
+        self._scheduler.add_job(self.shelf.reload, "interval", minutes=5, id="reload-runbooks")
         self._scheduler.start()
 
     def stop(self) -> None:
@@ -61,6 +68,14 @@ class Scheduler:
             return nudge_overdue(self.ctx)
         except Exception:
             log.exception("following up overdue action items failed")
+            return 0
+
+    def review_runbooks(self) -> int:
+        """The weekly reminder to owners of runbooks past their review date; returns how many are stale."""
+        try:
+            return remind_stale_runbooks(self.ctx, self.shelf.library)
+        except Exception:
+            log.exception("reminding runbook owners failed")
             return 0
 
     def tick(self) -> int:

@@ -31,6 +31,8 @@ class EffectKind(StrEnum):
     CAPTURE_PIN = "capture_pin"
     POST_REMINDER = "post_reminder"
     POST_POSTMORTEM = "post_postmortem"
+    POST_RUNBOOK = "post_runbook"
+    SYNC_RUNBOOK = "sync_runbook"
     DM = "dm"
 
 

@@ -9,6 +9,7 @@ from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
+from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
 from firebell.slack.after_ack import AfterAck
 from firebell.slack.blocks import ActionId
@@ -19,6 +20,8 @@ from firebell.slack.interactions import Interactions
 from firebell.slack.modals import CallbackId
 from firebell.slack.review_blocks import ReviewAction, ReviewForm
 from firebell.slack.review_listeners import Review
+from firebell.slack.runbook_blocks import RunbookAction
+from firebell.slack.runbook_listeners import Runbooks
 
 COMMAND = "/incident"
 
@@ -42,6 +45,7 @@ def build_bolt_app(
     signing_secret: str,
     directory: SlackDirectory,
     after_ack: AfterAck,
+    shelf: Shelf,
     listener_threads: int = 16,
 ) -> App:
     """A Bolt app for one workspace. It never calls Slack to authorize, so a Slack outage cannot block acks."""
@@ -64,7 +68,8 @@ def build_bolt_app(
         raise_error_for_unhandled_request=False,
     )
     review = Review(ctx, after_ack)
-    command = IncidentCommand(ctx, directory, after_ack, review)
+    runbooks = Runbooks(ctx, shelf, after_ack)
+    command = IncidentCommand(ctx, directory, after_ack, review, runbooks)
     interactions = Interactions(ctx, after_ack)
     events = Events(ctx)
 
@@ -78,6 +83,9 @@ def build_bolt_app(
     app.view(CallbackId.DECLARE)(interactions.declare_submitted)
     app.view(CallbackId.UPDATE)(interactions.update_submitted)
     app.view(CallbackId.SEVERITY)(interactions.severity_submitted)
+    # Chooser buttons are runbook.post; kick-off suggestions are runbook.post.<i> (unique per message).
+    app.action(re.compile(rf"^{re.escape(RunbookAction.POST)}(\.\d+)?$"))(runbooks.post_pressed)
+    app.action(re.compile(rf"^{re.escape(RunbookAction.STEP_DONE)}\.\d+$"))(runbooks.step_pressed)
     app.action(ReviewAction.EDIT)(review.edit_pressed)
     app.action(ReviewAction.ADD_ACTION)(review.add_action_pressed)
     app.action(ReviewAction.DONE)(review.done_pressed)

@@ -136,7 +136,7 @@ def summary_blocks(
     ]
 
 
-def kickoff_message(incident: IncidentSnapshot, policy: Policy) -> Message:
+def kickoff_message(incident: IncidentSnapshot, policy: Policy, *, suggestions: list[Block] | None = None) -> Message:
     """The pinned first message of a war room: what, how bad, who leads, what happens next, and buttons."""
     severity = policy.known(incident.severity)
     label = incident_label(incident.number)
@@ -164,6 +164,8 @@ def kickoff_message(incident: IncidentSnapshot, policy: Policy) -> Message:
                 block_id="kickoff.next",
             )
         )
+    if incident.status.is_open and suggestions:
+        blocks.extend(suggestions)
     blocks.append(context(_roles_line(incident)))
     buttons = _lifecycle_buttons(incident)
     if buttons:

@@ -20,6 +20,7 @@ from firebell.domain.commands import (
     CloseReview,
     Command,
     Declare,
+    FindRunbook,
     Handover,
     Help,
     ListActions,
@@ -59,6 +60,7 @@ from firebell.slack.replies import (
     timeline_reply,
 )
 from firebell.slack.review_listeners import Review
+from firebell.slack.runbook_listeners import Runbooks
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +75,14 @@ def _ack(ack: Ack, message: Message) -> None:
 class IncidentCommand:
     """Handles `/incident <subcommand>`."""
 
-    def __init__(self, ctx: Context, directory: SlackDirectory, after_ack: AfterAck, review: Review) -> None:
+    def __init__(
+        self, ctx: Context, directory: SlackDirectory, after_ack: AfterAck, review: Review, runbooks: Runbooks
+    ) -> None:
         self.ctx = ctx
         self.directory = directory
         self.after_ack = after_ack
         self.review = review
+        self.runbooks = runbooks
 
     def __call__(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """Bolt listener."""
@@ -119,6 +124,8 @@ class IncidentCommand:
         ctx = self.ctx
         if isinstance(command, AddAction | ListActions | RegeneratePostmortem | CloseReview):
             return self.review.run(command, user=user, channel=channel)
+        if isinstance(command, FindRunbook):
+            return self.runbooks.find(command, channel=channel)
         if isinstance(command, Handover | AssignRole):
             if command.user_id == self.directory.cached_bot_user_id:
                 raise UsageError("Firebell cannot hold a role; pick a person.")

@@ -13,9 +13,11 @@ from slack_sdk.webhook import WebhookClient
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import war_room_name
 from firebell.domain.text import plain_from_slack
+from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, Target
 from firebell.services.pins import record_pin
+from firebell.services.runbooks import checklist, incident_query, matches_for, record_message, run_message_ts
 from firebell.slack.blocks import Message, announcement_message, kickoff_message, topic_text
 from firebell.slack.directory import ChannelNotFound, SlackDirectory
 from firebell.slack.notices import notice_message
@@ -23,6 +25,7 @@ from firebell.slack.outcomes import Delivered, Failed, Job, Outcome, Retry, clas
 from firebell.slack.reminders import reminder_message
 from firebell.slack.replies import pin_recorded_reply, war_room_failed_reply, war_room_ready_reply
 from firebell.slack.review_delivery import ReviewDeliveries
+from firebell.slack.runbook_blocks import checklist_message, review_message, suggestion_blocks
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +38,11 @@ RESPONSE_URL_LIFETIME = timedelta(minutes=30)
 class Deliverer:
     """Carries out one effect: a few Slack calls, with the duplicate checks an uncertain retry needs."""
 
-    def __init__(self, ctx: Context, client: WebClient, directory: SlackDirectory) -> None:
+    def __init__(self, ctx: Context, client: WebClient, directory: SlackDirectory, shelf: Shelf) -> None:
         self.ctx = ctx
         self.client = client
         self.directory = directory
+        self.shelf = shelf
         self.review = ReviewDeliveries(self)
         self._handlers: dict[str, Callable[[Job, IncidentSnapshot | None], Outcome]] = {
             EffectKind.CREATE_CHANNEL: self._create_channel,
@@ -56,7 +60,9 @@ class Deliverer:
             EffectKind.CAPTURE_PIN: self._capture_pin,
             EffectKind.POST_REMINDER: self._post_reminder,
             EffectKind.POST_POSTMORTEM: self.review.post_postmortem,
-            EffectKind.DM: self.review.dm,
+            EffectKind.DM: self.dm,
+            EffectKind.POST_RUNBOOK: self._post_runbook,
+            EffectKind.SYNC_RUNBOOK: self._sync_runbook,
         }
 
     # -- delivery ----------------------------------------------------------------------------------
@@ -174,7 +180,7 @@ class Deliverer:
 
     def _post_kickoff(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None and incident.channel_id is not None
-        ts = self.post(job, incident.channel_id, kickoff_message(incident, self.ctx.policy))
+        ts = self.post(job, incident.channel_id, self._kickoff(incident))
         return Delivered(incident={"kickoff_ts": ts})
 
     def _pin_kickoff(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
@@ -188,7 +194,7 @@ class Deliverer:
 
     def _sync_kickoff(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None and incident.channel_id is not None and incident.kickoff_ts is not None
-        message = kickoff_message(incident, self.ctx.policy)
+        message = self._kickoff(incident)
         self.client.chat_update(channel=incident.channel_id, ts=incident.kickoff_ts, **message.as_args())
         return Delivered()
 
@@ -209,12 +215,21 @@ class Deliverer:
 
     def _post_announcement(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None
+        posted = self.announce(job, announcement_message(incident, self.ctx.policy))
+        if isinstance(posted, Retry):
+            return posted
+        if posted is None:
+            return Delivered()
+        channel, ts = posted
+        return Delivered(incident={"announcement_channel_id": channel, "announcement_ts": ts})
+
+    def announce(self, job: Job, message: Message) -> tuple[str, str] | Retry | None:
+        """Post in the announcement channel (joining it if public); (channel, ts), or None when disabled."""
         channel = self._announcement_channel()
         if channel is None:
-            return Delivered()
-        message = announcement_message(incident, self.ctx.policy)
+            return None
         try:
-            ts = self.post(job, channel, message)
+            return channel, self.post(job, channel, message)
         except SlackApiError as exc:
             if slack_error(exc) in ("channel_not_found", "is_archived") and self.ctx.policy.announcement_channel:
                 # Renamed, archived or deleted since it was looked up: look it up again next time.
@@ -222,10 +237,9 @@ class Deliverer:
                 return Retry(error=f"announcement channel: {slack_error(exc)}", after=60, alarm=True)
             if slack_error(exc) != "not_in_channel":
                 raise
-            # Public channels can be joined; a private one needs a person to invite the bot.
-            self.client.conversations_join(channel=channel)
-            ts = self.post(job, channel, message)
-        return Delivered(incident={"announcement_channel_id": channel, "announcement_ts": ts})
+        # Public channels can be joined; a private one needs a person to invite the bot.
+        self.client.conversations_join(channel=channel)
+        return channel, self.post(job, channel, message)
 
     def _sync_announcement(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None
@@ -265,6 +279,49 @@ class Deliverer:
             self.post(
                 job, incident.announcement_channel_id, message, thread_ts=incident.announcement_ts, broadcast=True
             )
+        return Delivered()
+
+    def _kickoff(self, incident: IncidentSnapshot) -> Message:
+        """The kick-off, with up to three runbooks that match the incident well (none otherwise)."""
+        matches = matches_for(self.shelf.library, incident_query(incident.title, incident.description))
+        return kickoff_message(incident, self.ctx.policy, suggestions=suggestion_blocks(matches))
+
+    def _post_runbook(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None
+        assert incident.channel_id is not None
+        run = checklist(self.ctx, int(job.payload["run"]))
+        if run is None:
+            return Delivered()
+        ts = self.post(job, incident.channel_id, checklist_message(run))
+        record_message(self.ctx, run.run_id, ts)
+        return Delivered()
+
+    def _sync_runbook(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        assert incident is not None
+        assert incident.channel_id is not None
+        run = checklist(self.ctx, int(job.payload["run"]))
+        ts = run_message_ts(self.ctx, int(job.payload["run"]))
+        if run is None or ts is None:
+            return Delivered()  # the checklist was never posted (that failure was reported already)
+        self.client.chat_update(channel=incident.channel_id, ts=ts, **checklist_message(run).as_args())
+        return Delivered()
+
+    def dm(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        """A direct message: the daily action item follow-up, or the weekly runbook review reminder (sent to
+        the announcement channel when the owner is a team handle rather than a person)."""
+        payload = job.payload
+        if payload.get("message") == "action_nudge":
+            return self.review.dm(job, incident)
+        if payload.get("message") != "runbook_review":
+            return Failed(error=f"unknown direct message {payload.get('message')!r}")
+        message = review_message(payload)
+        if payload.get("user"):
+            channel = self.client.conversations_open(users=str(payload["user"]))["channel"]["id"]
+            self.post(job, str(channel), message)
+        else:
+            posted = self.announce(job, message)
+            if isinstance(posted, Retry):
+                return posted
         return Delivered()
 
     def _respond(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:

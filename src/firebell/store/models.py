@@ -203,3 +203,33 @@ class Person(Base):
     user_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime]
+
+
+class RunbookRun(Base):
+    """A runbook posted in a war room as a checklist; its steps are copied so later edits of the file
+    do not change a checklist people are working through."""
+
+    __tablename__ = "runbook_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(255))
+    owner: Mapped[str | None] = mapped_column(String(120))
+    steps: Mapped[dict[str, Any]]
+    posted_by: Mapped[str] = mapped_column(String(40))
+    posted_at: Mapped[datetime]
+    message_ts: Mapped[str | None] = mapped_column(String(40))
+
+
+class RunbookStepDone(Base):
+    """Who did a checklist step, and when (once per step)."""
+
+    __tablename__ = "runbook_steps_done"
+    __table_args__ = (UniqueConstraint("run_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runbook_runs.id", ondelete="CASCADE"))
+    step: Mapped[int]
+    done_by: Mapped[str] = mapped_column(String(40))
+    done_at: Mapped[datetime]

@@ -1,0 +1,127 @@
+"""Block Kit for runbooks: the chooser, the checklist with a Done button per step, kick-off suggestions."""
+
+import re
+from typing import Any
+
+from firebell.domain.text import escape_mrkdwn, truncate
+from firebell.runbooks.library import Match
+from firebell.runbooks.model import Runbook
+from firebell.services.runbooks import Checklist, ChecklistStep
+from firebell.slack.blocks import Message
+from firebell.slack.kit import Block, actions, button, context, date_token, header, mention, section
+
+
+class RunbookAction:
+    """action_ids of runbook buttons."""
+
+    POST = "runbook.post"  # value: slug
+    STEP_DONE = "runbook.step_done"  # suffixed with the step number; value "<run id>:<step>"
+
+
+# Slack caps the text of all blocks in a message (about 12,000 characters); leave room for the rest.
+CHECKLIST_TEXT_BUDGET = 10_000
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_FENCE = re.compile(r"```[a-zA-Z0-9_+-]*\n?(.*?)```", re.DOTALL)
+
+
+def markdown_to_mrkdwn(text: str) -> str:
+    """Runbook Markdown as Slack mrkdwn: escaped, links and bold converted, code kept as code."""
+    out = escape_mrkdwn(_FENCE.sub(lambda m: "\x00" + m.group(1).strip("\n") + "\x01", text))
+    out = out.replace("\x00", "```").replace("\x01", "```")
+    out = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", out)
+    return _BOLD.sub(lambda m: f"*{m.group(1)}*", out)
+
+
+def owner_text(owner: str | None) -> str:
+    """A runbook owner as the checklist shows it: a live mention for a user or user group id."""
+    return owner if owner else "no owner"
+
+
+def _step_text(step: ChecklistStep, budget: int) -> str:
+    title = escape_mrkdwn(step.title)
+    if step.done_by:
+        when = date_token(step.done_at, fmt="{time}") if step.done_at else ""
+        return f":white_check_mark: *{step.number}.* ~{title}~\n_done by {mention(step.done_by)} {when}_"
+    text = f"*{step.number}. {title}*"
+    if step.detail:
+        text += "\n" + markdown_to_mrkdwn(step.detail)  # code blocks included: commands to copy
+    return truncate(text, min(budget, 2900))
+
+
+def checklist_message(run: Checklist) -> Message:
+    """The runbook as a checklist: one section per step with a Done button until someone does it."""
+    steps = run.steps[:45]
+    budget = max(300, CHECKLIST_TEXT_BUDGET // max(len(steps), 1))
+    done = sum(1 for s in run.steps if s.done_by)
+    blocks: list[Block] = [
+        header(f"Runbook: {run.title}"),
+        context(
+            f"Owner: {owner_text(run.owner)} · posted by {mention(run.posted_by)} · {done}/{len(run.steps)} steps done. "
+            "Press Done as you finish a step: it goes on the timeline."
+        ),
+    ]
+    for step in steps:
+        block = section(_step_text(step, budget))
+        if not step.done_by:
+            block["accessory"] = button(
+                "Done", f"{RunbookAction.STEP_DONE}.{step.number}", value=f"{run.run_id}:{step.number}"
+            )
+        blocks.append(block)
+    if len(run.steps) > len(steps):
+        blocks.append(context(f"{len(run.steps) - len(steps)} more steps in the runbook file ({run.slug}.md)."))
+    return Message(text=f"Runbook: {run.title} ({done}/{len(run.steps)} steps done)", blocks=blocks)
+
+
+def chooser_message(matches: list[Match], *, query: str, everything: list[Runbook]) -> Message:
+    """The caller's choice of runbooks to post: the matches, or every runbook when nothing matched."""
+    shown = [m.runbook for m in matches] or everything[:10]
+    if not shown:
+        text = "There are no runbooks yet. Add Markdown runbooks to the runbooks directory (see runbooks/README.md)."
+        return Message(text=text, blocks=[section(text)])
+    lead = (
+        f"Runbooks matching _{escape_mrkdwn(truncate(query, 100))}_:"
+        if matches
+        else f"No runbook matches _{escape_mrkdwn(truncate(query, 100))}_ well. All runbooks:"
+    )
+    blocks: list[Block] = [section(lead)]
+    for runbook in shown:
+        block = section(
+            f"*{escape_mrkdwn(runbook.title)}*\n{escape_mrkdwn(', '.join(runbook.services))} · "
+            f"{len(runbook.steps)} steps · owner {escape_mrkdwn(runbook.owner)}"
+        )
+        block["accessory"] = button("Post checklist", RunbookAction.POST, value=runbook.slug)
+        blocks.append(block)
+    return Message(text=lead, blocks=blocks)
+
+
+def suggestion_blocks(matches: list[Match]) -> list[Block]:
+    """The kick-off's suggested runbooks (nothing at all when nothing matches well)."""
+    if not matches:
+        return []
+    lines = "\n".join(f"• {escape_mrkdwn(m.runbook.title)}" for m in matches)
+    return [
+        section(f"*Suggested runbooks*\n{lines}", block_id="kickoff.runbooks"),
+        actions(
+            *(
+                button(truncate(f"Post: {m.runbook.title}", 75), RunbookAction.POST + f".{i}", value=m.runbook.slug)
+                for i, m in enumerate(matches)
+            ),
+            block_id="kickoff.runbook_actions",
+        ),
+    ]
+
+
+def review_message(payload: dict[str, Any]) -> Message:
+    """The weekly reminder about runbooks past their review date."""
+    owner = payload.get("user")
+    who = mention(owner) if owner else escape_mrkdwn(str(payload.get("owner")))
+    lines = [
+        f"• *{escape_mrkdwn(str(r['title']))}* (`{escape_mrkdwn(str(r['file']))}`), review by {r['review_by']}"
+        for r in payload["runbooks"]
+    ]
+    text = (
+        f":books: {who}: these runbooks are past their review date. Check they still work, then update "
+        "`review_by`:\n" + "\n".join(lines)
+    )
+    return Message(text="Runbooks due for review", blocks=[section(text)])

@@ -1,0 +1,71 @@
+"""Runbooks in Slack: `/incident runbook [query]`, posting a checklist, pressing Done on a step."""
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk.errors import SlackApiError
+
+from firebell.domain.commands import FindRunbook
+from firebell.domain.errors import FirebellError
+from firebell.runbooks.shelf import Shelf
+from firebell.services.context import Context
+from firebell.services.incidents import incident_for_channel
+from firebell.services.runbooks import RunbookNotFound, complete_step, incident_query, matches_for, post_runbook
+from firebell.slack.after_ack import AfterAck
+from firebell.slack.blocks import Message
+from firebell.slack.replies import confirmation, error_reply
+from firebell.slack.runbook_blocks import chooser_message
+
+log = logging.getLogger(__name__)
+
+
+def _say(respond: Respond, message: Message) -> None:
+    try:
+        respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
+    except (SlackApiError, OSError) as exc:
+        log.warning("could not send an ephemeral reply: %s", exc)
+
+
+class Runbooks:
+    """Listeners and command handling for runbooks."""
+
+    def __init__(self, ctx: Context, shelf: Shelf, after_ack: AfterAck) -> None:
+        self.ctx = ctx
+        self.shelf = shelf
+        self.after_ack = after_ack
+
+    def find(self, command: FindRunbook, *, channel: str) -> Message:
+        """The runbooks for this incident, or for the query, to choose from (only the caller sees it)."""
+        incident = incident_for_channel(self.ctx, channel)
+        if incident is None:
+            raise FirebellError("Runbooks are posted in an incident's war room; run this there.")
+        query = command.query or incident_query(incident.title, incident.description)
+        library = self.shelf.library
+        return chooser_message(matches_for(library, query), query=query, everything=library.all())
+
+    def post_pressed(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """ "Post checklist" (from the chooser or the kick-off's suggestions)."""
+        ack()
+        slug = str(body["actions"][0]["value"])
+        channel = (body.get("channel") or {}).get("id")
+        try:
+            runbook = self.shelf.library.get(slug)
+            if runbook is None:
+                raise RunbookNotFound(f"The runbook `{slug}` is gone from the runbooks directory.")
+            if not channel:
+                raise FirebellError("Runbooks are posted in an incident's war room.")
+            post_runbook(self.ctx, channel_id=channel, actor=body["user"]["id"], runbook=runbook)
+        except FirebellError as exc:
+            self.after_ack.run(_say, respond, error_reply(exc.message))
+            return
+        self.after_ack.run(_say, respond, confirmation(f":books: Posting the *{runbook.title}* checklist."))
+
+    def step_pressed(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """ "Done" on a checklist step."""
+        ack()
+        run_id, step = (int(part) for part in str(body["actions"][0]["value"]).split(":", 1))
+        try:
+            complete_step(self.ctx, run_id=run_id, step=step, actor=body["user"]["id"])
+        except FirebellError as exc:
+            self.after_ack.run(_say, respond, error_reply(exc.message))
