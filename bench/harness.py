@@ -60,7 +60,7 @@ class Service:
 
     process: subprocess.Popen[bytes]
     url: str
-    log: Path
+    log: Path | None
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the process has used so far (from /proc)."""
@@ -107,19 +107,25 @@ def firebell_service(emu: SlackEmulator, slack: EmulatorServer, db_url: str, pol
             )
         service = Service(process=process, url=f"http://127.0.0.1:{port}", log=log)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{service.url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"firebell serve did not start:\n{log.read_text()[-2000:]}")
-                time.sleep(0.1)
+            wait_healthy(service)
             yield service
         finally:
             service.stop()
+
+
+def wait_healthy(service: Service, timeout: float = 60) -> None:
+    """Poll /healthz until the service answers (fail with its log if it exits)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{service.url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if service.process.poll() is not None or time.monotonic() > deadline:
+            log = service.log.read_text()[-2000:] if service.log else ""
+            raise RuntimeError(f"{service.url} did not start:\n{log}")
+        time.sleep(0.1)
 
 
 @contextlib.contextmanager

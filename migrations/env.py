@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from firebell.store.engine import make_engine
+from firebell.store.migrate import compare_types
 from firebell.store.models import Base
 
 target_metadata = Base.metadata
@@ -26,7 +27,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
+            compare_type=compare_types,
         )
         with context.begin_transaction():
             if connection.dialect.name == "postgresql":

@@ -7,14 +7,14 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 from firebell.store.engine import make_engine
-from firebell.store.migrate import current_revision, upgrade
+from firebell.store.migrate import compare_types, current_revision, upgrade
 from firebell.store.models import Base
 from tests.database import private_database
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": compare_types}), Base.metadata)
     assert diff == []
 
 

@@ -89,6 +89,24 @@ def key_times(incident: IncidentSnapshot, impact_started_at: datetime | None) ->
     )
 
 
+_LABELS = {kind: _KIND_LABEL.get(kind, kind.value) for kind in EventKind}
+_SPECIAL_KINDS = frozenset(
+    {
+        EventKind.COMMANDER_CHANGED,
+        EventKind.ROLE_ASSIGNED,
+        EventKind.PIN,
+        EventKind.REMINDER,
+        EventKind.ESCALATION,
+        EventKind.SLACK_FAILURE,
+        EventKind.ACTION_NUDGED,
+    }
+)
+
+
+def _at(entry: TimelineEntry) -> datetime:
+    return entry.at
+
+
 def _when(at: datetime | None) -> str:
     return at.strftime("%Y-%m-%d %H:%M UTC") if at else "not yet"
 
@@ -105,12 +123,13 @@ def _prose(text: str) -> str:
 class _Renderer:
     def __init__(self, draft: PostmortemDraft) -> None:
         self.d = draft
+        self.names = draft.names
         self.lines: list[str] = []
 
     def who(self, user_id: str | None) -> str:
         if user_id is None:
             return "Firebell"
-        return self.d.names.get(user_id, user_id)
+        return self.names.get(user_id, user_id)
 
     def add(self, *lines: str) -> None:
         self.lines.extend(lines)
@@ -224,10 +243,19 @@ class _Renderer:
 
     def timeline(self) -> None:
         self.add("## Timeline", "", "All times UTC.", "")
-        for e in sorted(self.d.timeline, key=lambda entry: entry.at):
-            self.add(
-                f"- **{e.at.strftime('%Y-%m-%d %H:%M:%S')}** · {_KIND_LABEL.get(e.kind, e.kind.value)} · {self.event_text(e)}"
-            )
+        labels, special, who = _LABELS, _SPECIAL_KINDS, self.names.get
+        lines = self.lines
+        # This runs once per event (tens of thousands for a long incident): the common kinds take the
+        # short path, and %-formatting the fields is much faster than strftime or isoformat.
+        for e in sorted(self.d.timeline, key=_at):
+            a = e.at
+            stamp = "%04d-%02d-%02d %02d:%02d:%02d" % (a.year, a.month, a.day, a.hour, a.minute, a.second)  # noqa: UP031
+            if e.kind in special:
+                detail = self.event_text(e)
+            else:
+                text = e.text if "\n" not in e.text else _indent(e.text)
+                detail = f"{who(e.actor, e.actor) if e.actor else 'Firebell'}: {text}"
+            lines.append(f"- **{stamp}** · {labels[e.kind]} · {detail}")
         self.add("")
 
     def event_text(self, e: TimelineEntry) -> str:
@@ -238,9 +266,7 @@ class _Renderer:
             return f"{self.who(e.actor)} made {self.who(data.get('user'))} {data.get('role')}"
         if e.kind is EventKind.PIN:
             return f"{self.who(e.actor)} (pinned by {self.who(data.get('pinned_by'))}): {_indent(e.text)}"
-        if e.kind in (EventKind.REMINDER, EventKind.ESCALATION, EventKind.SLACK_FAILURE, EventKind.ACTION_NUDGED):
-            return e.text
-        return f"{self.who(e.actor)}: {_indent(e.text)}"
+        return e.text  # reminders, escalations, follow-ups, Slack failures: Firebell's own words
 
     def cadence(self) -> None:
         report = self.d.cadence

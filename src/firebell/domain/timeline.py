@@ -1,9 +1,8 @@
 """Timeline vocabulary: what kinds of things happen during an incident."""
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class EventKind(StrEnum):
@@ -30,12 +29,15 @@ class EventKind(StrEnum):
     SLACK_FAILURE = "slack_failure"
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One event as people read it: when, what kind, who, and what was said or done."""
+class TimelineEntry(NamedTuple):
+    """One event as people read it: when, what kind, who, and what was said or done.
+
+    A NamedTuple rather than a frozen dataclass: as immutable, and several times cheaper to build,
+    which matters for an incident with tens of thousands of events.
+    """
 
     at: datetime
     kind: EventKind
     actor: str | None
     text: str
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any]

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -205,13 +206,57 @@ def list_incidents(
     ctx: Context, *, open_only: bool = False, limit: int = 50, before_number: int | None = None
 ) -> list[IncidentSnapshot]:
     """Incidents, newest first, paginated by number (keyset): pass the last number seen as `before_number`."""
-    query = select(Incident).order_by(Incident.number.desc()).limit(limit)
+    page = select(Incident.id).order_by(Incident.number.desc()).limit(limit)
     if open_only:
-        query = query.where(Incident.status.in_([Status.INVESTIGATING.value, Status.MITIGATED.value]))
+        page = page.where(Incident.status.in_([Status.INVESTIGATING.value, Status.MITIGATED.value]))
     if before_number is not None:
-        query = query.where(Incident.number < before_number)
+        page = page.where(Incident.number < before_number)
+    # One query: the page's incidents with their roles joined (a row per role), read as plain rows.
+    columns = [Incident.__table__.c[name] for name in (*_SNAPSHOT_COLUMNS, "status")]
+    query = (
+        select(*columns, RoleAssignment.role.label("role_name"), RoleAssignment.user_id.label("role_user"))
+        .outerjoin(RoleAssignment, RoleAssignment.incident_id == Incident.id)
+        .where(Incident.id.in_(page.scalar_subquery()))
+        .order_by(Incident.number.desc(), RoleAssignment.id)
+    )
     with ctx.db.read() as session:
-        return [snapshot(row) for row in session.scalars(query)]
+        rows = session.connection().execute(query).all()
+    roles: dict[int, dict[str, str]] = {}
+    first: dict[int, Any] = {}
+    for row in rows:
+        first.setdefault(row[0], row)
+        if row[-2] is not None:
+            roles.setdefault(row[0], {})[row[-2]] = row[-1]
+    return [_snapshot_of_row(row, roles.get(incident_id, {})) for incident_id, row in first.items()]
+
+
+def _snapshot_of_row(row: Any, roles: dict[str, str]) -> IncidentSnapshot:
+    """A snapshot from a row of (the _SNAPSHOT_COLUMNS, status, role, user)."""
+    fields = dict(zip(_SNAPSHOT_COLUMNS, row, strict=False))
+    return IncidentSnapshot(**fields, status=Status(row[len(_SNAPSHOT_COLUMNS)]), roles=roles)
+
+
+_SNAPSHOT_COLUMNS = (
+    "id",
+    "number",
+    "title",
+    "severity",
+    "declared_by",
+    "declared_at",
+    "description",
+    "customer_impact",
+    "mitigated_at",
+    "resolved_at",
+    "closed_at",
+    "channel_id",
+    "channel_name",
+    "kickoff_ts",
+    "announcement_channel_id",
+    "announcement_ts",
+    "last_update_at",
+    "next_update_due_at",
+    "missed_updates",
+)
 
 
 def count_incidents(ctx: Context) -> int:

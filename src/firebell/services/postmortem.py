@@ -93,16 +93,30 @@ def build_draft(session: Session, incident: Incident, policy: Policy, *, now: da
     )
 
 
+# Events whose data names people besides the actor.
+_NAMING_KINDS = frozenset(
+    {
+        EventKind.DECLARED,
+        EventKind.COMMANDER_CHANGED,
+        EventKind.ROLE_ASSIGNED,
+        EventKind.PIN,
+        EventKind.ACTION_ADDED,
+        EventKind.ACTION_REASSIGNED,
+        EventKind.ACTION_NUDGED,
+    }
+)
+
+
 def people_in(incident: IncidentSnapshot, entries: list[TimelineEntry], items: list[ActionItemView]) -> set[str]:
     """Every user id the draft names."""
     ids = {incident.declared_by, *incident.roles.values()}
+    ids.update({entry.actor for entry in entries if entry.actor})
     for entry in entries:
-        if entry.actor:
-            ids.add(entry.actor)
-        for key in ("user", "previous", "pinned_by", "commander", "owner"):
-            value = entry.data.get(key)
-            if isinstance(value, str):
-                ids.add(value)
+        if entry.kind in _NAMING_KINDS:
+            for key in ("user", "previous", "pinned_by", "commander", "owner"):
+                value = entry.data.get(key)
+                if isinstance(value, str):
+                    ids.add(value)
     ids.update(item.owner for item in items if item.owner)
     return ids
 

@@ -1,9 +1,10 @@
 """The one function that writes timeline events, and the queries that read them."""
 
-from datetime import datetime
+import json
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import String, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from firebell.domain.timeline import EventKind, TimelineEntry
@@ -66,22 +67,50 @@ def record_events(session: Session, events: list[dict[str, Any]]) -> None:
         )
 
 
-def to_entry(event: TimelineEvent) -> TimelineEntry:
-    """The domain view of a stored event."""
-    return TimelineEntry(
-        at=event.at, kind=EventKind(event.kind), actor=event.actor, text=event.text, data=event.data or {}
-    )
+_KINDS = {kind.value: kind for kind in EventKind}  # a dict lookup is much cheaper than EventKind(value)
+# `data` is read as text and parsed only when present: most events have none, and a JSON decode per
+# row is a large share of reading a long timeline. (PostgreSQL's driver hands back parsed JSON.)
+# `at` is read raw too and converted below: the generic DateTime processing costs more than the query.
+_COLUMNS = (
+    type_coerce(TimelineEvent.at, String).label("at"),
+    TimelineEvent.kind,
+    TimelineEvent.actor,
+    TimelineEvent.text,
+    type_coerce(TimelineEvent.data, String).label("data"),
+)
+
+
+def _moment(value: Any) -> datetime:
+    """A stored instant as an aware UTC datetime (SQLite keeps naive UTC text; PostgreSQL timestamptz)."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")
+    moment: datetime = value
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+
+
+def _data(value: object) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and value not in ("null", ""):
+        parsed = json.loads(value)
+        return parsed if isinstance(parsed, dict) else {}
+    return {}
 
 
 def timeline_of(session: Session, incident_id: int, *, limit: int | None = None) -> list[TimelineEntry]:
-    """An incident's events in time order; with `limit`, only the most recent ones."""
-    query = select(TimelineEvent).where(TimelineEvent.incident_id == incident_id)
+    """An incident's events in time order; with `limit`, only the most recent ones.
+
+    Reads plain rows rather than ORM objects: a long incident has tens of thousands of events.
+    """
+    query = select(*_COLUMNS).where(TimelineEvent.incident_id == incident_id)
+    connection = session.connection()  # plain Core execution: no ORM bookkeeping per row
     if limit is None:
-        rows = session.scalars(query.order_by(TimelineEvent.at, TimelineEvent.id)).all()
+        rows = connection.execute(query.order_by(TimelineEvent.at, TimelineEvent.id)).all()
     else:
-        recent = session.scalars(query.order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc()).limit(limit))
+        recent = connection.execute(query.order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc()).limit(limit))
         rows = list(reversed(recent.all()))
-    return [to_entry(row) for row in rows]
+    kinds = _KINDS
+    return [TimelineEntry(_moment(at), kinds[kind], actor, text, _data(data)) for at, kind, actor, text, data in rows]
 
 
 def count_events(session: Session, incident_id: int) -> int:

@@ -2,10 +2,13 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Column, DateTime, Engine
+
+from firebell.store.models import UTCDateTime
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,6 +26,19 @@ def migrations_dir() -> Path:
         "Cannot find the Alembic migrations directory; set FIREBELL_MIGRATIONS_DIR to the repository's "
         f"migrations/ folder (looked in: {', '.join(str(c) for c in candidates)})"
     )
+
+
+def compare_types(
+    context: object,
+    inspected_column: object,
+    metadata_column: Column[Any],
+    inspected_type: object,
+    metadata_type: object,
+) -> bool | None:
+    """Alembic's type comparison, told that UTCDateTime is the DATETIME/TIMESTAMP the migrations create."""
+    if isinstance(metadata_column.type, UTCDateTime):
+        return not isinstance(inspected_type, DateTime)
+    return None  # Alembic's default comparison
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -1,0 +1,104 @@
+"""Ack latency of /incident slash commands at a given concurrency, against Firebell and the bare framework."""
+
+import os
+import subprocess
+import sys
+import time
+from typing import Any
+
+import httpx
+
+from bench.harness import Service, free_port, percentile
+from bench.load import fire, signed, slash_command_body
+from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
+
+
+def latencies(
+    emu: SlackEmulator, slack: EmulatorServer, url: str, texts: list[str], *, channel: str, concurrency: int
+) -> list[float]:
+    """Send the commands `concurrency` at a time; the time of each until its ack arrived."""
+    bodies = [
+        slash_command_body(
+            text,
+            user=emu.user_id("alice"),
+            channel=channel,
+            team=emu.team_id,
+            response_url=f"{slack.url}/response/bench",
+        )
+        for text in texts
+    ]
+    return fire(url, signed(bodies, emu.signing_secret), concurrency=concurrency)
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    """p50 / p99 in milliseconds."""
+    return {"p50_ms": round(percentile(values, 50) * 1000, 2), "p99_ms": round(percentile(values, 99) * 1000, 2)}
+
+
+def bare_app(emu: SlackEmulator) -> Service:
+    """Start the bare Bolt-on-FastAPI app in its own process."""
+    port = free_port()
+    env = {**os.environ, "SLACK_SIGNING_SECRET": emu.signing_secret}
+    log = open(os.devnull, "w")  # noqa: SIM115 (closed with the process)
+    process = subprocess.Popen(
+        [sys.executable, os.path.join(os.path.dirname(__file__), "bare_app.py"), "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    service = Service(process=process, url=f"http://127.0.0.1:{port}", log=None)
+    wait_ready(service)
+    return service
+
+
+def wait_ready(service: Service) -> None:
+    """The bare app has no /healthz: wait until its port answers."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.post(f"{service.url}/slack/events", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError("the bare app did not start")
+
+
+def run(
+    emu: SlackEmulator, slack: EmulatorServer, firebell: Service, *, requests: int, concurrency: int
+) -> dict[str, Any]:
+    """Ack latency for a mix of /incident commands, and for the floor, measured in the same run."""
+    firebell_driver = SlackDriver(emu, slack, app_url=f"{firebell.url}/slack/events")
+    firebell_driver.slash_command("/incident", "declare sev3 Benchmark war room", user="alice", channel="general")
+    room = wait_for_room(emu)
+    # What responders type during an incident: status and timeline reads, notes, updates, plus declares.
+    mix = ["status", "note checking the dashboards", "update still investigating", "timeline", "help"]
+    texts = [mix[i % len(mix)] for i in range(requests)]
+    declares = [f"declare sev3 Ack benchmark {i}" for i in range(max(requests // 4, 10))]
+    general = str(emu.channel_by_name("general").id)  # type: ignore[union-attr]
+    bare = bare_app(emu)
+    try:
+        for url in (bare.url, firebell.url):  # warm-up
+            latencies(emu, slack, url, texts[: concurrency * 4], channel=room, concurrency=concurrency)
+        floor = latencies(emu, slack, bare.url, texts, channel=room, concurrency=concurrency)
+        commands = latencies(emu, slack, firebell.url, texts, channel=room, concurrency=concurrency)
+        declared = latencies(emu, slack, firebell.url, declares, channel=general, concurrency=concurrency)
+    finally:
+        bare.stop()
+    floor_p99 = percentile(floor, 99)
+    return {
+        "floor": summary(floor),
+        "commands": summary(commands),
+        "declares": summary(declared),
+        "commands_p99_vs_floor": round(percentile(commands, 99) / floor_p99, 2),
+        "declares_p99_vs_floor": round(percentile(declared, 99) / floor_p99, 2),
+        "concurrency": concurrency,
+        "requests": requests,
+    }
+
+
+def wait_for_room(emu: SlackEmulator) -> str:
+    """The first war room, once it exists."""
+    channel = emu.wait_for(
+        lambda e: next((c for c in e.channels.values() if c.name.startswith("inc-")), None), timeout=30
+    )
+    return str(channel.id)

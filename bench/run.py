@@ -1,0 +1,183 @@
+"""Firebell's benchmark suite: every figure measured side by side in one run, so a noisy machine cancels out.
+
+    python bench/run.py [--quick] [--json] [--skip-postgres]
+
+It starts `firebell serve` as a real process against the Slack emulator over HTTP and drives it with
+signed requests. Targets are checked and reported, never asserted in tests: see README "Performance".
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import ack, data_scale, reminders, throughput, war_room
+from bench.harness import database, fake_slack, firebell_service
+
+SERVICE_POLICY = "announcement_channel: incidents\n"
+
+FULL = {
+    "ack_requests": 2000,
+    "ack_concurrency": 16,
+    "latency": 0.1,
+    "war_room_declares": 20,
+    "throughput_seconds": 60,
+    "throughput_concurrency": 8,
+    "reminder_incidents": 1000,
+    "reminder_interval": 10,
+    "reminder_window": 30,
+    "scale_incidents": 10_000,
+    "scale_events": 10_000,
+}
+QUICK = {
+    "ack_requests": 160,
+    "ack_concurrency": 16,
+    "latency": 0.1,
+    "war_room_declares": 3,
+    "throughput_seconds": 3,
+    "throughput_concurrency": 8,
+    "reminder_incidents": 30,
+    "reminder_interval": 2,
+    "reminder_window": 4,
+    "scale_incidents": 500,
+    "scale_events": 500,
+}
+
+
+def measure(config: dict[str, Any], databases: list[str]) -> dict[str, Any]:
+    """Run every measurement; returns the figures."""
+    figures: dict[str, Any] = {"config": config}
+    with (
+        database("sqlite") as db_url,
+        fake_slack() as (emu, slack),
+        firebell_service(emu, slack, db_url, SERVICE_POLICY) as service,
+    ):
+        figures["ack"] = ack.run(
+            emu, slack, service, requests=config["ack_requests"], concurrency=config["ack_concurrency"]
+        )
+        figures["war_room"] = war_room.run(
+            emu, slack, service, latency=config["latency"], declares=config["war_room_declares"]
+        )
+        figures["rss_mb_after_edge"] = round(service.rss_mb(), 1)
+    for kind in databases:
+        with (
+            database(kind) as db_url,
+            fake_slack() as (emu, slack),
+            firebell_service(emu, slack, db_url, SERVICE_POLICY) as service,
+        ):
+            figures[f"throughput_{kind}"] = throughput.run(
+                emu,
+                slack,
+                service,
+                db_url,
+                seconds=config["throughput_seconds"],
+                concurrency=config["throughput_concurrency"],
+            )
+            figures[f"rss_mb_after_throughput_{kind}"] = round(service.rss_mb(), 1)
+        figures[f"reminders_{kind}"] = reminders.run(
+            kind, config["reminder_incidents"], config["reminder_interval"], config["reminder_window"], 5
+        )
+        figures[f"scale_{kind}"] = data_scale.run(
+            kind, incidents=config["scale_incidents"], events=config["scale_events"]
+        )
+    return figures
+
+
+def verdicts(f: dict[str, Any], databases: list[str]) -> list[tuple[str, str, str, bool]]:
+    """(measure, figure, target, met) rows."""
+    rows = [
+        (
+            "ack p99, /incident commands vs bare Bolt+FastAPI",
+            f"{f['ack']['commands']['p99_ms']} ms vs {f['ack']['floor']['p99_ms']} ms "
+            f"= {f['ack']['commands_p99_vs_floor']}x",
+            "<= 1.5x",
+            f["ack"]["commands_p99_vs_floor"] <= 1.5,
+        ),
+        (
+            "ack p99, declares vs bare Bolt+FastAPI",
+            f"{f['ack']['declares']['p99_ms']} ms = {f['ack']['declares_p99_vs_floor']}x",
+            "<= 1.5x",
+            f["ack"]["declares_p99_vs_floor"] <= 1.5,
+        ),
+        (
+            f"declare to war room, median (L = {f['war_room']['latency_ms']} ms)",
+            f"{f['war_room']['median_ms']} ms = {f['war_room']['median_vs_L']} L",
+            "<= 2.5 L",
+            f["war_room"]["median_vs_L"] <= 2.5,
+        ),
+    ]
+    for kind in databases:
+        t, r, s = f[f"throughput_{kind}"], f[f"reminders_{kind}"], f[f"scale_{kind}"]
+        rows += [
+            (
+                f"declare throughput ({kind})",
+                f"{t['per_second']}/s for {t['seconds']} s at {t['concurrency']}; war rooms done "
+                f"{t['outbox_drained_after_s']} s later",
+                "report",
+                t["failed"] == 0,
+            ),
+            (
+                f"reminder lateness p99 ({kind})",
+                f"{r['lateness_p99_ms']} ms, {r['missing_posts']} missing, {r['duplicate_posts']} doubled",
+                "<= 1000 ms, 0, 0",
+                r["lateness_p99_ms"] <= 1000 and not r["missing_posts"] and not r["duplicate_posts"],
+            ),
+            (
+                f"idle CPU ({kind})",
+                f"{r['idle_cpu_percent']}% of a core",
+                "< 5%",
+                r["idle_cpu_percent"] < 5,
+            ),
+            (
+                f"postmortem of {s['events']} events ({kind})",
+                f"{s['postmortem_ms']} ms vs raw {s['raw_events_ms']} ms = {s['postmortem_vs_raw']}x",
+                "<= 3x",
+                s["postmortem_vs_raw"] <= 3,
+            ),
+            (
+                f"incident page of 50 of {s['incidents']} ({kind})",
+                f"{s['page_ms']} ms vs raw {s['raw_page_ms']} ms = {s['page_vs_raw']}x",
+                "<= 3x",
+                s["page_vs_raw"] <= 3,
+            ),
+        ]
+    worst_rss = max(v for k, v in f.items() if k.startswith("rss_mb"))
+    rows.append(("resident memory after the run", f"{worst_rss} MB", "< 250 MB", worst_rss < 250))
+    return rows
+
+
+def main() -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small numbers: checks the suite works (CI)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--skip-postgres", action="store_true", help="SQLite only")
+    args = parser.parse_args()
+    databases = ["sqlite"] if args.skip_postgres else ["sqlite", "postgres"]
+    started = time.monotonic()
+    figures = measure(QUICK if args.quick else FULL, databases)
+    figures["seconds"] = round(time.monotonic() - started)
+    rows = verdicts(figures, databases)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    **figures,
+                    "verdicts": [dict(zip(("measure", "figure", "target", "met"), r, strict=True)) for r in rows],
+                },
+                indent=2,
+            )
+        )
+        return
+    width = max(len(r[0]) for r in rows)
+    for measure_, figure, target, met in rows:
+        print(f"{measure_:<{width}}  {figure:<60}  {target:<16}  {'ok' if met else 'MISSED'}")
+    print(f"({'quick' if args.quick else 'full'} run, {figures['seconds']} s)")
+
+
+if __name__ == "__main__":
+    main()
