@@ -141,7 +141,10 @@ def _lateness(emu: Any, engine: Any, start: datetime, end: datetime, incidents: 
     due_at = {event_id: datetime.fromisoformat(data["due_at"]) for event_id, _, data, _ in rows}
     claimed_at = {event_id: at for event_id, _, _, at in rows}
     incident_of = {event_id: incident_id for event_id, incident_id, _, _ in rows}
-    event_of = {reminder_key(incident_of[e], due, "room"): e for e, due in due_at.items()}
+    event_of = {
+        reminder_key(incident_id, datetime.fromisoformat(data["last_update_at"]), data["miss"], "room"): event_id
+        for event_id, incident_id, data, _ in rows
+    }
     per_point = Counter((incident_id, data["due_at"]) for _, incident_id, data, _ in rows)
     posts: dict[int, float] = {}
     duplicates = 0

@@ -118,6 +118,6 @@ def test_two_processes_never_both_remind(
     missing = [
         (incident_id, event_id)
         for incident_id, event_id, data in due_points
-        if reminder_key(incident_id, datetime.fromisoformat(data["due_at"]), "room") not in posted
+        if reminder_key(incident_id, datetime.fromisoformat(data["last_update_at"]), data["miss"], "room") not in posted
     ]
     assert all(last[incident_id] == event_id for incident_id, event_id in missing), missing

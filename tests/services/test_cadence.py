@@ -182,3 +182,22 @@ def test_schedule_unscheduled_backfills_open_incidents(ctx: Context, clock: Cloc
         row.next_update_due_at = None
     assert schedule_unscheduled(ctx) == 1
     assert get_incident(ctx, 1).next_update_due_at == clock.now + 15 * M
+
+
+def test_a_due_point_moved_back_onto_a_reminded_one_is_reminded_again(ctx: Context, clock: Clock) -> None:
+    """Mitigate then reopen (or lower then raise the severity) can bring the next due point back to one
+    already reminded; that must neither be refused nor stall the reminders of other incidents."""
+    declare_with_room(ctx, severity="SEV1")
+    declare_with_room(ctx, channel="C0ROOM002", severity="SEV1")
+    start = clock.now
+    clock.now = start + 15 * M
+    assert send_due_reminders(ctx) == 2
+    clock.now = start + 20 * M
+    change_status(ctx, channel_id=ROOM, actor=ALICE, action=Action.MITIGATE)
+    clock.now = start + 25 * M
+    change_status(ctx, channel_id=ROOM, actor=ALICE, action=Action.REOPEN)
+    change_severity(ctx, channel_id="C0ROOM002", actor=ALICE, severity="SEV2")
+    change_severity(ctx, channel_id="C0ROOM002", actor=ALICE, severity="SEV1")
+    assert get_incident(ctx, 1).next_update_due_at == start + 15 * M  # back on the reminded due point
+    assert send_due_reminders(ctx) == 2
+    assert [miss for target, miss in reminders(ctx) if target == "room"] == ["1", "1", "2", "2"]

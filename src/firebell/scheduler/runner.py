@@ -47,6 +47,12 @@ class Scheduler:
             self.review_runbooks, "cron", day_of_week="mon", hour=nudge.hour, minute=nudge.minute, id="runbook-reviews"
         )
         self._scheduler.add_job(self.shelf.reload, "interval", minutes=5, id="reload-runbooks")
+        # Cron jobs live in memory: a process that was down at their time runs them now instead. Both are
+        # safe to repeat (follow-ups are claimed per item per day, runbook reminders once a week each).
+        now = datetime.now(UTC)
+        if now.time() >= nudge:
+            self._scheduler.add_job(self.nudge, id="catch-up-nudges", next_run_time=now)
+        self._scheduler.add_job(self.review_runbooks, id="catch-up-runbook-reviews", next_run_time=now)
         self._scheduler.start()
 
     def stop(self) -> None:

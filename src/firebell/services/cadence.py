@@ -45,9 +45,13 @@ def schedule_unscheduled(ctx: Context) -> int:
     return scheduled
 
 
-def reminder_key(incident_id: int, due_at: datetime, target: str) -> str:
-    """The outbox key of one reminder: one per due point and target, whichever process sends it."""
-    return f"inc:{incident_id}:reminder:{int(due_at.timestamp() * 1_000_000)}:{target}"
+def reminder_key(incident_id: int, last_update_at: datetime, miss: int, target: str) -> str:
+    """The outbox key of one reminder, whichever process sends it: the n-th miss since a given update.
+
+    Not the due point: a severity or status change can move the next due point back onto one that was
+    already reminded, and the same key twice would be refused.
+    """
+    return f"inc:{incident_id}:reminder:{int(last_update_at.timestamp() * 1_000_000)}:{miss}:{target}"
 
 
 def send_due_reminders(ctx: Context, *, batch: int = 500) -> int:
@@ -84,6 +88,7 @@ def _remind_batch(session: Session, policy: Policy, due: Sequence[Any], now: dat
     plans = {
         row.id: (
             row.next_update_due_at,
+            row.last_update_at,
             missed_update(
                 policy,
                 severity=row.severity,
@@ -98,9 +103,9 @@ def _remind_batch(session: Session, policy: Policy, due: Sequence[Any], now: dat
     }
     won = session.execute(
         update(Incident)
-        .where(tuple_(Incident.id, Incident.next_update_due_at).in_([(i, d) for i, (d, _) in plans.items()]))
+        .where(tuple_(Incident.id, Incident.next_update_due_at).in_([(i, d) for i, (d, _, _) in plans.items()]))
         .values(
-            next_update_due_at=case({i: p.next_due for i, (_, p) in plans.items()}, value=Incident.id),
+            next_update_due_at=case({i: p.next_due for i, (_, _, p) in plans.items()}, value=Incident.id),
             missed_updates=Incident.missed_updates + 1,
         )
         .returning(Incident.id)
@@ -109,9 +114,16 @@ def _remind_batch(session: Session, policy: Policy, due: Sequence[Any], now: dat
     events: list[dict[str, Any]] = []
     effects: list[dict[str, Any]] = []
     for incident_id in won:
-        due_at, plan = plans[incident_id]
+        due_at, last_update_at, plan = plans[incident_id]
         _plan_reminder(
-            policy, incident_id=incident_id, due_at=due_at, plan=plan, now=now, events=events, effects=effects
+            policy,
+            incident_id=incident_id,
+            due_at=due_at,
+            last_update_at=last_update_at,
+            plan=plan,
+            now=now,
+            events=events,
+            effects=effects,
         )
     record_events(session, events)
     enqueue_many(session, effects)
@@ -129,6 +141,7 @@ def _plan_reminder(
     *,
     incident_id: int,
     due_at: datetime,
+    last_update_at: datetime,
     plan: MissedUpdate,
     now: datetime,
     events: list[dict[str, Any]],
@@ -141,6 +154,7 @@ def _plan_reminder(
     data = {
         "miss": plan.miss,
         "due_at": due_at.isoformat(),
+        "last_update_at": last_update_at.isoformat(),
         "silence_seconds": int(plan.silence.total_seconds()),
         "actions": [a.value for a in actions],
     }
@@ -172,7 +186,7 @@ def _plan_reminder(
             effect_row(
                 kind=EffectKind.POST_REMINDER,
                 lane=f"inc:{incident_id}:{lane_name}",
-                key=reminder_key(incident_id, due_at, target),
+                key=reminder_key(incident_id, last_update_at, plan.miss, target),
                 now=now,
                 incident_id=incident_id,
                 payload={**payload, "target": target},

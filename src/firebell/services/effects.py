@@ -5,11 +5,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from firebell.store.database import EFFECTS_ADDED
-from firebell.store.inserts import insert_once
+from firebell.store.inserts import insert_ignoring_duplicates, insert_once
 from firebell.store.models import Effect, Incident, TimelineEvent
 
 
@@ -103,9 +103,10 @@ def effect_row(
 
 
 def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Add many effects in one statement (the scheduler's batches)."""
+    """Add many effects in one statement (the scheduler's batches); a key queued already is skipped,
+    so one duplicate can never roll back, and so stall, a whole batch."""
     if rows:
-        session.execute(insert(Effect), rows)
+        insert_ignoring_duplicates(session, Effect, rows)
         session.info[EFFECTS_ADDED] = True
 
 

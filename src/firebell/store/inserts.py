@@ -3,10 +3,19 @@
 from typing import Any, TypeVar
 
 from sqlalchemy import Select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
+
+
+def insert_ignoring_duplicates(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Insert rows in one statement; rows that would break a unique constraint are skipped."""
+    dialect = session.get_bind().dialect.name
+    statement = sqlite_insert(model) if dialect == "sqlite" else postgresql_insert(model)
+    session.execute(statement.on_conflict_do_nothing(), rows)
 
 
 def insert_once(session: Session, row: T, *, existing: Select[Any]) -> T | None:
