@@ -151,6 +151,17 @@ def test_a_draft_that_fails_is_reported_once_and_retried(firebell: Firebell) -> 
     time.sleep(1.5)  # several retries happen meanwhile
     assert len([m for m in firebell.bot_messages(room) if "could not draft" in m.text]) == 1
     assert firebell.incident(1).status.value == "resolved"
+    # The failing draft holds up nothing else in the war room.
+    assert any(
+        "resolved by" in m.blocks[0]["text"]["text"]
+        for m in firebell.bot_messages(room)
+        if m.blocks and m.blocks[0].get("text")
+    )
+    command(firebell, "reopen the errors are back", room)
+    firebell.wait_for(
+        lambda: any("reopened" in m.text for m in firebell.bot_messages(room)),
+        what="the reopen notice during the failure",
+    )
     with firebell.runtime.ctx.db.transaction() as session:
         session.execute(delete(TimelineEvent).where(TimelineEvent.kind == "from_the_future"))
     firebell.wait_for(lambda: summaries(firebell, room), timeout=15, what="the draft after the fix")

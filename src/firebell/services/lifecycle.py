@@ -41,9 +41,6 @@ def apply_action(change: Change, policy: Policy, *, actor: str, action: Action, 
     if not new.is_open:
         incident.missed_updates = 0
     reschedule(incident, policy)
-    if new is Status.RESOLVED:
-        # The draft is an outbox effect: resolving succeeds whatever happens to the draft.
-        request_postmortem(change, reason="resolved")
     summary = f"Status changed from {old.value} to {new.value}"
     change.record(
         kind=EventKind.STATUS_CHANGED,
@@ -55,6 +52,9 @@ def apply_action(change: Change, policy: Policy, *, actor: str, action: Action, 
         targets=(Target.ROOM, Target.ANNOUNCEMENT_THREAD),
         sync=True,
     )
+    if new is Status.RESOLVED:
+        # After the resolve notice; an outbox effect, so resolving succeeds whatever happens to the draft.
+        request_postmortem(change, reason="resolved")
 
 
 class OpenActionItems(UsageError):

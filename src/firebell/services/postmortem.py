@@ -42,7 +42,8 @@ def request_postmortem(change: Change, *, reason: str) -> None:
     enqueue(
         change.session,
         kind=EffectKind.POST_POSTMORTEM,
-        lane=lane(change.incident, "room"),
+        # Its own lane: a draft that fails (and retries) must not hold up the war room's messages.
+        lane=lane(change.incident, "postmortem"),
         key=f"inc:{change.incident.id}:postmortem:{uuid.uuid4().hex}",
         now=change.now,
         incident=change.incident,

@@ -3,7 +3,7 @@
 import http.client
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -268,6 +268,11 @@ class Deliverer:
         target = job.payload.get("target")
         if not incident.status.is_open:
             return Delivered()  # resolved while the reminder was queued: nothing is due any more
+        due = job.payload.get("due_at")
+        if due and incident.last_update_at and incident.last_update_at >= datetime.fromisoformat(str(due)):
+            return Delivered()  # an update was posted meanwhile (Slack was down, say): this one is stale
+        if int(job.payload.get("miss", 0)) < incident.missed_updates and target == "room":
+            return Delivered()  # a later reminder is queued behind this one: say it once
         message = reminder_message(incident, self.ctx.policy, job.payload)
         if target == "room":
             assert incident.channel_id is not None

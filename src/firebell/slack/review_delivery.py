@@ -1,6 +1,7 @@
 """Delivering the review: the postmortem draft (file, summary, announcement link) and follow-up DMs."""
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import httpx
@@ -19,6 +20,12 @@ if TYPE_CHECKING:
     from firebell.slack.delivery import Deliverer
 
 log = logging.getLogger(__name__)
+
+
+class UploadExpired(Exception):
+    """The uploaded file is gone before it could be shared: upload it again."""
+
+
 MAX_NAME_LOOKUPS = 50
 
 
@@ -35,6 +42,10 @@ class ReviewDeliveries:
         announcement's thread. Each step is checkpointed so a retry redoes only what is missing."""
         assert incident is not None
         assert incident.channel_id is not None
+        if job.attempts > 1:
+            # This effect posts several messages: on any retry, each is looked for before it is posted
+            # again (a 429 on the last one must not repeat the first).
+            job = replace(job, uncertain=True)
         try:
             self._learn_names(incident.id)
             markdown = self._draft(incident.id)
@@ -42,8 +53,20 @@ class ReviewDeliveries:
             log.exception("effect %s: drafting the %s postmortem failed", job.id, incident.label)
             self.d.post(job, incident.channel_id, draft_failed(incident), part="failed")
             return Retry(error="postmortem draft failed (see log)", uncertain=True)
-        file_id = self._uploaded(job, incident, markdown)
-        permalink = self._shared(job, incident, file_id)
+        try:
+            file_id = self._uploaded(job, incident, markdown)
+        except httpx.HTTPStatusError as exc:
+            status = exc.response.status_code
+            if status == 429 or status >= 500:
+                return Retry(error=f"file upload: HTTP {status}", uncertain=True)
+            return Failed(error=f"file upload refused: HTTP {status}")
+        except httpx.TransportError as exc:
+            return Retry(error=f"file upload: {type(exc).__name__}", uncertain=True)
+        try:
+            permalink = self._shared(job, incident, file_id)
+        except UploadExpired:
+            self._forget_file(incident.id)
+            return Retry(error="the uploaded file expired before it was shared; uploading again", after=0)
         with self.ctx.db.read() as session:
             row = session.get(Incident, incident.id)
             assert row is not None
@@ -128,16 +151,23 @@ class ReviewDeliveries:
                 permalink = str(files[0].get("permalink") or "") or None
             except SlackApiError as exc:
                 # Completed by an attempt whose answer was lost? Then the file is already shared.
+                # Otherwise the upload expired unshared: start again with a fresh one.
                 if slack_error(exc) != "file_not_found":
                     raise
                 shared, permalink = self._share_of(file_id, incident.channel_id)
                 if not shared:
-                    raise
+                    raise UploadExpired(file_id) from exc
         with self.ctx.db.transaction(background=True) as session:
             pm = session.get(Postmortem, incident.id)
             if pm is not None:
                 pm.file_permalink = permalink
         return permalink
+
+    def _forget_file(self, incident_id: int) -> None:
+        with self.ctx.db.transaction(background=True) as session:
+            pm = session.get(Postmortem, incident_id)
+            if pm is not None:
+                pm.file_id, pm.file_effect_id, pm.file_permalink = None, None, None
 
     def _share_of(self, file_id: str, channel: str) -> tuple[bool, str | None]:
         """Whether the file is shared in the channel, and its permalink."""
