@@ -158,3 +158,11 @@ def test_a_severity_removed_from_the_policy_does_not_break_its_incidents() -> No
     assert (removed.name, removed.update_interval) == ("P0", None)
     assert "no longer defined" in removed.description
     assert policy.rank("P0") == 4 > policy.rank("SEV4")
+
+
+def test_nudge_time_must_be_a_quoted_clock_time() -> None:
+    assert policy_from_mapping({"postmortem": {"nudge_time": "09:30"}}, source="p").postmortem.nudge_time.minute == 30
+    with pytest.raises(PolicyError, match=r'postmortem\.nudge_time: expected a UTC time as a quoted "HH:MM" string'):
+        policy_from_mapping({"postmortem": {"nudge_time": 570}}, source="p")  # what YAML makes of 9:30
+    with pytest.raises(PolicyError, match=r"got '25:00'"):
+        policy_from_mapping({"postmortem": {"nudge_time": "25:00"}}, source="p")

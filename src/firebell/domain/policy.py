@@ -106,13 +106,27 @@ class CadencePolicy(BaseModel):
         return self.escalation[min(miss, len(self.escalation)) - 1]
 
 
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _clock_time(value: Any) -> time:
+    # Only "HH:MM" strings: YAML reads an unquoted 9:30 as the number 570 (base 60), which pydantic
+    # would otherwise accept as 00:09:30.
+    if isinstance(value, time):
+        return value
+    match = _CLOCK.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f'expected a UTC time as a quoted "HH:MM" string, e.g. "09:30", got {value!r}')
+    return time(int(match.group(1)), int(match.group(2)))
+
+
 class ReviewPolicy(BaseModel):
     """Postmortem reviews and the follow-up of their action items."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     review_within: Duration = timedelta(days=5)
-    nudge_time: time = time(9, 0)  # UTC, daily: DM owners of overdue action items
+    nudge_time: Annotated[time, BeforeValidator(_clock_time)] = time(9, 0)  # UTC, daily: DM owners of overdue items
 
     @field_validator("review_within")
     @classmethod

@@ -1,7 +1,7 @@
 """Action items: add, list, complete, reassign; the daily follow-up of overdue ones; completion rates."""
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -173,7 +173,8 @@ def completion(ctx: Context, *, period: str, since: date | None = None) -> list[
     """Completion rate and on-time share of action items, by the week or month they were created."""
     period_start(ctx.clock().date(), period)  # validates the period before querying
     with ctx.db.read() as session:
-        conditions = [] if since is None else [ActionItem.created_at >= since]
+        start = datetime.combine(since, time(), UTC) if since is not None else None
+        conditions = [] if start is None else [ActionItem.created_at >= start]
         return completion_by_period(_items(session, *conditions), period)
 
 
