@@ -123,3 +123,38 @@ def option(text: str, value: str, description: str | None = None) -> dict[str, A
     if description:
         opt["description"] = plain(description, limit=75)
     return opt
+
+
+MAX_LIST_SECTIONS = 12
+LIST_TEXT_BUDGET = 10_000  # Slack refuses a message whose blocks hold more than about 12,000 characters
+
+
+def list_sections(
+    intro: str,
+    lines: list[str],
+    *,
+    what: str,
+    max_sections: int = MAX_LIST_SECTIONS,
+    budget: int = LIST_TEXT_BUDGET,
+) -> list[Block]:
+    """An intro and a list of already-escaped lines, packed whole into sections under Slack's per-block
+    limit and within `budget` characters in all (a line is never cut through an entity or a mention);
+    what does not fit is counted in a "+N more" note."""
+    blocks: list[Block] = []
+    current, used, shown = intro, len(intro), 0
+    for raw in lines:
+        line = truncate(raw, SECTION_TEXT_LIMIT - 1)  # callers bound their lines; this is the backstop
+        if used + len(line) + 1 > budget:
+            break
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > SECTION_TEXT_LIMIT:
+            if len(blocks) + 1 >= max_sections:
+                break
+            blocks.append(section(current))
+            candidate = line
+        current, used, shown = candidate, used + len(line) + 1, shown + 1
+    if current:
+        blocks.append(section(current))
+    if shown < len(lines):
+        blocks.append(context(f"+{len(lines) - shown} more {what} not shown here."))
+    return blocks

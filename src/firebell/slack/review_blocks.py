@@ -12,7 +12,18 @@ from firebell.domain.naming import incident_label
 from firebell.domain.postmortem import PostmortemSections, key_times
 from firebell.domain.text import escape_mrkdwn, truncate
 from firebell.slack.blocks import Message
-from firebell.slack.kit import Block, actions, button, context, date_token, header, mention, plain, section
+from firebell.slack.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    date_token,
+    header,
+    list_sections,
+    mention,
+    plain,
+    section,
+)
 
 
 class ReviewAction:
@@ -146,7 +157,7 @@ def nudge_message(payload: dict[str, Any]) -> Message:
     return Message(
         text=f"{len(items)} overdue action items",
         blocks=[
-            section(text + "\n" + "\n".join(lines)),
+            *list_sections(text, lines, what="overdue items", max_sections=10),
             context("`/incident actions mine` lists them with Done buttons."),
         ],
     )
@@ -157,8 +168,10 @@ def unowned_message(payload: dict[str, Any]) -> Message:
     lines = [
         f"• *#{i['id']}* {escape_mrkdwn(truncate(str(i['text']), 200))} (due {i['due']})" for i in payload["items"]
     ]
-    text = ":raising_hand: These action items are overdue and have no owner. Who takes them?\n" + "\n".join(lines)
-    return Message(text="Overdue action items without an owner", blocks=[section(text)])
+    intro = ":raising_hand: These action items are overdue and have no owner. Who takes them?"
+    return Message(
+        text="Overdue action items without an owner", blocks=list_sections(intro, lines, what="unowned items")
+    )
 
 
 def _text_block(block_id: str, label: str, initial: str | None, *, placeholder: str) -> dict[str, Any]:

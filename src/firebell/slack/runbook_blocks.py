@@ -8,7 +8,7 @@ from firebell.runbooks.library import Match
 from firebell.runbooks.model import Runbook
 from firebell.services.runbooks import Checklist, ChecklistStep
 from firebell.slack.blocks import Message
-from firebell.slack.kit import Block, actions, button, context, date_token, header, mention, section
+from firebell.slack.kit import Block, actions, button, context, date_token, header, list_sections, mention, section
 
 
 class RunbookAction:
@@ -20,17 +20,30 @@ class RunbookAction:
 
 # Slack caps the text of all blocks in a message (about 12,000 characters); leave room for the rest.
 CHECKLIST_TEXT_BUDGET = 10_000
+MAX_STEPS = 45
+SECTION_LIMIT = 2_900
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _FENCE = re.compile(r"```[a-zA-Z0-9_+-]*\n?(.*?)```", re.DOTALL)
 
 
 def markdown_to_mrkdwn(text: str) -> str:
-    """Runbook Markdown as Slack mrkdwn: escaped, links and bold converted, code kept as code."""
-    out = escape_mrkdwn(_FENCE.sub(lambda m: "\x00" + m.group(1).strip("\n") + "\x01", text))
-    out = out.replace("\x00", "```").replace("\x01", "```")
-    out = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", out)
-    return _BOLD.sub(lambda m: f"*{m.group(1)}*", out)
+    """Runbook Markdown as Slack mrkdwn: code blocks kept verbatim (escaped, never linked), Markdown links
+    and bold converted, everything else escaped, bare addresses linked."""
+    kept: list[str] = []
+
+    def keep(piece: str) -> str:
+        kept.append(piece)
+        return f"\x00{len(kept) - 1}\x00"
+
+    out = _FENCE.sub(lambda m: keep("```" + _escape_plain(m.group(1).strip("\n")) + "```"), text)
+    out = _LINK.sub(lambda m: keep(f"<{m.group(2)}|{_escape_plain(m.group(1))}>"), out)
+    out = _BOLD.sub(lambda m: f"*{m.group(1)}*", escape_mrkdwn(out))
+    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], out)
+
+
+def _escape_plain(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def owner_text(owner: str | None) -> str:
@@ -38,21 +51,48 @@ def owner_text(owner: str | None) -> str:
     return owner if owner else "no owner"
 
 
-def _step_text(step: ChecklistStep, budget: int) -> str:
+def _step_text(step: ChecklistStep, budget: int, slug: str) -> str:
+    """A step in at most `budget` characters; a long one is cut at a line, with a pointer to the file."""
     title = escape_mrkdwn(step.title)
     if step.done_by:
         when = date_token(step.done_at, fmt="{time}") if step.done_at else ""
         return f":white_check_mark: *{step.number}.* ~{title}~\n_done by {mention(step.done_by)} {when}_"
-    text = f"*{step.number}. {title}*"
-    if step.detail:
-        text += "\n" + markdown_to_mrkdwn(step.detail)  # code blocks included: commands to copy
-    return truncate(text, min(budget, 2900))
+    head = f"*{step.number}. {title}*"
+    lines = step.detail.splitlines()
+    for keep in range(len(lines), -1, -1):
+        shown = "\n".join(lines[:keep])
+        if shown.count("```") % 2:  # cut inside a code block: close it
+            shown += "\n```"
+        text = head + ("\n" + markdown_to_mrkdwn(shown) if shown else "")
+        if keep < len(lines):
+            text += f"\n_… the rest of this step is in `{slug}.md`_"
+        if len(text) <= budget:
+            return text
+    return truncate(head, budget)
+
+
+def _budgets(run: Checklist, steps: list[ChecklistStep]) -> list[int]:
+    """Share the message's text budget: short steps take what they need, the rest is split among long ones."""
+    wants = [len(_step_text(step, SECTION_LIMIT, run.slug)) for step in steps]
+    budgets = [0] * len(steps)
+    left, open_steps = CHECKLIST_TEXT_BUDGET, list(range(len(steps)))
+    while open_steps:
+        share = left // len(open_steps)
+        fitting = [i for i in open_steps if wants[i] <= share]
+        if not fitting:
+            for i in open_steps:
+                budgets[i] = max(min(share, SECTION_LIMIT), 120)
+            break
+        for i in fitting:
+            budgets[i] = wants[i]
+            left -= wants[i]
+        open_steps = [i for i in open_steps if i not in fitting]
+    return budgets
 
 
 def checklist_message(run: Checklist) -> Message:
     """The runbook as a checklist: one section per step with a Done button until someone does it."""
-    steps = run.steps[:45]
-    budget = max(300, CHECKLIST_TEXT_BUDGET // max(len(steps), 1))
+    steps = run.steps[:MAX_STEPS]
     done = sum(1 for s in run.steps if s.done_by)
     blocks: list[Block] = [
         header(f"Runbook: {run.title}"),
@@ -61,16 +101,16 @@ def checklist_message(run: Checklist) -> Message:
             "Press Done as you finish a step: it goes on the timeline."
         ),
     ]
-    for step in steps:
-        block = section(_step_text(step, budget))
+    for step, budget in zip(steps, _budgets(run, steps), strict=True):
+        block = section(_step_text(step, budget, run.slug))
         if not step.done_by:
             block["accessory"] = button(
                 "Done", f"{RunbookAction.STEP_DONE}.{step.number}", value=f"{run.run_id}:{step.number}"
             )
         blocks.append(block)
     if len(run.steps) > len(steps):
-        blocks.append(context(f"{len(run.steps) - len(steps)} more steps in the runbook file ({run.slug}.md)."))
-    return Message(text=f"Runbook: {run.title} ({done}/{len(run.steps)} steps done)", blocks=blocks)
+        blocks.append(context(f"{len(run.steps) - len(steps)} more steps in `{run.slug}.md`."))
+    return Message(text=f"Runbook: {escape_mrkdwn(run.title)} ({done}/{len(run.steps)} steps done)", blocks=blocks)
 
 
 def chooser_message(matches: list[Match], *, query: str, everything: list[Runbook]) -> Message:
@@ -117,11 +157,9 @@ def review_message(payload: dict[str, Any]) -> Message:
     owner = payload.get("user")
     who = mention(owner) if owner else escape_mrkdwn(str(payload.get("owner")))
     lines = [
-        f"• *{escape_mrkdwn(str(r['title']))}* (`{escape_mrkdwn(str(r['file']))}`), review by {r['review_by']}"
+        f"• *{escape_mrkdwn(truncate(str(r['title']), 150))}* (`{escape_mrkdwn(truncate(str(r['file']), 150))}`), "
+        f"review by {r['review_by']}"
         for r in payload["runbooks"]
     ]
-    text = (
-        f":books: {who}: these runbooks are past their review date. Check they still work, then update "
-        "`review_by`:\n" + "\n".join(lines)
-    )
-    return Message(text="Runbooks due for review", blocks=[section(text)])
+    intro = f":books: {who}: these runbooks are past their review date. Check they still work, then update `review_by`:"
+    return Message(text="Runbooks due for review", blocks=list_sections(intro, lines, what="runbooks"))
