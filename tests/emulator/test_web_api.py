@@ -154,9 +154,20 @@ def test_users_list_pagination_and_lookup(client: WebClient, emu: SlackEmulator)
     assert error_of(exc) == "invalid_cursor"
 
 
+def test_usergroups_list_answers_handles_and_members(client: WebClient, emu: SlackEmulator) -> None:
+    group = emu.add_usergroup("platform-oncall", members=("alice", "bob"))
+    [listed] = client.usergroups_list(include_users=True)["usergroups"]
+    assert (listed["id"], listed["handle"], listed["user_count"]) == (group, "platform-oncall", 2)
+    assert listed["users"] == [emu.user_id("alice"), emu.user_id("bob")]
+    emu.scopes = {"chat:write"}
+    with pytest.raises(SlackApiError) as exc:
+        client.usergroups_list()
+    assert error_of(exc) == "missing_scope"
+
+
 def test_known_but_unimplemented_methods_are_flagged(client: WebClient, emu: SlackEmulator) -> None:
     with pytest.raises(SlackApiError) as exc:
-        client.api_call("usergroups.list")
+        client.api_call("usergroups.create", params={"name": "Ops"})
     assert error_of(exc) == "not_implemented"
     assert "does not implement" in emu.violations[0]
 

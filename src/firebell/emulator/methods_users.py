@@ -95,3 +95,27 @@ def users_conversations(ctx: Ctx) -> dict[str, Any]:
     ]
     page, cursor = paginate(channels, ctx.args, default=100, maximum=1000)
     return with_cursor({"ok": True, "channels": [conversation_json(emu, c) for c in page]}, cursor)
+
+
+@handler("usergroups.list")
+def usergroups_list(ctx: Ctx) -> dict[str, Any]:
+    """The workspace's user groups (disabled ones only with include_disabled; members with include_users)."""
+    emu = ctx.emu
+    groups = [g for g in emu.usergroups.values() if ctx.args.flag("include_disabled") or not g.deleted]
+    body = []
+    for group in groups:
+        entry: dict[str, Any] = {
+            "id": group.id,
+            "team_id": emu.team_id,
+            "is_usergroup": True,
+            "name": group.name,
+            "description": group.description,
+            "handle": group.handle,
+            "is_external": False,
+            "date_delete": 1 if group.deleted else 0,
+            "user_count": len(group.members),
+        }
+        if ctx.args.flag("include_users"):
+            entry["users"] = list(group.members)
+        body.append(entry)
+    return {"ok": True, "usergroups": body}

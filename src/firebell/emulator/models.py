@@ -23,6 +23,18 @@ class User:
 
 
 @dataclass
+class UserGroup:
+    """A user group (a team handle such as @platform-oncall, mentioned as ``<!subteam^S…>``)."""
+
+    id: str
+    handle: str
+    name: str
+    members: list[str]
+    description: str = ""
+    deleted: bool = False
+
+
+@dataclass
 class TopicValue:
     """A channel topic or purpose."""
 

@@ -17,6 +17,7 @@ from .models import (
     TopicValue,
     Trigger,
     User,
+    UserGroup,
 )
 from .names import channel_name_error
 from .ratelimit import RateLimiter
@@ -71,6 +72,7 @@ class SlackEmulator(Records):
         self.base_url = "http://slack-emulator.invalid"
         # workspace
         self.users: dict[str, User] = {}
+        self.usergroups: dict[str, UserGroup] = {}
         self.channels: dict[str, Channel] = {}
         Records.__init__(self)
         self.modal_stacks: dict[str, list[str]] = {}
@@ -117,6 +119,19 @@ class SlackEmulator(Records):
         return "".join(secrets.choice(_BLOCK_ID_CHARS) for _ in range(5))
 
     # ----------------------------------------------------------------- users
+    def add_usergroup(self, handle: str, *, name: str | None = None, members: tuple[str, ...] = ()) -> str:
+        """Add a user group with a handle (no leading @) and members by name or id; returns its id (``S…``)."""
+        with self.lock:
+            handle = handle.lstrip("@")
+            if any(g.handle == handle for g in self.usergroups.values()):
+                raise ValueError(f"user group @{handle} already exists")
+            group_id = self.ids.readable("S", handle)
+            member_ids = [self.user(m).id for m in members]
+            self.usergroups[group_id] = UserGroup(
+                id=group_id, handle=handle, name=name or handle.replace("-", " ").title(), members=member_ids
+            )
+            return group_id
+
     def add_user(
         self,
         name: str,

@@ -3,6 +3,7 @@
 import http.client
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -297,6 +298,7 @@ class Deliverer:
         run = checklist(self.ctx, int(job.payload["run"]))
         if run is None:
             return Delivered()
+        run = replace(run, owner=self.directory.owner_mention(run.owner))
         ts = self.post(job, incident.channel_id, checklist_message(run))
         record_message(self.ctx, run.run_id, ts)
         return Delivered()
@@ -308,6 +310,7 @@ class Deliverer:
         ts = run_message_ts(self.ctx, int(job.payload["run"]))
         if run is None or ts is None:
             return Delivered()  # the checklist was never posted (that failure was reported already)
+        run = replace(run, owner=self.directory.owner_mention(run.owner))
         self.client.chat_update(channel=incident.channel_id, ts=ts, **checklist_message(run).as_args())
         return Delivered()
 
@@ -319,6 +322,8 @@ class Deliverer:
             return self.review.dm(job, incident)
         if payload.get("message") != "runbook_review":
             return Failed(error=f"unknown direct message {payload.get('message')!r}")
+        if not payload.get("user"):
+            payload = {**payload, "owner": self.directory.owner_mention(str(payload.get("owner")))}
         message = review_message(payload)
         if payload.get("user"):
             channel = self.client.conversations_open(users=str(payload["user"]))["channel"]["id"]

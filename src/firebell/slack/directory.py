@@ -3,6 +3,7 @@
 import logging
 import re
 import threading
+import time
 from typing import Any
 
 from slack_sdk import WebClient
@@ -11,6 +12,8 @@ from slack_sdk.errors import SlackApiError
 log = logging.getLogger(__name__)
 
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+_HANDLE = re.compile(r"^@([\w.-]+)$")
+USERGROUPS_TTL = 600.0  # seconds a usergroups.list answer is trusted
 
 
 class ChannelNotFound(Exception):
@@ -25,6 +28,8 @@ class SlackDirectory:
         self._lock = threading.Lock()
         self._identity: dict[str, Any] | None = None
         self._channels: dict[str, str] = {}
+        self._usergroups: dict[str, str] = {}
+        self._usergroups_at: float | None = None
 
     def identity(self) -> dict[str, Any] | None:
         """auth.test's answer (user_id, bot_id, team_id), or None while Slack cannot be reached."""
@@ -105,3 +110,30 @@ class SlackDirectory:
             if not cursor:
                 return None
         return None
+
+    def owner_mention(self, owner: str | None) -> str | None:
+        """A runbook owner as mrkdwn: a team handle such as `@platform-oncall` becomes a live user-group
+        mention when Slack knows the handle (usergroups.list, needs usergroups:read); else unchanged."""
+        handle = _HANDLE.match(owner or "")
+        if handle is None:
+            return owner
+        group_id = self._usergroup_ids().get(handle.group(1).lower())
+        return f"<!subteam^{group_id}>" if group_id else owner
+
+    def _usergroup_ids(self) -> dict[str, str]:
+        """Handle -> user group id, refreshed every USERGROUPS_TTL seconds; empty when Slack cannot say."""
+        with self._lock:
+            if self._usergroups_at is not None and time.monotonic() - self._usergroups_at < USERGROUPS_TTL:
+                return self._usergroups
+        groups: dict[str, str] = {}
+        try:
+            response = self._client.usergroups_list()
+            for group in response.get("usergroups") or []:
+                if group.get("handle") and group.get("id") and not group.get("date_delete"):
+                    groups[str(group["handle"]).lower()] = str(group["id"])
+        except (SlackApiError, OSError) as exc:
+            error = exc.response.get("error") if isinstance(exc, SlackApiError) and exc.response else None
+            log.warning("usergroups.list failed (%s); team handles are shown as text", error or type(exc).__name__)
+        with self._lock:
+            self._usergroups, self._usergroups_at = groups, time.monotonic()
+        return groups

@@ -24,6 +24,7 @@ MAX_STEPS = 45
 SECTION_LIMIT = 2_900
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_GROUP_MENTION = re.compile(r"^<!subteam\^S[A-Z0-9]+>$")
 _FENCE = re.compile(r"```[a-zA-Z0-9_+-]*\n?(.*?)```", re.DOTALL)
 
 
@@ -155,7 +156,8 @@ def suggestion_blocks(matches: list[Match]) -> list[Block]:
 def review_message(payload: dict[str, Any]) -> Message:
     """The weekly reminder about runbooks past their review date."""
     owner = payload.get("user")
-    who = mention(owner) if owner else escape_mrkdwn(str(payload.get("owner")))
+    team = str(payload.get("owner"))
+    who = mention(owner) if owner else team if _GROUP_MENTION.match(team) else escape_mrkdwn(team)
     lines = [
         f"• *{escape_mrkdwn(truncate(str(r['title']), 150))}* (`{escape_mrkdwn(truncate(str(r['file']), 150))}`), "
         f"review by {r['review_by']}"
