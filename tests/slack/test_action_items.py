@@ -46,6 +46,7 @@ def test_bad_action_input_changes_nothing(firebell: Firebell) -> None:
         "action": "`action` needs a description",
         "action fix it @bob": "`@bob` isn't a Slack mention",
         "action fix it due friday": "Couldn't read the due date `friday`. Use YYYY-MM-DD",
+        "action " + "word " * 120: "in at most 500 characters (this one has 599)",
     }
     for text, expected in cases.items():
         assert expected in command(firebell, text, room), text

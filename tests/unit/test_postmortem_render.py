@@ -121,7 +121,7 @@ def test_content_comes_from_the_record() -> None:
     assert "Time to detect" not in text  # unknown without an impact start
     assert "- Incident Commander: Alice, then Bob" in text
     assert "- Scribe: Carol" in text
-    assert "09:20 UTC: Alice handed command to Bob" in text
+    assert "- 2026-11-24 09:20 UTC: Alice handed command to Bob" in text
     assert "**2026-11-24 09:05:00** · Pinned · Carol (pinned by Bob): DB CPU at 100%" in text
     assert "**2026-11-24 09:40:00** · Reminder · Status update overdue" in text
     assert "Status updates due: 2; on time: 1 (50%)" in text

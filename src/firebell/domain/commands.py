@@ -147,24 +147,6 @@ Command = (
     | FindRunbook
 )
 
-# Commands that act on "this incident", found from the channel they are typed in.
-CHANNEL_COMMANDS: tuple[type, ...] = (
-    Handover,
-    AssignRole,
-    ChangeSeverity,
-    PostUpdate,
-    AddNote,
-    Mitigate,
-    Resolve,
-    Reopen,
-    ShowStatus,
-    ShowTimeline,
-    AddAction,
-    RegeneratePostmortem,
-    CloseReview,
-    FindRunbook,
-)
-
 
 @dataclass(frozen=True)
 class Usage:

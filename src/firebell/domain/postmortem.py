@@ -202,9 +202,17 @@ class _Renderer:
         if times.time_to_detect is not None:
             rows.append(("Time to detect", format_duration(times.time_to_detect)))
         rows.append(
-            ("Time to mitigate", format_duration(times.time_to_mitigate) if times.time_to_mitigate else "not yet")
+            (
+                "Time to mitigate",
+                format_duration(times.time_to_mitigate) if times.time_to_mitigate is not None else "not yet",
+            )
         )
-        rows.append(("Time to resolve", format_duration(times.time_to_resolve) if times.time_to_resolve else "not yet"))
+        rows.append(
+            (
+                "Time to resolve",
+                format_duration(times.time_to_resolve) if times.time_to_resolve is not None else "not yet",
+            )
+        )
         self.add("## Key times", "", "| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows), "")
 
     def responders(self) -> None:
@@ -221,7 +229,7 @@ class _Renderer:
             self.add("", "Handovers:")
             for e in handovers:
                 self.add(
-                    f"- {e.at.strftime('%H:%M')} UTC: {self.who(e.data.get('previous'))} handed command to "
+                    f"- {_when(e.at)}: {self.who(e.data.get('previous'))} handed command to "
                     f"{self.who(e.data.get('user'))}"
                 )
         self.add("")

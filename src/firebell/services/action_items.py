@@ -45,6 +45,9 @@ def view(item: ActionItem, number: int) -> ActionItemView:
     )
 
 
+MAX_ACTION_TEXT = 500  # as the add-action form allows
+
+
 def add_action_item(
     ctx: Context, *, channel_id: str, actor: str, text: str, owner: str | None, due: str | date | None
 ) -> ActionItemView:
@@ -52,6 +55,11 @@ def add_action_item(
     text = " ".join(text.split())
     if not text:
         raise UsageError("An action item needs a description of what to do.")
+    if len(text) > MAX_ACTION_TEXT:
+        raise UsageError(
+            f"An action item is one clear task in at most {MAX_ACTION_TEXT} characters (this one has {len(text)}); "
+            "put the detail in the postmortem and link it."
+        )
     with incident_change(ctx, channel_id=channel_id) as change:
         due_on = parse_due(due, today=change.now.date()) if isinstance(due, str) else due
         item = ActionItem(

@@ -58,8 +58,8 @@ def postmortem_summary(
     fields = [
         f"*Declared*\n{date_token(incident.declared_at)}",
         f"*Resolved*\n{date_token(incident.resolved_at) if incident.resolved_at else 'not yet'}",
-        f"*Time to mitigate*\n{format_duration(times.time_to_mitigate) if times.time_to_mitigate else 'not yet'}",
-        f"*Time to resolve*\n{format_duration(times.time_to_resolve) if times.time_to_resolve else 'not yet'}",
+        f"*Time to mitigate*\n{format_duration(times.time_to_mitigate) if times.time_to_mitigate is not None else 'not yet'}",
+        f"*Time to resolve*\n{format_duration(times.time_to_resolve) if times.time_to_resolve is not None else 'not yet'}",
     ]
     if times.time_to_detect is not None:
         fields.append(f"*Time to detect*\n{format_duration(times.time_to_detect)}")
