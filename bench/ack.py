@@ -35,13 +35,19 @@ def summary(values: list[float]) -> dict[str, float]:
     return {"p50_ms": round(percentile(values, 50) * 1000, 2), "p99_ms": round(percentile(values, 99) * 1000, 2)}
 
 
-def bare_app(emu: SlackEmulator) -> Service:
-    """Start the bare Bolt-on-FastAPI app in its own process."""
+def bare_app(emu: SlackEmulator, *, sync: bool = False) -> Service:
+    """Start the bare Bolt-on-FastAPI app in its own process (Bolt's sync App with `sync`)."""
     port = free_port()
     env = {**os.environ, "SLACK_SIGNING_SECRET": emu.signing_secret}
     log = open(os.devnull, "w")  # noqa: SIM115 (closed with the process)
     process = subprocess.Popen(
-        [sys.executable, os.path.join(os.path.dirname(__file__), "bare_app.py"), "--port", str(port)],
+        [
+            sys.executable,
+            os.path.join(os.path.dirname(__file__), "bare_app.py"),
+            "--port",
+            str(port),
+            *(["--sync"] if sync else []),
+        ],
         env=env,
         stdout=log,
         stderr=log,
@@ -63,34 +69,48 @@ def wait_ready(service: Service) -> None:
     raise RuntimeError("the bare app did not start")
 
 
+GROUPS = {
+    # What responders type during an incident, by what it costs Firebell before it can answer.
+    "help": ["help"],  # parsing only: Firebell's edge and Bolt, no store
+    "reads": ["status", "timeline"],  # one read transaction
+    "writes": ["note checking the dashboards", "update still investigating"],  # a committed write, one incident
+}
+
+
 def run(
     emu: SlackEmulator, slack: EmulatorServer, firebell: Service, *, requests: int, concurrency: int
 ) -> dict[str, Any]:
-    """Ack latency for a mix of /incident commands, and for the floor, measured in the same run."""
+    """Ack latency per kind of /incident command, and for two floors, all measured in the same run: Bolt's
+    async app (the fastest Bolt-on-FastAPI setup, the target's floor) and Bolt's sync app on a worker
+    thread (the setup Firebell runs, whose listeners make blocking database calls)."""
     firebell_driver = SlackDriver(emu, slack, app_url=f"{firebell.url}/slack/events")
     firebell_driver.slash_command("/incident", "declare sev3 Benchmark war room", user="alice", channel="general")
     room = wait_for_room(emu)
-    # What responders type during an incident: status and timeline reads, notes, updates, plus declares.
-    mix = ["status", "note checking the dashboards", "update still investigating", "timeline", "help"]
-    texts = [mix[i % len(mix)] for i in range(requests)]
-    declares = [f"declare sev3 Ack benchmark {i}" for i in range(max(requests // 4, 10))]
     general = str(emu.channel_by_name("general").id)  # type: ignore[union-attr]
-    bare = bare_app(emu)
+    texts = {name: [mix[i % len(mix)] for i in range(requests)] for name, mix in GROUPS.items()}
+    declares = [f"declare sev3 Ack benchmark {i}" for i in range(max(requests // 4, 10))]
+    bare, bare_sync = bare_app(emu), bare_app(emu, sync=True)
     try:
-        for url in (bare.url, firebell.url):  # warm-up
-            latencies(emu, slack, url, texts[: concurrency * 4], channel=room, concurrency=concurrency)
-        floor = latencies(emu, slack, bare.url, texts, channel=room, concurrency=concurrency)
-        commands = latencies(emu, slack, firebell.url, texts, channel=room, concurrency=concurrency)
-        declared = latencies(emu, slack, firebell.url, declares, channel=general, concurrency=concurrency)
+        warm = texts["help"][: concurrency * 4]
+        for url in (bare.url, bare_sync.url, firebell.url):
+            latencies(emu, slack, url, warm, channel=room, concurrency=concurrency)
+        floor = latencies(emu, slack, bare.url, texts["help"], channel=room, concurrency=concurrency)
+        floor_sync = latencies(emu, slack, bare_sync.url, texts["help"], channel=room, concurrency=concurrency)
+        measured = {
+            name: latencies(emu, slack, firebell.url, group, channel=room, concurrency=concurrency)
+            for name, group in texts.items()
+        }
+        measured["declares"] = latencies(emu, slack, firebell.url, declares, channel=general, concurrency=concurrency)
     finally:
         bare.stop()
-    floor_p99 = percentile(floor, 99)
+        bare_sync.stop()
+    floor_p99, sync_p99 = percentile(floor, 99), percentile(floor_sync, 99)
     return {
         "floor": summary(floor),
-        "commands": summary(commands),
-        "declares": summary(declared),
-        "commands_p99_vs_floor": round(percentile(commands, 99) / floor_p99, 2),
-        "declares_p99_vs_floor": round(percentile(declared, 99) / floor_p99, 2),
+        "floor_sync": summary(floor_sync),
+        **{name: summary(values) for name, values in measured.items()},
+        "p99_vs_floor": {name: round(percentile(v, 99) / floor_p99, 2) for name, v in measured.items()},
+        "p99_vs_sync_floor": {name: round(percentile(v, 99) / sync_p99, 2) for name, v in measured.items()},
         "concurrency": concurrency,
         "requests": requests,
     }
