@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from firebell.domain.cadence import cadence_report
+from firebell.domain.cadence import CADENCE_KINDS, cadence_report
 from firebell.domain.errors import UsageError
 from firebell.domain.lifecycle import Action
 from firebell.services.cadence import schedule_unscheduled, send_due_reminders, snooze
@@ -16,7 +16,7 @@ from firebell.services.lifecycle import change_status
 from firebell.services.roles import assign_role
 from firebell.services.severity import change_severity
 from firebell.services.timeline import timeline_of
-from firebell.services.updates import post_update
+from firebell.services.updates import add_note, post_update
 from firebell.store.models import Effect, Incident
 from tests.conftest import Clock
 from tests.services.test_use_cases import ALICE, CAROL, declare_with_room
@@ -148,10 +148,14 @@ def test_cadence_record_for_the_postmortem(ctx: Context, clock: Clock) -> None:
     clock.now = start + 40 * M
     change_status(ctx, channel_id=ROOM, actor=ALICE, action=Action.RESOLVE)
     incident = get_incident(ctx, 1)
+    add_note(ctx, channel_id=ROOM, actor=ALICE, text="notes do not count")
     with ctx.db.read() as session:
         report = cadence_report(timeline_of(session, incident.id), now=clock.now)
+        only_cadence = timeline_of(session, incident.id, kinds=CADENCE_KINDS)
     assert (report.updates_due, report.updates_on_time) == (2, 1)
     assert report.longest_silence == 21 * M
+    assert {e.kind for e in only_cadence} <= CADENCE_KINDS
+    assert cadence_report(only_cadence, now=clock.now) == report  # what /incident status reads is enough
 
 
 def test_concurrent_ticks_claim_each_due_point_once(ctx: Context, clock: Clock) -> None:

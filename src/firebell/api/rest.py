@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from firebell.domain.action_items import ActionItemView, CompletionStats
-from firebell.domain.cadence import cadence_report
+from firebell.domain.cadence import CADENCE_KINDS, cadence_report
 from firebell.domain.incident import IncidentSnapshot
 from firebell.runtime import Runtime
 from firebell.services.action_items import completion, query_items
@@ -137,7 +137,7 @@ def build_router(runtime: Runtime) -> APIRouter:
         """One incident by number, with its cadence record (updates due, on time, longest silence)."""
         snapshot = get_incident(ctx, number)
         with ctx.db.read() as session:
-            report = cadence_report(timeline_of(session, snapshot.id), now=ctx.clock())
+            report = cadence_report(timeline_of(session, snapshot.id, kinds=CADENCE_KINDS), now=ctx.clock())
         cadence = CadenceOut(
             updates_due=report.updates_due,
             updates_on_time=report.updates_on_time,

@@ -78,6 +78,10 @@ class CadenceReport:
     longest_silence: timedelta
 
 
+# The only kinds of event the cadence record reads (a status check need not load every note).
+CADENCE_KINDS = frozenset({EventKind.DECLARED, EventKind.REMINDER, EventKind.UPDATE, EventKind.STATUS_CHANGED})
+
+
 def cadence_report(entries: list[TimelineEntry], *, now: datetime) -> CadenceReport:
     """Derive the cadence record from the timeline: updates due and on time, and the longest silence.
 

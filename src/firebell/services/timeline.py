@@ -1,6 +1,7 @@
 """The one function that writes timeline events, and the queries that read them."""
 
 import json
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -97,20 +98,26 @@ def _data(value: object) -> dict[str, Any]:
     return {}
 
 
-def timeline_of(session: Session, incident_id: int, *, limit: int | None = None) -> list[TimelineEntry]:
-    """An incident's events in time order; with `limit`, only the most recent ones.
+def timeline_of(
+    session: Session, incident_id: int, *, limit: int | None = None, kinds: Collection[EventKind] | None = None
+) -> list[TimelineEntry]:
+    """An incident's events in time order; with `limit`, only the most recent ones; with `kinds`, only those.
 
     Reads plain rows rather than ORM objects: a long incident has tens of thousands of events.
     """
     query = select(*_COLUMNS).where(TimelineEvent.incident_id == incident_id)
+    if kinds is not None:
+        query = query.where(TimelineEvent.kind.in_(sorted(kind.value for kind in kinds)))
     connection = session.connection()  # plain Core execution: no ORM bookkeeping per row
     if limit is None:
         rows = connection.execute(query.order_by(TimelineEvent.at, TimelineEvent.id)).all()
     else:
         recent = connection.execute(query.order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc()).limit(limit))
         rows = list(reversed(recent.all()))
-    kinds = _KINDS
-    return [TimelineEntry(_moment(at), kinds[kind], actor, text, _data(data)) for at, kind, actor, text, data in rows]
+    by_value = _KINDS
+    return [
+        TimelineEntry(_moment(at), by_value[kind], actor, text, _data(data)) for at, kind, actor, text, data in rows
+    ]
 
 
 def count_events(session: Session, incident_id: int) -> int:

@@ -11,7 +11,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from firebell.domain.cadence import cadence_report
+from firebell.domain.cadence import CADENCE_KINDS, cadence_report
 from firebell.domain.commands import (
     AddAction,
     AddNote,
@@ -154,7 +154,7 @@ class IncidentCommand:
         if isinstance(command, ShowStatus):
             now = ctx.clock()
             with ctx.db.read() as session:
-                report = cadence_report(timeline_of(session, snapshot.id), now=now)
+                report = cadence_report(timeline_of(session, snapshot.id, kinds=CADENCE_KINDS), now=now)
             return status_reply(snapshot, ctx.policy, now=now, report=report)
         if isinstance(command, ShowTimeline):
             with ctx.db.read() as session:
