@@ -61,6 +61,26 @@ def test_owner_and_file_name_warnings(tmp_path: Path, write: WriteRunbook) -> No
     assert [(finding.line, finding.level) for finding in check_dir(tmp_path, TODAY)] == [(1, "warning"), (5, "warning")]
 
 
+def test_limits_slack_and_the_store_impose(tmp_path: Path, write: WriteRunbook) -> None:
+    write("long-title.md", GOOD.replace("Disk full on a database host", "Disk full " * 20))
+    write(("x" * 101) + ".md", GOOD.replace("Disk full on a database host", "Another"))
+    many = "\n".join(f"{n}. Step {n}." for n in range(1, 48))
+    write("many-steps.md", GOOD.split("\n1. ")[0].replace("Disk full on a database host", "Many") + "\n" + many + "\n")
+    long_step = "1. One long step.\n" + "\n".join("   " + "y" * 70 for _ in range(50)) + "\n"
+    write("long-step.md", GOOD.split("\n1. ")[0].replace("Disk full on a database host", "Long") + "\n" + long_step)
+    found = lines(check_dir(tmp_path, TODAY))
+    assert f"{tmp_path}/long-title.md:2: error: title: at most 150 characters (this one has 199)" in found
+    assert (
+        f"{tmp_path}/{'x' * 101}.md:1: error: file name: at most 100 characters before .md (it is how people ask for it)"
+        in found
+    )
+    assert any(
+        line.startswith(f"{tmp_path}/many-steps.md:") and "47 steps: the war-room checklist shows the first 45" in line
+        for line in found
+    )
+    assert any(line.startswith(f"{tmp_path}/long-step.md:10: warning: step 1 has") for line in found)
+
+
 def test_missing_and_empty_directories(tmp_path: Path) -> None:
     assert lines(check_dir(tmp_path / "nope", TODAY)) == [f"{tmp_path}/nope: error: not a directory of runbooks"]
     assert lines(check_dir(tmp_path, TODAY)) == [

@@ -14,6 +14,8 @@ from firebell.runbooks.parse import load_runbook, runbook_paths
 Level = Literal["error", "warning"]
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+CHECKLIST_STEPS = 45  # steps one Slack message can show with a Done button each
+STEP_TEXT = 2_800  # a step's text a checklist section can show whole
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,19 @@ def _runbook_findings(runbook: Runbook, today: date, severities: Sequence[str] |
             "@handle; it will be shown as text and nobody will be mentioned"
         )
         findings.append(Finding(runbook.path, lines.get("owner"), "warning", message))
+    if len(runbook.steps) > CHECKLIST_STEPS:
+        message = (
+            f"{len(runbook.steps)} steps: the war-room checklist shows the first {CHECKLIST_STEPS} and points to "
+            "the file for the rest; split it or merge small steps"
+        )
+        findings.append(Finding(runbook.path, runbook.steps[CHECKLIST_STEPS].line, "warning", message))
+    for step in runbook.steps:
+        if len(step.text) > STEP_TEXT:
+            message = (
+                f"step {step.number} has {len(step.text)} characters; the checklist shows about {STEP_TEXT} and "
+                "points to the file for the rest"
+            )
+            findings.append(Finding(runbook.path, step.line, "warning", message))
     if not _SLUG.match(runbook.slug):
         message = (
             f"name the file in lowercase words joined by '-' (its name, {runbook.slug!r}, is how people ask for it)"

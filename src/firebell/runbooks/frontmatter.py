@@ -23,6 +23,7 @@ EXPECTED = {
     "review_by": "a date as YYYY-MM-DD, like 2027-03-31",
 }
 REQUIRED = ("title", "services", "keywords", "owner")
+MAX_TITLE = 150  # a Slack header's limit; the store keeps up to 255
 
 
 class _Loader(yaml.SafeLoader):
@@ -168,6 +169,9 @@ def read_front_matter(source_lines: Sequence[str], first_line: int) -> tuple[Fro
         if key not in values:
             problems.append(Problem(opening, f"missing required key {key!r}: expected {EXPECTED[key]}"))
     title = _string("title", values["title"], lines["title"], problems) if "title" in values else None
+    if title is not None and len(title) > MAX_TITLE:
+        problems.append(Problem(lines["title"], f"title: at most {MAX_TITLE} characters (this one has {len(title)})"))
+        title = None
     owner = _string("owner", values["owner"], lines["owner"], problems) if "owner" in values else None
     services = _strings("services", values["services"], lines["services"], problems) if "services" in values else None
     keywords = _strings("keywords", values["keywords"], lines["keywords"], problems) if "keywords" in values else None

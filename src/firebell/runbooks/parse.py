@@ -24,6 +24,9 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
+MAX_SLUG = 100  # the store keeps up to 120
+
+
 def parse_runbook(text: str, path: Path) -> Runbook:
     """Parse a runbook's text; raise RunbookError listing every problem with its line."""
     lines = _lines(text)
@@ -38,6 +41,10 @@ def parse_runbook(text: str, path: Path) -> Runbook:
     problems += step_problems
     if not steps and not step_problems:
         problems.append(Problem(min(block.closing + 2, max(len(lines), 1)), _NO_STEPS))
+    if len(path.stem) > MAX_SLUG:
+        problems.append(
+            Problem(1, f"file name: at most {MAX_SLUG} characters before .md (it is how people ask for it)")
+        )
     if problems or meta is None:
         raise RunbookError(path, problems)
     return Runbook(

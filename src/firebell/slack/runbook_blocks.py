@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from firebell.domain.text import escape_mrkdwn, truncate
+from firebell.runbooks.check import CHECKLIST_STEPS
 from firebell.runbooks.library import Match
 from firebell.runbooks.model import Runbook
 from firebell.services.runbooks import Checklist, ChecklistStep
@@ -20,7 +21,7 @@ class RunbookAction:
 
 # Slack caps the text of all blocks in a message (about 12,000 characters); leave room for the rest.
 CHECKLIST_TEXT_BUDGET = 10_000
-MAX_STEPS = 45
+MAX_STEPS = CHECKLIST_STEPS
 SECTION_LIMIT = 2_900
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
