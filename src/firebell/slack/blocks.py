@@ -68,7 +68,7 @@ def _cadence_line(incident: IncidentSnapshot, policy: Policy) -> str:
     interval = policy.known(incident.severity).update_interval
     if interval is None:
         return f"{incident.severity} has no fixed update cadence: post updates when something changes."
-    return f"Post a status update at least every *{format_duration(interval)}* with `/incident update <text>`."
+    return f"Post a status update at least every *{format_duration(interval)}* with `/incident update &lt;text&gt;`."
 
 
 def _roles_line(incident: IncidentSnapshot) -> str:

@@ -145,8 +145,11 @@ def list_reply(incidents: list[IncidentSnapshot], *, now: datetime) -> Message:
 
 def help_reply(policy: Policy) -> Message:
     """Every subcommand with its syntax."""
-    anywhere = "\n".join(f"`/incident {u.syntax}`: {u.summary}" for u in USAGE if not u.in_incident_channel)
-    in_room = "\n".join(f"`/incident {u.syntax}`: {u.summary}" for u in USAGE if u.in_incident_channel)
+    # Escaped: Slack reads a bare <text> as markup and would show the syntax without its placeholders.
+    anywhere = "\n".join(
+        f"`/incident {escape_mrkdwn(u.syntax)}`: {u.summary}" for u in USAGE if not u.in_incident_channel
+    )
+    in_room = "\n".join(f"`/incident {escape_mrkdwn(u.syntax)}`: {u.summary}" for u in USAGE if u.in_incident_channel)
     severities = "\n".join(
         f"*{s.name}*: {escape_mrkdwn(s.description)}"
         + (f" (updates every {format_duration(s.update_interval)})" if s.update_interval else "")

@@ -123,7 +123,7 @@ def action_items_message(
 ) -> Message:
     """A list of action items, each with Done and Reassign controls while open (at most 20 shown)."""
     if not items:
-        text = f"{title}: none. Add one with `/incident action <text> [@owner] [due …]`."
+        text = f"{title}: none. Add one with `/incident action &lt;text&gt; [@owner] [due …]`."
         return Message(text=text, blocks=[section(escape_mrkdwn(title) + ": none.")])
     blocks: list[Block] = [header(title)]
     for item in items[:20]:
