@@ -143,7 +143,7 @@ def test_list_and_help(firebell: Firebell) -> None:
     assert "Open incidents (1)" in dumped
     assert "*INC-1* SEV3" in dumped and f"<#{firebell.incident(1).channel_id}>" in dumped
     body = firebell.driver.slash_command("/incident", "help", user="bob", channel="general").response.json()
-    assert "/incident declare [sev1|sev2|sev3|sev4] <title>" in json.dumps(body["blocks"])
+    assert "/incident declare [sev1|sev2|sev3|sev4] &lt;title&gt;" in json.dumps(body["blocks"])
 
 
 def test_bad_input_gets_an_ephemeral_explanation_and_changes_nothing(firebell: Firebell) -> None:
