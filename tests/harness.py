@@ -1,7 +1,6 @@
 """Run the real Firebell HTTP service (uvicorn, in a thread) against the Slack emulator."""
 
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,9 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 import yaml
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from firebell.api.app import create_app
@@ -21,6 +18,7 @@ from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.policy import Policy
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
 from firebell.emulator.models import Channel, Message
+from firebell.emulator.server import AsgiServerThread
 from firebell.runtime import Runtime, build_runtime
 from firebell.services.incidents import get_incident
 from firebell.services.timeline import timeline_of
@@ -48,31 +46,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class ServiceServer:
-    """A FastAPI app served by uvicorn on a loopback port, in a background thread."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="firebell-under-test", daemon=True)
-
-    def start(self) -> None:
-        """Serve, returning once requests are accepted."""
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("Firebell did not start")
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        """Shut down gracefully (runs the app's lifespan shutdown)."""
-        self._server.should_exit = True
-        self._thread.join(15)
-
-
 @dataclass
 class Firebell:
     """One running Firebell plus the Slack it talks to, as a test sees them."""
@@ -80,7 +53,7 @@ class Firebell:
     emu: SlackEmulator
     slack: EmulatorServer
     runtime: Runtime
-    server: ServiceServer
+    server: AsgiServerThread
     driver: SlackDriver
 
     @property
@@ -170,7 +143,7 @@ def build_firebell(
     runtime = build_runtime(
         settings, policy, gateway_options={**FAST_GATEWAY, **(gateway or {})}, scheduler_options=FAST_SCHEDULER
     )
-    server = ServiceServer(create_app(runtime))
+    server = AsgiServerThread(create_app(runtime), lifespan=True)
     server.start()
     driver = SlackDriver(emu, slack, app_url=f"{server.url}/slack/events")
     return Firebell(emu=emu, slack=slack, runtime=runtime, server=server, driver=driver)
@@ -185,4 +158,4 @@ def running_firebell(
     try:
         yield firebell
     finally:
-        firebell.server.stop()
+        firebell.server.stop(15)

@@ -28,10 +28,14 @@ class _QuickServer(uvicorn.Server):
 
 
 class AsgiServerThread:
-    """Runs any ASGI app under uvicorn in a daemon thread; ``port=0`` picks a free port."""
+    """Runs any ASGI app under uvicorn in a daemon thread; ``port=0`` picks a free port. With ``lifespan``,
+    the app's startup and shutdown run as under ``uvicorn.run`` (Firebell's start its gateway and scheduler)."""
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning") -> None:
+    def __init__(
+        self, app: Any, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning", lifespan: bool = False
+    ) -> None:
         self.app = app
+        self.lifespan = lifespan
         self.host = host
         self.requested_port = port
         self.log_level = log_level
@@ -58,7 +62,7 @@ class AsgiServerThread:
             self.app,
             log_level=self.log_level,
             http="h11",
-            lifespan="off",
+            lifespan="on" if self.lifespan else "off",
             interface="asgi3",
             proxy_headers=False,
             server_header=False,
