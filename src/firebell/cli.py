@@ -1,4 +1,4 @@
-"""The `firebell` command: serve, db upgrade."""
+"""The `firebell` command: serve, db upgrade, demo, playground."""
 
 import logging
 import sys
@@ -176,6 +176,36 @@ def outbox_retry(incident: int | None, all_: bool) -> None:
 
 
 main.add_command(runbooks)
+
+
+@main.command()
+@click.option("--speed", type=float, default=1.0, show_default=True, help="Scale the pauses between steps (0: none).")
+@click.option("--no-color", is_flag=True, help="Plain text, no colour.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default="firebell-demo-postmortem.md",
+    show_default=True,
+    help="Where to write the postmortem draft.",
+)
+def demo(speed: float, no_color: bool, output: str) -> None:
+    """Watch a scripted SEV1 run against the built-in Slack emulator: no workspace, no tokens."""
+    from pathlib import Path
+
+    from firebell.demo.script import run_demo
+
+    sys.exit(run_demo(speed=speed, color=not no_color, output=Path(output)))
+
+
+@main.command()
+@click.option("--as", "user", default="alice", show_default=True, help="Who you are at the start (:as to switch).")
+@click.option("--no-color", is_flag=True, help="Plain text, no colour.")
+def playground(user: str, no_color: bool) -> None:
+    """Type /incident commands against the built-in Slack emulator and watch what Firebell does."""
+    from firebell.demo.playground import run_playground
+
+    sys.exit(run_playground(user=user, color=not no_color))
 
 
 @main.group()

@@ -1,0 +1,160 @@
+"""The whole loop on one machine: the Slack emulator, and the real Firebell service talking to it over HTTP."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from firebell.config import Settings, policy_from_mapping
+from firebell.domain.policy import Policy
+from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
+from firebell.emulator.server import AsgiServerThread
+
+if TYPE_CHECKING:
+    from firebell.runtime import Runtime
+
+RUNBOOKS = Path(__file__).parent / "runbooks"
+
+# The demo workspace: a few people with real-looking names, and the channels a workspace starts with.
+PEOPLE = (
+    ("alice", "Alice Moreau"),
+    ("bob", "Bob Okafor"),
+    ("carol", "Carol Lindqvist"),
+    ("dave", "Dave Tanaka"),
+    ("erin", "Erin Walsh"),
+)
+CHANNELS = ("general", "incidents", "random")
+
+# Second-scale cadences, so an overdue-update reminder fires while you watch.
+SEV1_UPDATE_SECONDS = 10
+DEMO_POLICY: dict[str, Any] = {
+    "announcement_channel": "incidents",
+    "channel_prefix": "inc",
+    "default_severity": "SEV3",
+    "bridge_url": "https://meet.example.com/inc-{number}",
+    "severities": [
+        {
+            "name": "SEV1",
+            "description": "Significant customer-facing impact: a core journey is down or badly degraded for many",
+            "update_interval": f"{SEV1_UPDATE_SECONDS}s",
+        },
+        {
+            "name": "SEV2",
+            "description": "Partial customer impact: a feature is degraded or some customers are affected",
+            "update_interval": "45s",
+        },
+        {"name": "SEV3", "description": "Minor customer impact with a workaround", "update_interval": "2m"},
+        {"name": "SEV4", "description": "No customer impact: internal tooling, a near miss", "update_interval": 0},
+    ],
+    "cadence": {"snooze_options": ["1m", "5m"]},
+    "runbooks_dir": str(RUNBOOKS),
+}
+
+# Deliver quickly: the demo is watched, not load-tested.
+GATEWAY_OPTIONS = {"poll_interval": 0.05, "max_backoff": 0.4, "workers": 4}
+SCHEDULER_OPTIONS = {"tick": 0.2}
+QUIET_LOGGERS = ("firebell", "slack_bolt", "slack_sdk", "apscheduler", "uvicorn", "sqlalchemy", "alembic")
+
+
+# The playground's cadences: slow enough to type between reminders, quick enough to see one.
+PLAYGROUND_INTERVALS = {"SEV1": "30s", "SEV2": "1m", "SEV3": "2m"}
+
+
+def demo_policy(update_intervals: dict[str, str] | None = None) -> Policy:
+    """The demo's policy: the default severities with second-scale update cadences (or these
+    `update_intervals` by severity name), and the packaged runbooks."""
+    raw = dict(DEMO_POLICY)
+    raw["severities"] = [
+        {**sev, "update_interval": (update_intervals or {}).get(sev["name"], sev["update_interval"])}
+        for sev in DEMO_POLICY["severities"]
+    ]
+    return policy_from_mapping(raw, source="demo policy")
+
+
+def demo_workspace() -> SlackEmulator:
+    """A fresh emulated workspace with the demo people and channels (the bot is in #general only)."""
+    emu = SlackEmulator(seed=False)
+    humans = [emu.add_user(name, real_name=real_name) for name, real_name in PEOPLE]
+    emu.add_channel("general", [*humans, emu.bot_user_id], creator=humans[0], is_general=True)
+    for name in CHANNELS[1:]:
+        emu.add_channel(name, humans, creator=humans[0])
+    return emu
+
+
+@dataclass
+class Stack:
+    """A running emulator, the Firebell service talking to it, and a driver that plays Slack's side."""
+
+    emu: SlackEmulator
+    slack: EmulatorServer
+    runtime: Runtime
+    service: AsgiServerThread
+    driver: SlackDriver
+    database_url: str
+    policy: Policy
+
+
+@contextmanager
+def quiet_service_logs(level: int = logging.WARNING) -> Iterator[None]:
+    """Keep the service's own logs out of the transcript (warnings and errors still show), then restore them."""
+    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
+    before = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(level)
+    try:
+        yield
+    finally:
+        for logger, previous in zip(loggers, before, strict=True):
+            logger.setLevel(previous)
+
+
+@contextmanager
+def running_stack(database_url: str | None = None, policy: Policy | None = None) -> Iterator[Stack]:
+    """Start the emulator and Firebell (on `database_url`, else $DATABASE_URL, else a temporary SQLite
+    file that is deleted afterwards); stop both and clean up on exit."""
+    from firebell.api.app import create_app
+    from firebell.runtime import build_runtime
+
+    policy = policy or demo_policy()
+    database_url = database_url or os.environ.get("DATABASE_URL") or None
+    temp_dir = None
+    if database_url is None:
+        temp_dir = tempfile.mkdtemp(prefix="firebell-demo-")
+        database_url = f"sqlite:///{temp_dir}/firebell.db"
+    with quiet_service_logs(), ExitStack() as cleanup:
+        if temp_dir is not None:
+            cleanup.callback(shutil.rmtree, temp_dir, ignore_errors=True)
+        emu = demo_workspace()
+        slack = EmulatorServer(emu)
+        slack.start()
+        cleanup.callback(slack.stop)
+        settings = Settings(
+            slack_bot_token=emu.bot_token,
+            slack_signing_secret=emu.signing_secret,
+            slack_api_url=slack.api_url,
+            database_url=database_url,
+            firebell_api_token=None,
+        )
+        runtime = build_runtime(settings, policy, gateway_options=GATEWAY_OPTIONS, scheduler_options=SCHEDULER_OPTIONS)
+        cleanup.callback(runtime.ctx.db.dispose)
+        service = AsgiServerThread(create_app(runtime), lifespan=True)
+        service.start(timeout=30)
+        cleanup.callback(service.stop, 15)  # the app's lifespan stops the scheduler and the outbox gateway
+        driver = SlackDriver(emu, slack, app_url=f"{service.url}/slack/events")
+        cleanup.callback(driver.close)
+        yield Stack(
+            emu=emu,
+            slack=slack,
+            runtime=runtime,
+            service=service,
+            driver=driver,
+            database_url=database_url,
+            policy=policy,
+        )

@@ -1,0 +1,1 @@
+"""Tests of `firebell demo` and `firebell playground`."""

@@ -1,0 +1,109 @@
+"""`firebell demo` end to end: a real process, the real service, the emulator; transcript and postmortem checked."""
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from firebell.demo import script
+from firebell.demo.stack import RUNBOOKS
+
+REPO_RUNBOOKS = Path(__file__).parents[2] / "runbooks"
+
+
+def test_demo_runs_a_whole_incident_and_writes_the_postmortem(tmp_path: Path) -> None:
+    output = tmp_path / "pm.md"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FIREBELL_CONFIG")}
+    done = subprocess.run(
+        [sys.executable, "-m", "firebell", "demo", "--speed", "0", "--no-color", "-o", str(output)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=90,
+    )
+    transcript = done.stdout
+    assert done.returncode == 0, transcript + done.stderr
+    assert "\x1b[" not in transcript  # --no-color: plain text
+    for expected in (
+        "── 1/12 Declare a SEV1",
+        "#inc-1-checkout-returning-5xx-after-deploy  channel created",
+        # kick-off, pinned, rendered from Block Kit with its buttons as labels
+        "#inc-1-checkout-returning-5xx-after-deploy  Firebell (app)  (pinned)",
+        "INC-1: CHECKOUT RETURNING 5XX AFTER DEPLOY",
+        "[Post update] [Change severity] [Mitigate] [Resolve]",
+        # the announcement
+        "#incidents  Firebell (app)",
+        "*War room*: #inc-1-checkout-returning-5xx-after-deploy",
+        # ephemeral replies are marked
+        "#general  Firebell (app)  (only visible to Alice Moreau)",
+        # runbook suggestion, posted as a checklist, step ticked
+        "*Suggested runbooks*",
+        "RUNBOOK: ELEVATED HTTP 5XX AFTER A DEPLOY (ROLL BACK)",
+        "1/10 steps done",
+        # handover
+        "Command handed over: @Bob Okafor is now the Incident Commander (was @Alice Moreau).",
+        # the pinned message
+        ":pushpin: Added @Carol Lindqvist's message to the timeline.",
+        # status updates, in the room and the announcement thread
+        "Rolling back checkout v2.14 to v2.13",
+        "#incidents  Firebell (app)  (in thread)",
+        # the reminder, and the form its button opens
+        "@Bob Okafor a status update for *INC-1* is due",
+        "'Update INC-1' opened for Bob Okafor",
+        # severity, mitigate, resolve
+        "Severity lowered from *SEV1* to *SEV2* by @Bob Okafor.",
+        "(set the channel topic: SEV2 | Mitigated | IC: @Bob Okafor | Checkout returning 5xx after deploy)",
+        "Resolved: INC-1 resolved by @Bob Okafor.",
+        # postmortem
+        "INC-1 POSTMORTEM DRAFT",
+        ":paperclip: INC-1 postmortem draft (inc-1-postmortem.md,",
+        "All 12 steps showed what Slack would show",
+        f"Postmortem draft: {output}",
+    ):
+        assert expected in transcript, f"missing from the transcript: {expected!r}\n{transcript}"
+    assert "✘" not in transcript
+    assert re.search(r"^\d\d:\d\d:\d\d  #inc-1-", transcript, re.MULTILINE)  # time, channel, author
+
+    markdown = output.read_text(encoding="utf-8")
+    assert markdown.startswith("# INC-1: Checkout returning 5xx after deploy")
+    for section in ("## Summary", "## Key times", "## Responders", "## Timeline", "## Action items"):
+        assert section in markdown
+    assert "| Time to mitigate |" in markdown and "| Time to resolve |" in markdown
+    timeline = markdown.split("## Timeline", 1)[1].split("\n## ", 1)[0]
+    for kind in ("Declared", "Runbook", "Handover", "Pinned", "Update", "Reminder", "Severity", "Status"):
+        assert f"· {kind} ·" in timeline, kind
+    assert "Error rate jumped from 0.1% to 12%" in timeline
+    assert "| Add a canary stage to checkout deploys | carol |" in markdown.replace("Carol", "carol")
+    assert not list(tmp_path.glob("*.db"))  # the temporary database lived elsewhere and is gone
+
+
+def test_the_packaged_runbooks_are_the_repository_runbooks() -> None:
+    packaged = {p.name: p.read_text(encoding="utf-8") for p in RUNBOOKS.glob("*.md")}
+    shipped = {p.name: p.read_text(encoding="utf-8") for p in REPO_RUNBOOKS.glob("*.md") if p.name != "README.md"}
+    assert packaged == shipped, "copy runbooks/*.md to src/firebell/demo/runbooks/ (the demo ships them)"
+
+
+def test_a_step_that_does_not_show_what_slack_would_fails_the_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(demo: script.Demo) -> None:
+        demo.command("alice", "general", "help")
+        demo.wait("a unicorn in #general", lambda: demo.bot_message("general", "unicorn"), timeout=0.5)
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(script, "STEPS", (script.Step("Look for a unicorn", broken),))
+    out = io.StringIO()
+    code = script.run_demo(speed=0, color=False, output=tmp_path / "pm.md", file=out)
+    assert code == 1
+    text = out.getvalue()
+    assert "Alice Moreau types in #general: /incident help" in text
+    assert "FIREBELL: /INCIDENT" in text  # the ephemeral help was shown
+    assert "✘ expected a unicorn in #general within 0.5s; Slack does not show it" in text
+    assert "firebell demo: step 1 (Look for a unicorn) failed." in text
+    assert not (tmp_path / "pm.md").exists()

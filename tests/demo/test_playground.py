@@ -1,0 +1,101 @@
+"""`firebell playground` fed a script: every kind of input, and what the session prints back."""
+
+import io
+import re
+
+from firebell.demo.playground import run_playground
+
+SCRIPT = """\
+/incident declare sev2 Search is slow
+:wait 1
+:channels
+:open inc-1
+/incident status
+:as bob
+/incident ic @bob
+:wait 1
+Search p99 is 4s since the index rebuild
+:messages
+:pin 3
+:click post update
+:submit text=Reindex paused; p99 back to 900ms
+/incident sev 3
+/incident note carol is checking the replicas
+/incident role scribe @carol
+/incident action Alert on search p99 @carol due in 3d
+/incident actions
+/incident runbook tls
+/incident timeline
+/incident list
+/incident mitigate
+/incident reopen it is back
+/incident resolve Index rebuilt
+:wait 2
+/incident postmortem
+/incident close
+:click Nope
+:bogus
+/deploy now
+:pin 999
+:as zed
+:open nowhere
+:cancel
+:open dm
+/incident actions mine
+:quit
+/incident help
+"""
+
+
+def test_playground_session() -> None:
+    out = io.StringIO()
+    code = run_playground(user="alice", color=False, stdin=io.StringIO(SCRIPT), file=out)
+    text = out.getvalue()
+    assert code == 0, text
+
+    def after(prompt: str) -> str:
+        """What the session printed in answer to one input line."""
+        start = text.index(prompt) + len(prompt)
+        following = re.search(r"^\w+ in (#|DM )", text[start:], re.MULTILINE)
+        return text[start : start + following.start()] if following else text[start:]
+
+    assert "Firebell playground" in text
+    declared = after("alice in #general> /incident declare sev2 Search is slow")
+    assert "Declared *INC-1* (SEV2): Search is slow" in declared
+    assert "#inc-1-search-is-slow  channel created" in text
+    assert "#inc-1-search-is-slow" in after("alice in #general> :channels")
+    assert "You are in #inc-1-search-is-slow." in after("alice in #general> :open inc-1")
+    assert "(only visible to Alice Moreau)" in after("alice in #inc-1-search-is-slow> /incident status")
+    assert "You are now Bob Okafor (@bob)." in text
+    assert "@Bob Okafor is now the Incident Commander of INC-1" in after("bob in #inc-1-search-is-slow> /incident ic")
+    assert "Command handed over: @Bob Okafor" in text
+    assert "3. " in after("bob in #inc-1-search-is-slow> :messages")
+    assert "Added @Bob Okafor's message to the timeline" in after("bob in #inc-1-search-is-slow> :pin 3")
+    opened = after("bob in #inc-1-search-is-slow> :click post update")
+    assert "'Update INC-1' opened for Bob Okafor" in opened
+    assert "fields: severity*, status*, text* (* required)" in opened
+    assert "Reindex paused; p99 back to 900ms" in after("bob in #inc-1-search-is-slow> :submit text=Reindex paused")
+    assert "Severity lowered from *SEV2* to *SEV3*" in after("bob in #inc-1-search-is-slow> /incident sev 3")
+    assert "Noted on the INC-1 timeline" in after("bob in #inc-1-search-is-slow> /incident note")
+    assert "is now scribe of INC-1" in after("bob in #inc-1-search-is-slow> /incident role scribe")
+    assert "Action item *#1* added (@Carol Lindqvist" in after("bob in #inc-1-search-is-slow> /incident action ")
+    assert "Alert on search p99" in after("bob in #inc-1-search-is-slow> /incident actions\n")
+    assert "TLS" in after("bob in #inc-1-search-is-slow> /incident runbook tls").upper()
+    assert "INC-1 TIMELINE" in after("bob in #inc-1-search-is-slow> /incident timeline")
+    assert "OPEN INCIDENTS (1)" in after("bob in #inc-1-search-is-slow> /incident list")
+    assert "INC-1 is mitigated" in after("bob in #inc-1-search-is-slow> /incident mitigate")
+    assert "INC-1 is reopened" in after("bob in #inc-1-search-is-slow> /incident reopen")
+    assert "INC-1 is resolved" in after("bob in #inc-1-search-is-slow> /incident resolve Index rebuilt")
+    assert text.index("INC-1 POSTMORTEM DRAFT") < text.index("> /incident postmortem")
+    assert "Drafting the INC-1 postmortem again" in after("bob in #inc-1-search-is-slow> /incident postmortem")
+    assert "only visible to Bob Okafor" in after("bob in #inc-1-search-is-slow> /incident close")
+    assert "none is “Nope”" in after("bob in #inc-1-search-is-slow> :click Nope")
+    assert "Unknown playground command :bogus. Type :help" in text
+    assert "/deploy is not a command in this workspace" in text
+    assert "Say which message: :pin <n>" in text
+    assert "No one called zed here." in text
+    assert "“nowhere” matches no channels" in text
+    assert "bob has no open form" in text
+    assert "Your open action items:" in after("bob in DM Firebell↔Bob Okafor> /incident actions mine")
+    assert "Bye." in text
+    assert "/incident help" not in text.split("> :quit", 1)[1]  # nothing after :quit runs
