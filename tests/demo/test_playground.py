@@ -3,6 +3,9 @@
 import io
 import re
 
+import pytest
+
+from firebell.demo import playground
 from firebell.demo.playground import run_playground
 
 SCRIPT = """\
@@ -99,3 +102,13 @@ def test_playground_session() -> None:
     assert "Your open action items:" in after("bob in DM Firebell↔Bob Okafor> /incident actions mine")
     assert "Bye." in text
     assert "/incident help" not in text.split("> :quit", 1)[1]  # nothing after :quit runs
+
+
+def test_reminders_from_the_scheduler_arrive_while_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(playground, "PLAYGROUND_INTERVALS", {"SEV1": "2s", "SEV2": "1m", "SEV3": "2m"})
+    session = "/incident declare sev1 Payments down\n:wait 5\n:quit\n"
+    out = io.StringIO()
+    assert run_playground(user="alice", color=False, stdin=io.StringIO(session), file=out) == 0
+    text = out.getvalue()
+    waited = text.split("> :wait 5", 1)[1]
+    assert "a status update for *INC-1* is due" in waited  # printed by the watcher, nobody typed anything
