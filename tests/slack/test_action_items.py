@@ -30,14 +30,26 @@ def test_add_list_complete_and_reassign(firebell: Firebell) -> None:
     firebell.wait_for(
         lambda: firebell.api("/api/v1/incidents/1/action-items").json()[0]["status"] == "done", what="done"
     )
-    driver.click("alice", room, listing.ts, "review.item_reassign", value=carol, block_id="item.2")
+    firebell.wait_for(lambda: listing.replaced == 1, what="the list redrawn")
+    redrawn = json.dumps(listing.blocks)  # the same ephemeral message, now current
+    assert "Action item *#1* is done." in redrawn
+    assert ":white_check_mark: *#1*" in redrawn
+    assert [b["block_id"] for b in listing.blocks if b["type"] == "actions"] == ["item.2.room"]  # no Done for #1
+    driver.click("alice", room, listing.ts, "review.item_reassign", value=carol, block_id="item.2.room")
     firebell.wait_for(
         lambda: firebell.api("/api/v1/incidents/1/action-items").json()[1]["owner"] == carol, what="reassigned"
     )
+    firebell.wait_for(lambda: listing.replaced == 2, what="the list redrawn again")
+    assert f"now belongs to <@{carol}>" in json.dumps(listing.blocks)
 
     result = firebell.driver.slash_command("/incident", "actions mine", user="carol", channel="general")
     assert "Write the failover runbook" in json.dumps(result.response.json()["blocks"])
     assert "INC-1" in json.dumps(result.response.json()["blocks"])
+    general = str(emu.channel_by_name("general").id)  # type: ignore[union-attr]
+    mine = ack_with_buttons(firebell, "carol")
+    driver.click("carol", general, mine.ts, "review.item_done", value="2")
+    firebell.wait_for(lambda: mine.replaced == 1, what="carol's list redrawn")
+    assert "Your open action items: none." in json.dumps(mine.blocks)  # done items leave "mine"
 
 
 def test_bad_action_input_changes_nothing(firebell: Firebell) -> None:

@@ -50,7 +50,10 @@ def _source_message(emu: SlackEmulator, url: ResponseUrl) -> Message | None:
 
 
 def _source_ephemeral(emu: SlackEmulator, url: ResponseUrl) -> Ephemeral | None:
-    return next((e for e in emu.ephemerals if url.ephemeral_ts and e.ts == url.ephemeral_ts), None)
+    # A slash command's ack reply is an ephemeral message like any other: its buttons' response_url
+    # can replace or delete it.
+    shown = [*emu.ephemerals, *emu.command_acks]
+    return next((e for e in shown if url.ephemeral_ts and e.ts == url.ephemeral_ts), None)
 
 
 def _delete_original(emu: SlackEmulator, url: ResponseUrl) -> None:

@@ -118,14 +118,42 @@ def _item_line(item: ActionItemView, today: date, *, with_incident: bool) -> str
     return f"{state}*#{item.id}* {where}{escape_mrkdwn(truncate(item.text, 300))}\n{owner} · {due}"
 
 
+class ListScope:
+    """Which list an action item's controls sit in, so pressing one can redraw that list."""
+
+    ROOM = "room"  # the war room's items
+    MINE = "mine"  # the presser's open items across incidents
+
+
+def item_block_id(item_id: int, scope: str) -> str:
+    """block_id of an item's controls: `item.<id>.<scope>`."""
+    return f"item.{item_id}.{scope}"
+
+
+def parse_item_block_id(block_id: str) -> tuple[int, str]:
+    """(item id, list scope) from an item's block_id (`item.<id>` from before scopes means the room)."""
+    _, item_id, *scope = block_id.split(".")
+    return int(item_id), scope[0] if scope else ListScope.ROOM
+
+
 def action_items_message(
-    items: list[ActionItemView], *, today: date, title: str, with_incident: bool = False
+    items: list[ActionItemView],
+    *,
+    today: date,
+    title: str,
+    with_incident: bool = False,
+    scope: str = ListScope.ROOM,
+    note: str | None = None,
 ) -> Message:
-    """A list of action items, each with Done and Reassign controls while open (at most 20 shown)."""
+    """A list of action items, each with Done and Reassign controls while open (at most 20 shown); `note`
+    (what just changed) goes above it when the list is redrawn."""
     if not items:
         text = f"{title}: none. Add one with `/incident action &lt;text&gt; [@owner] [due …]`."
-        return Message(text=text, blocks=[section(escape_mrkdwn(title) + ": none.")])
+        empty = section(escape_mrkdwn(title) + ": none.")
+        return Message(text=text, blocks=[context(note), empty] if note else [empty])
     blocks: list[Block] = [header(title)]
+    if note:
+        blocks.append(context(note))
     for item in items[:20]:
         blocks.append(section(_item_line(item, today, with_incident=with_incident)))
         if item.status is ItemStatus.OPEN:
@@ -137,7 +165,7 @@ def action_items_message(
                         "action_id": ReviewAction.REASSIGN,
                         "placeholder": plain("Reassign to…"),
                     },
-                    block_id=f"item.{item.id}",
+                    block_id=item_block_id(item.id, scope),
                 )
             )
     if len(items) > 20:

@@ -28,9 +28,11 @@ from firebell.slack.kit import mention
 from firebell.slack.modals import metadata, submitted, submitted_datetime
 from firebell.slack.replies import confirmation, error_reply
 from firebell.slack.review_blocks import (
+    ListScope,
     action_form,
     action_items_message,
     close_confirmation,
+    parse_item_block_id,
     sections_form,
 )
 
@@ -55,7 +57,6 @@ class Review:
 
     def run(self, command: Command, *, user: str, channel: str) -> Message:
         """Carry out a review command; the answer is for the caller only."""
-        today = self.ctx.clock().date()
         if isinstance(command, AddAction):
             item = add_action_item(
                 self.ctx, channel_id=channel, actor=user, text=command.text, owner=command.owner, due=command.due
@@ -64,12 +65,7 @@ class Review:
             due = f"due {item.due_on.isoformat()}" if item.due_on else "no due date"
             return confirmation(f":white_check_mark: Action item *#{item.id}* added ({owner}, {due}).")
         if isinstance(command, ListActions):
-            if command.mine:
-                return action_items_message(
-                    items_of_owner(self.ctx, user), today=today, title="Your open action items", with_incident=True
-                )
-            incident, items = items_of_channel(self.ctx, channel)
-            return action_items_message(items, today=today, title=f"{incident_label(incident.number)} action items")
+            return self._list(ListScope.MINE if command.mine else ListScope.ROOM, user=user, channel=channel)
         if isinstance(command, RegeneratePostmortem):
             incident = regenerate_postmortem(self.ctx, channel_id=channel, actor=user)
             return confirmation(
@@ -98,30 +94,51 @@ class Review:
         view = action_form(get_incident(self.ctx, int(body["actions"][0]["value"])))
         self.after_ack.run(self._open, client, respond, body, view)
 
+    def _list(self, scope: str, *, user: str, channel: str, note: str | None = None) -> Message:
+        """The caller's open items (MINE) or the war room's items (ROOM), with their controls."""
+        today = self.ctx.clock().date()
+        if scope == ListScope.MINE:
+            items = items_of_owner(self.ctx, user)
+            return action_items_message(
+                items, today=today, title="Your open action items", with_incident=True, scope=scope, note=note
+            )
+        incident, items = items_of_channel(self.ctx, channel)
+        title = f"{incident_label(incident.number)} action items"
+        return action_items_message(items, today=today, title=title, scope=scope, note=note)
+
+    def _redraw(self, respond: Respond, body: dict[str, Any], scope: str, note: str) -> None:
+        """Replace the list a control was pressed in with its current state, saying what changed."""
+        try:
+            listing = self._list(scope, user=body["user"]["id"], channel=str(body["channel"]["id"]), note=note)
+        except FirebellError:
+            listing = confirmation(note)
+        _say(respond, listing, replace=True)
+
     def done_pressed(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        """ "Mark done" on an action item."""
+        """ "Mark done" on an action item: the list it was pressed in is redrawn."""
         ack()
-        item_id = int(body["actions"][0]["value"])
+        action = body["actions"][0]
+        item_id = int(action["value"])
+        _, scope = parse_item_block_id(str(action.get("block_id") or f"item.{item_id}"))
         try:
             item = complete_item(self.ctx, item_id=item_id, actor=body["user"]["id"])
         except FirebellError as exc:
             self.after_ack.run(_say, respond, error_reply(exc.message))
             return
-        self.after_ack.run(_say, respond, confirmation(f":white_check_mark: Action item *#{item.id}* is done."))
+        self.after_ack.run(self._redraw, respond, body, scope, f":white_check_mark: Action item *#{item.id}* is done.")
 
     def reassign_picked(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        """A new owner picked in an action item's "Reassign to…" menu."""
+        """A new owner picked in an action item's "Reassign to…" menu: the list is redrawn."""
         ack()
         action = body["actions"][0]
-        item_id = int(str(action["block_id"]).removeprefix("item."))
+        item_id, scope = parse_item_block_id(str(action["block_id"]))
         try:
             item = reassign_item(self.ctx, item_id=item_id, actor=body["user"]["id"], owner=action["selected_user"])
         except FirebellError as exc:
             self.after_ack.run(_say, respond, error_reply(exc.message))
             return
-        self.after_ack.run(
-            _say, respond, confirmation(f"Action item *#{item.id}* now belongs to {mention(item.owner)}.")
-        )
+        note = f"Action item *#{item.id}* now belongs to {mention(item.owner)}."
+        self.after_ack.run(self._redraw, respond, body, scope, note)
 
     def close_confirmed(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """ "Close anyway" after being told action items are still open."""
