@@ -1,5 +1,6 @@
 """The `firebell` command: serve, db upgrade, demo, playground."""
 
+import gc
 import logging
 import sys
 from typing import TYPE_CHECKING
@@ -68,6 +69,11 @@ def serve(host: str, port: int, socket_mode: bool) -> None:
 
         handler = SocketModeHandler(runtime.bolt, app_token)
     app = create_app(runtime, socket_mode=handler)
+    # Everything built so far lives as long as the process: move it out of the collector's sight, so a
+    # full collection while serving does not walk it (measured: the slowest `help` ack at 16 concurrent
+    # requests from 55 ms to 18 ms, `status` p99 from 96 ms to 67 ms; bench/ack.py).
+    gc.collect()
+    gc.freeze()
     uvicorn.run(app, host=host, port=port, log_level=settings.firebell_log_level.lower())
 
 
