@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from firebell.domain.lifecycle import Status
 from firebell.domain.policy import Policy
-from firebell.domain.timeline import EventKind, TimelineEntry
+from firebell.domain.timeline import BY_TIME, EventKind, TimelineEntry
 
 
 def update_interval(policy: Policy, *, severity: str, status: Status) -> timedelta | None:
@@ -92,7 +92,7 @@ def cadence_report(entries: list[TimelineEntry], *, now: datetime) -> CadenceRep
     longest = timedelta(0)
     last: datetime | None = None
     is_open = True
-    for entry in sorted(entries, key=lambda e: e.at):
+    for entry in sorted(entries, key=BY_TIME):
         if entry.kind is EventKind.DECLARED:
             last = entry.at
         elif entry.kind is EventKind.REMINDER:

@@ -10,7 +10,7 @@ from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Severity
-from firebell.domain.timeline import EventKind, TimelineEntry
+from firebell.domain.timeline import BY_TIME, EventKind, TimelineEntry
 
 FACTOR_PROMPTS = (
     "Which conditions in our systems made this possible (load, configuration, dependencies, recent changes)?",
@@ -101,10 +101,6 @@ _SPECIAL_KINDS = frozenset(
         EventKind.ACTION_NUDGED,
     }
 )
-
-
-def _at(entry: TimelineEntry) -> datetime:
-    return entry.at
 
 
 def _when(at: datetime | None) -> str:
@@ -255,7 +251,7 @@ class _Renderer:
         lines = self.lines
         # This runs once per event (tens of thousands for a long incident): the common kinds take the
         # short path, and %-formatting the fields is much faster than strftime or isoformat.
-        for e in sorted(self.d.timeline, key=_at):
+        for e in sorted(self.d.timeline, key=BY_TIME):
             a = e.at
             stamp = "%04d-%02d-%02d %02d:%02d:%02d" % (a.year, a.month, a.day, a.hour, a.minute, a.second)  # noqa: UP031
             if e.kind in special:

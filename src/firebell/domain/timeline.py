@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 
@@ -41,3 +42,8 @@ class TimelineEntry(NamedTuple):
     actor: str | None
     text: str
     data: dict[str, Any]
+
+
+# Sort key for entries by time: a C-level getter of the first field, several times cheaper than a lambda
+# over tens of thousands of entries.
+BY_TIME = itemgetter(0)
