@@ -73,14 +73,7 @@ def build_draft(session: Session, incident: Incident, policy: Policy, *, now: da
             select(ActionItem).where(ActionItem.incident_id == incident.id).order_by(ActionItem.id)
         )
     ]
-    postmortem = session.get(Postmortem, incident.id)
-    sections = PostmortemSections(
-        summary=postmortem.summary if postmortem else None,
-        contributing_factors=postmortem.contributing_factors if postmortem else None,
-        lessons=postmortem.lessons if postmortem else None,
-        impact_started_at=postmortem.impact_started_at if postmortem else None,
-        review_on=postmortem.review_on if postmortem else None,
-    )
+    sections = _sections(session.get(Postmortem, incident.id))
     picture = snapshot(incident)
     return PostmortemDraft(
         incident=picture,
@@ -161,13 +154,17 @@ def postmortem_sections(ctx: Context, number: int) -> PostmortemSections:
     """What people wrote so far (to prefill the edit form)."""
     with ctx.db.read() as session:
         incident = load_by_number(session, number)
-        postmortem = session.get(Postmortem, incident.id)
-        if postmortem is None:
-            return PostmortemSections()
-        return PostmortemSections(
-            summary=postmortem.summary,
-            contributing_factors=postmortem.contributing_factors,
-            lessons=postmortem.lessons,
-            impact_started_at=postmortem.impact_started_at,
-            review_on=postmortem.review_on,
-        )
+        return _sections(session.get(Postmortem, incident.id))
+
+
+def _sections(postmortem: Postmortem | None) -> PostmortemSections:
+    """What people wrote in the postmortem (nothing yet when it has not been started)."""
+    if postmortem is None:
+        return PostmortemSections()
+    return PostmortemSections(
+        summary=postmortem.summary,
+        contributing_factors=postmortem.contributing_factors,
+        lessons=postmortem.lessons,
+        impact_started_at=postmortem.impact_started_at,
+        review_on=postmortem.review_on,
+    )

@@ -9,8 +9,8 @@ from slack_sdk.errors import SlackApiError
 
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import incident_label
-from firebell.domain.postmortem import render_postmortem
-from firebell.services.people import names_for, remember_names
+from firebell.domain.postmortem import PostmortemDraft, render_postmortem
+from firebell.services.people import remember_names
 from firebell.services.postmortem import build_draft, people_in
 from firebell.slack.outcomes import Delivered, Failed, Job, Outcome, Retry, slack_error
 from firebell.slack.review_blocks import draft_failed, nudge_message, postmortem_link, postmortem_summary
@@ -47,8 +47,7 @@ class ReviewDeliveries:
             # again (a 429 on the last one must not repeat the first).
             job = replace(job, uncertain=True)
         try:
-            self._learn_names(incident.id)
-            markdown = self._draft(incident.id)
+            draft, markdown = self._draft(incident.id)
         except Exception:  # a drafting bug must not stop the incident: say so once, then retry
             log.exception("effect %s: drafting the %s postmortem failed", job.id, incident.label)
             self.d.post(job, incident.channel_id, draft_failed(incident), part="failed")
@@ -67,17 +66,12 @@ class ReviewDeliveries:
         except UploadExpired:
             self._forget_file(incident.id)
             return Retry(error="the uploaded file expired before it was shared; uploading again", after=0)
-        with self.ctx.db.read() as session:
-            row = session.get(Incident, incident.id)
-            assert row is not None
-            draft = build_draft(session, row, self.ctx.policy, now=self.ctx.clock())
-            pm = session.get(Postmortem, incident.id)
         summary = postmortem_summary(
             incident,
             cadence=draft.cadence,
             events=len(draft.timeline),
             items=draft.action_items,
-            impact_started_at=pm.impact_started_at if pm else None,
+            impact_started_at=draft.sections.impact_started_at,
             file_permalink=permalink,
         )
         self.d.post(job, incident.channel_id, summary, part="summary")
@@ -91,31 +85,28 @@ class ReviewDeliveries:
             )
         return Delivered()
 
-    def _learn_names(self, incident_id: int) -> None:
-        """Ask Slack for the names the draft needs that Firebell has not seen yet."""
+    def _draft(self, incident_id: int) -> tuple[PostmortemDraft, str]:
+        """Build the draft once, asking Slack for the names it needs that Firebell has not seen yet;
+        store its Markdown."""
+        now = self.ctx.clock()
         with self.ctx.db.read() as session:
             row = session.get(Incident, incident_id)
             assert row is not None
-            draft = build_draft(session, row, self.ctx.policy, now=self.ctx.clock())
-            wanted = people_in(draft.incident, draft.timeline, draft.action_items)
-            missing = sorted(wanted - set(names_for(session, wanted)))
+            draft = build_draft(session, row, self.ctx.policy, now=now)
+        wanted = people_in(draft.incident, draft.timeline, draft.action_items)
         learned = {}
-        for user_id in missing[:MAX_NAME_LOOKUPS]:
+        for user_id in sorted(wanted - set(draft.names))[:MAX_NAME_LOOKUPS]:
             name = self.d.directory.user_name(user_id)
             if name:
                 learned[user_id] = name
         remember_names(self.ctx, learned)
-
-    def _draft(self, incident_id: int) -> str:
-        now = self.ctx.clock()
+        draft = replace(draft, names={**draft.names, **learned})
+        markdown = render_postmortem(draft)
         with self.ctx.db.transaction(background=True) as session:
-            row = session.get(Incident, incident_id)
-            assert row is not None
-            markdown = render_postmortem(build_draft(session, row, self.ctx.policy, now=now))
             pm = session.get(Postmortem, incident_id)
             assert pm is not None
             pm.markdown, pm.generated_at = markdown, now
-        return markdown
+        return draft, markdown
 
     def _uploaded(self, job: Job, incident: IncidentSnapshot, markdown: str) -> str:
         """The file of this effect's draft, uploaded once: a retry reuses the recorded file."""
