@@ -1,48 +1,23 @@
 """The `firebell` command as a user runs it: a real process, real HTTP, the emulator as Slack."""
 
-import os
 import signal
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
 from firebell.store.engine import make_engine
 from firebell.store.migrate import alembic_config
+from tests.cli.serve import FIREBELL, base_env, start_serve, wait_healthy
 from tests.database import private_database
 from tests.harness import free_port
-
-FIREBELL = [sys.executable, "-m", "firebell"]
 
 
 def run(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*FIREBELL, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
-
-
-def base_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FIREBELL_", "DATABASE_URL"))}
-    env.update(extra)
-    return env
-
-
-@pytest.fixture
-def emu() -> SlackEmulator:
-    return SlackEmulator()
-
-
-@pytest.fixture
-def slack(emu: SlackEmulator) -> Iterator[EmulatorServer]:
-    server = EmulatorServer(emu)
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_db_upgrade_on_a_fresh_database(tmp_path: Path) -> None:
@@ -86,19 +61,11 @@ def test_serve_end_to_end_and_keeps_secrets_out_of_logs(
         FIREBELL_API_TOKEN="cli-api-token",
         FIREBELL_LOG_LEVEL="DEBUG",
     )
-    log = (tmp_path / "serve.log").open("w+")
-    process = subprocess.Popen([*FIREBELL, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    log_path = tmp_path / "serve.log"
+    process = start_serve(port, env, log_path)
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "firebell serve did not become healthy"
-            time.sleep(0.1)
+        wait_healthy(url, process, log_path)
         emu.faults.add("conversations.create", kind="error", error="fatal_error", times=1)
         driver = SlackDriver(emu, slack, app_url=f"{url}/slack/events")
         result = driver.slash_command("/incident", "declare sev1 From the CLI", user="alice", channel="general")
@@ -110,8 +77,7 @@ def test_serve_end_to_end_and_keeps_secrets_out_of_logs(
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(15)
-    log.seek(0)
-    output = log.read()
+    output = log_path.read_text()
     # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status tells how it ended.
     assert process.returncode in (0, -signal.SIGTERM), output
     assert "Application shutdown complete" in output

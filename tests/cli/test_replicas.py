@@ -1,21 +1,17 @@
 """Two `firebell serve` processes on one database: every due point is reminded exactly once."""
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-import httpx
-import pytest
 from sqlalchemy import Engine, select
 
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
 from firebell.services.cadence import reminder_key
 from firebell.store.models import Effect, TimelineEvent
+from tests.cli.serve import base_env, start_serve, wait_healthy
 from tests.harness import free_port, outbox_key
 
 POLICY = """
@@ -25,45 +21,12 @@ default_severity: SEV1
 """
 
 
-@pytest.fixture
-def emu() -> SlackEmulator:
-    return SlackEmulator()
-
-
-@pytest.fixture
-def slack(emu: SlackEmulator) -> object:
-    server = EmulatorServer(emu)
-    server.start()
-    yield server
-    server.stop()
-
-
-def start(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    out = log.open("w")
-    return subprocess.Popen(
-        [sys.executable, "-m", "firebell", "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
-    )
-
-
-def wait_healthy(url: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{url} did not become healthy")
-
-
 def test_two_processes_never_both_remind(
     emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, tmp_path: Path
 ) -> None:
     config = tmp_path / "firebell.yaml"
     config.write_text(POLICY)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FIREBELL_", "DATABASE_URL"))}
-    env.update(
+    env = base_env(
         SLACK_BOT_TOKEN=emu.bot_token,
         SLACK_SIGNING_SECRET=emu.signing_secret,
         SLACK_API_URL=slack.api_url,
@@ -71,11 +34,12 @@ def test_two_processes_never_both_remind(
         FIREBELL_CONFIG=str(config),
     )
     ports = [free_port(), free_port()]
-    processes = [start(port, env, tmp_path / f"serve-{port}.log") for port in ports]
+    logs = [tmp_path / f"serve-{port}.log" for port in ports]
+    processes = [start_serve(port, env, log) for port, log in zip(ports, logs, strict=True)]
     try:
         urls = [f"http://127.0.0.1:{port}" for port in ports]
-        for url in urls:
-            wait_healthy(url)
+        for url, process, log in zip(urls, processes, logs, strict=True):
+            wait_healthy(url, process, log)
         drivers = [SlackDriver(emu, slack, app_url=f"{url}/slack/events") for url in urls]
         for i in range(6):
             drivers[i % 2].slash_command("/incident", f"declare sev1 Outage {i}", user="alice", channel="general")

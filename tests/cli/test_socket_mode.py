@@ -2,34 +2,18 @@
 
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-import pytest
 from sqlalchemy import Engine
 
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
-from tests.cli.test_cli import FIREBELL, base_env
+from tests.cli.serve import FIREBELL, base_env, start_serve, wait_healthy
 from tests.harness import free_port
 
 # What slack_sdk's builtin client logs (through Bolt's logger) when the app closes its WebSocket.
 SOCKET_CLOSED = "The connection has been closed"
-
-
-@pytest.fixture
-def emu() -> SlackEmulator:
-    return SlackEmulator()
-
-
-@pytest.fixture
-def slack(emu: SlackEmulator) -> Iterator[EmulatorServer]:
-    server = EmulatorServer(emu)
-    server.start()
-    yield server
-    server.stop()
 
 
 @contextmanager
@@ -44,10 +28,7 @@ def serving_over_socket_mode(
         SLACK_API_URL=slack.api_url,
         DATABASE_URL=database_url,
     )
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [*FIREBELL, "serve", "--socket-mode", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+    process = start_serve(port, env, log_path, "--socket-mode")
     try:
         wait_healthy(f"http://127.0.0.1:{port}", process, log_path)
         emu.socket_mode.wait_for_connection(timeout=15)
@@ -55,20 +36,6 @@ def serving_over_socket_mode(
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(15)
-
-
-def wait_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path, timeout: float = 30) -> None:
-    """Poll /healthz until it answers 200 (fails early, with the log, if the process exits)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None, f"firebell serve exited with {process.returncode}:\n{log_path.read_text()}"
-        assert time.monotonic() < deadline, f"firebell serve did not become healthy:\n{log_path.read_text()}"
-        time.sleep(0.1)
 
 
 def test_serve_over_socket_mode(
