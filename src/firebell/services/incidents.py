@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from firebell.domain.cadence import next_update_due
@@ -257,9 +257,3 @@ _SNAPSHOT_COLUMNS = (
     "next_update_due_at",
     "missed_updates",
 )
-
-
-def count_incidents(ctx: Context) -> int:
-    """How many incidents are stored."""
-    with ctx.db.read() as session:
-        return int(session.scalar(select(func.count(Incident.id))) or 0)
