@@ -17,11 +17,13 @@ from firebell.config import Settings
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.policy import Policy
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
+from firebell.emulator.driver import DriverResult
 from firebell.emulator.models import Channel, Message
 from firebell.emulator.server import AsgiServerThread
 from firebell.runtime import Runtime, build_runtime
 from firebell.services.incidents import get_incident
 from firebell.services.timeline import timeline_of
+from firebell.slack.after_ack import AfterAck
 from firebell.store.models import Effect
 
 API_TOKEN = "test-api-token"
@@ -46,6 +48,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class AnsweredDriver(SlackDriver):
+    """The emulator's driver, whose slash commands return once Firebell has carried them out.
+
+    Firebell acknowledges `/incident` at once and does the work afterwards, answering through the
+    response_url; a test, like the person typing, goes on once that answer is in.
+    """
+
+    def __init__(self, *args: Any, answers: AfterAck, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.answers = answers
+
+    def slash_command(self, *args: Any, **kwargs: Any) -> DriverResult:
+        """Invoke a slash command; wait until Firebell has carried it out."""
+        result = super().slash_command(*args, **kwargs)
+        if not self.answers.wait_idle(10):
+            raise AssertionError("Firebell did not finish the slash command within 10 s")
+        return result
+
+
 @dataclass
 class Firebell:
     """One running Firebell plus the Slack it talks to, as a test sees them."""
@@ -54,7 +75,7 @@ class Firebell:
     slack: EmulatorServer
     runtime: Runtime
     server: AsgiServerThread
-    driver: SlackDriver
+    driver: AnsweredDriver
 
     @property
     def url(self) -> str:
@@ -145,7 +166,7 @@ def build_firebell(
     )
     server = AsgiServerThread(create_app(runtime), lifespan=True)
     server.start()
-    driver = SlackDriver(emu, slack, app_url=f"{server.url}/slack/events")
+    driver = AnsweredDriver(emu, slack, app_url=f"{server.url}/slack/events", answers=runtime.answers)
     return Firebell(emu=emu, slack=slack, runtime=runtime, server=server, driver=driver)
 
 

@@ -7,14 +7,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt.async_app import AsyncApp
 from slack_sdk import WebClient
+from slack_sdk.web.async_client import AsyncWebClient
 
 from firebell.config import Settings
 from firebell.domain.policy import Policy
 from firebell.runbooks.shelf import Shelf
 from firebell.scheduler.runner import Scheduler
 from firebell.services.context import Context, utc_now
+from firebell.slack.ack_priority import AckPriority
 from firebell.slack.after_ack import AfterAck
 from firebell.slack.app import build_bolt_app
 from firebell.slack.delivery import Deliverer
@@ -25,6 +27,8 @@ from firebell.store.engine import make_engine
 from firebell.store.migrate import upgrade
 
 log = logging.getLogger(__name__)
+
+ANSWER_THREADS = 1
 
 
 def slack_client(token: str, api_url: str, *, timeout: int = 15) -> WebClient:
@@ -45,8 +49,10 @@ class Runtime:
     directory: SlackDirectory
     gateway: Gateway
     scheduler: Scheduler
-    bolt: App
+    bolt: AsyncApp
     after_ack: AfterAck
+    answers: AfterAck
+    priority: AckPriority
     shelf: Shelf
     _warmup: threading.Thread | None = field(default=None, repr=False)
 
@@ -60,6 +66,7 @@ class Runtime:
     def stop(self) -> None:
         """Stop the scheduler and the gateway, and release database connections."""
         self.scheduler.stop()
+        self.answers.shutdown()
         self.after_ack.shutdown()
         self.gateway.stop()
         self.ctx.db.dispose()
@@ -83,17 +90,30 @@ def build_runtime(
     client = slack_client(token, settings.slack_api_url)
     directory = SlackDirectory(client)
     shelf = Shelf(policy.runbooks_dir)
-    gateway = Gateway(ctx, Deliverer(ctx, client, directory, shelf), **(gateway_options or {}))
+    # Acknowledging Slack goes first: work after acks (commands, replies, deliveries) waits for a lull.
+    priority = AckPriority()
+    gateway = Gateway(
+        ctx,
+        Deliverer(ctx, client, directory, shelf),
+        before_each=priority.wait_for_quiet,
+        **(gateway_options or {}),
+    )
     scheduler = Scheduler(ctx, shelf, **(scheduler_options or {}))
     # Listener calls (views.open) must land inside the trigger_id's 3 seconds or not at all.
     listener_client = slack_client(token, settings.slack_api_url, timeout=2)
-    after_ack = AfterAck()
+    after_ack = AfterAck(before_each=priority.wait_for_quiet)
+    # Commands are acknowledged first and carried out here, one at a time and in the order they came:
+    # the work holds the GIL for most of its time, and more threads would only slow the event loop
+    # acknowledging the next requests (bench/ack.py).
+    answers = AfterAck(workers=ANSWER_THREADS, name="firebell-answer", before_each=priority.wait_for_quiet)
     bolt = build_bolt_app(
         ctx,
         client=listener_client,
+        async_client=AsyncWebClient(token=token, base_url=listener_client.base_url, timeout=15),
         signing_secret=signing_secret,
         directory=directory,
         after_ack=after_ack,
+        answers=answers,
         shelf=shelf,
     )
     return Runtime(
@@ -105,5 +125,7 @@ def build_runtime(
         scheduler=scheduler,
         bolt=bolt,
         after_ack=after_ack,
+        answers=answers,
+        priority=priority,
         shelf=shelf,
     )

@@ -8,9 +8,9 @@ from tests.slack.test_war_room import command, declare
 
 
 def ack_with_buttons(firebell: Firebell, user: str) -> Ephemeral:
-    """The latest command reply shown to a user."""
+    """The latest answer to a command shown to a user (Firebell answers through the response_url)."""
     user_id = firebell.emu.user_id(user)
-    return [a for a in firebell.emu.command_acks if a.user == user_id][-1]
+    return [a for a in firebell.emu.ephemerals if a.user == user_id and a.via == "response_url"][-1]
 
 
 def test_add_list_complete_and_reassign(firebell: Firebell) -> None:
@@ -43,8 +43,8 @@ def test_add_list_complete_and_reassign(firebell: Firebell) -> None:
     assert f"now belongs to <@{carol}>" in json.dumps(listing.blocks)
 
     result = firebell.driver.slash_command("/incident", "actions mine", user="carol", channel="general")
-    assert "Write the failover runbook" in json.dumps(result.response.json()["blocks"])
-    assert "INC-1" in json.dumps(result.response.json()["blocks"])
+    assert "Write the failover runbook" in json.dumps(firebell.driver.answer(result)["blocks"])
+    assert "INC-1" in json.dumps(firebell.driver.answer(result)["blocks"])
     general = str(emu.channel_by_name("general").id)  # type: ignore[union-attr]
     mine = ack_with_buttons(firebell, "carol")
     driver.click("carol", general, mine.ts, "review.item_done", value="2")
@@ -62,7 +62,9 @@ def test_bad_action_input_changes_nothing(firebell: Firebell) -> None:
     }
     for text, expected in cases.items():
         assert expected in command(firebell, text, room), text
-    body = firebell.driver.slash_command("/incident", "action fix it", user="alice", channel="general").response.json()
+    body = firebell.driver.answer(
+        firebell.driver.slash_command("/incident", "action fix it", user="alice", channel="general")
+    )
     assert "This isn't an incident channel" in body["text"]
     assert firebell.api("/api/v1/action-items").json() == []
 

@@ -114,7 +114,7 @@ def test_sev4_style_no_cadence_means_no_reminders(firebell: Firebell) -> None:
     room = declare(firebell, severity="sev3")  # hourly
     time.sleep(2.5)
     assert firebell.reminders(room) == []
-    status = firebell.driver.slash_command("/incident", "status", user="alice", channel=room).response.json()
+    status = firebell.driver.answer(firebell.driver.slash_command("/incident", "status", user="alice", channel=room))
     assert "Next update due" in json.dumps(status["blocks"])
     assert "(in 59m)" in json.dumps(status["blocks"])
 

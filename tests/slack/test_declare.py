@@ -12,7 +12,7 @@ def test_declare_builds_the_war_room(firebell: Firebell) -> None:
     alice = emu.user_id("alice")
     result = driver.slash_command("/incident", "declare sev1 Checkout failing", user="alice", channel="general")
     assert result.acked_in_time
-    ack = result.response.json()
+    ack = firebell.driver.answer(result)
     assert ack["response_type"] == "ephemeral"
     assert "Declared *INC-1* (SEV1): Checkout failing" in ack["text"]
 

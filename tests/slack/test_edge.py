@@ -1,9 +1,12 @@
 """The Slack edge itself: signatures, acks within 3 s, url_verification, health."""
 
+import threading
 import time
 
 import httpx
 
+from firebell.emulator import SlackDriver
+from firebell.services.incidents import load_by_number
 from tests.harness import Firebell
 
 
@@ -49,13 +52,46 @@ def test_acks_do_not_wait_for_slack(firebell: Firebell) -> None:
     result = firebell.driver.slash_command("/incident", "declare sev1 Slow Slack", user="alice", channel="general")
     assert result.acked_in_time
     assert result.elapsed < 1.0
-    assert "Declared *INC-1*" in result.response.json()["text"]
+    assert "Declared *INC-1*" in firebell.driver.answer(result)["text"]
     firebell.war_room(1, timeout=20)
     room = firebell.incident(1).channel_id or ""
     for text in ("update still slow", "sev 1", "status", "note x"):
         result = firebell.driver.slash_command("/incident", text, user="alice", channel=room)
         assert result.acked_in_time
         assert result.elapsed < 1.0, text
+
+
+def test_commands_are_acknowledged_before_their_work_and_answered_after_the_commit(firebell: Firebell) -> None:
+    """While the incident is locked by another writer, a note is still acknowledged at once; the person
+    is told it was noted only once it is stored."""
+    firebell.driver.slash_command("/incident", "declare sev2 Locked store", user="alice", channel="general")
+    room = firebell.war_room(1).id
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_incident() -> None:
+        with firebell.runtime.ctx.db.transaction() as session:
+            load_by_number(session, 1, for_update=True)
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_the_incident)
+    holder.start()
+    try:
+        assert held.wait(5)
+        # The plain driver: returns at the ack, without waiting for Firebell to finish.
+        result = SlackDriver.slash_command(
+            firebell.driver, "/incident", "note while locked", user="alice", channel=room
+        )
+        assert result.acked_in_time and result.elapsed < 1.0
+        assert result.json() == {}  # nothing claimed before the change is stored
+        time.sleep(0.5)
+        url_id = str(result.response_url).rsplit("/", 1)[1]
+        assert firebell.emu.first_response(url_id) is None
+    finally:
+        release.set()
+        holder.join()
+    assert ":memo: Noted on the INC-1 timeline." in firebell.driver.answer(result)["text"]
+    assert ("note", firebell.emu.user_id("alice"), "while locked") in firebell.timeline(1)
 
 
 def test_unhandled_events_are_acknowledged(firebell: Firebell) -> None:

@@ -16,7 +16,7 @@ def declare(firebell: Firebell, text: str = "declare sev3 Checkout failing", use
 def command(firebell: Firebell, text: str, room: str, user: str = "alice") -> str:
     result = firebell.driver.slash_command("/incident", text, user=user, channel=room)
     assert result.acked_in_time
-    body = result.response.json() if result.response.content else {}
+    body = firebell.driver.answer(result)
     return str(body.get("text", ""))
 
 
@@ -126,11 +126,11 @@ def test_status_and_timeline_are_ephemeral(firebell: Firebell) -> None:
     room = declare(firebell)
     command(firebell, "note first note", room)
     result = firebell.driver.slash_command("/incident", "status", user="bob", channel=room)
-    body = result.response.json()
+    body = firebell.driver.answer(result)
     assert body["response_type"] == "ephemeral"
     assert "INC-1: Checkout failing" in json.dumps(body["blocks"])
     result = firebell.driver.slash_command("/incident", "timeline", user="bob", channel=room)
-    body = result.response.json()
+    body = firebell.driver.answer(result)
     assert body["response_type"] == "ephemeral"
     dumped = json.dumps(body["blocks"])
     assert "`declared`" in dumped and "first note" in dumped
@@ -138,11 +138,11 @@ def test_status_and_timeline_are_ephemeral(firebell: Firebell) -> None:
 
 def test_list_and_help(firebell: Firebell) -> None:
     declare(firebell)
-    body = firebell.driver.slash_command("/incident", "list", user="bob", channel="general").response.json()
+    body = firebell.driver.answer(firebell.driver.slash_command("/incident", "list", user="bob", channel="general"))
     dumped = json.dumps(body["blocks"])
     assert "Open incidents (1)" in dumped
     assert "*INC-1* SEV3" in dumped and f"<#{firebell.incident(1).channel_id}>" in dumped
-    body = firebell.driver.slash_command("/incident", "help", user="bob", channel="general").response.json()
+    body = firebell.driver.answer(firebell.driver.slash_command("/incident", "help", user="bob", channel="general"))
     assert "/incident declare [sev1|sev2|sev3|sev4] &lt;title&gt;" in json.dumps(body["blocks"])
 
 
@@ -159,10 +159,12 @@ def test_bad_input_gets_an_ephemeral_explanation_and_changes_nothing(firebell: F
     }
     for text, expected in cases.items():
         result = firebell.driver.slash_command("/incident", text, user="alice", channel=room)
-        body = result.response.json()
+        body = firebell.driver.answer(result)
         assert body["response_type"] == "ephemeral"
         assert expected in body["text"], text
-    body = firebell.driver.slash_command("/incident", "update hello", user="alice", channel="general").response.json()
+    body = firebell.driver.answer(
+        firebell.driver.slash_command("/incident", "update hello", user="alice", channel="general")
+    )
     assert "This isn't an incident channel" in body["text"]
     firebell.settle()
     assert len(firebell.emu.calls_to("chat.postMessage")) == posts

@@ -4,11 +4,10 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import anyio
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from slack_bolt.adapter.socket_mode.base_handler import BaseSocketModeHandler
-from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
@@ -19,52 +18,44 @@ from firebell.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-# Slack requests dispatched at once. More threads than this only fight over the GIL: at 16 concurrent
-# slash commands on 2 cores, anyio's default of 40 gave an ack p99 of 62 ms for `help` and 200 ms for
-# `note`; 8 gave 15 ms and 105 ms (bench/ack.py). Listeners never wait on Slack, only on the store.
-DISPATCH_THREADS = 8
 
-
-def create_app(
-    runtime: Runtime, *, manage_runtime: bool = True, socket_mode: BaseSocketModeHandler | None = None
-) -> FastAPI:
+def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_token: str | None = None) -> FastAPI:
     """The HTTP service; with `manage_runtime`, its lifespan starts and stops the gateway and scheduler.
 
-    With a Socket Mode handler, Slack traffic arrives over its WebSocket instead of `/slack/events`
+    With a Socket Mode app-level token, Slack traffic arrives over a WebSocket instead of `/slack/events`
     (which is then not served): the lifespan connects it after the runtime starts and closes it before
     the runtime stops, so no Slack request arrives while the store and gateway are going away.
     """
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        socket_mode: AsyncSocketModeHandler | None = None
         if manage_runtime:
             runtime.start()
         try:
-            if socket_mode is not None:
-                await run_in_threadpool(socket_mode.connect)
+            if socket_mode_token is not None:
+                # Its aiohttp session belongs to the running event loop, so it is made here.
+                socket_mode = AsyncSocketModeHandler(runtime.bolt, socket_mode_token)
+                await socket_mode.connect_async()  # type: ignore[no-untyped-call]
                 log.info("connected to Slack over Socket Mode")
             yield
         finally:
             if socket_mode is not None:
-                await run_in_threadpool(socket_mode.close)
+                await socket_mode.close_async()  # type: ignore[no-untyped-call]
+                log.info("closed the Socket Mode connection")
             if manage_runtime:
                 await run_in_threadpool(runtime.stop)
 
     app = FastAPI(title="Firebell", version=firebell.__version__, lifespan=lifespan)
 
-    if socket_mode is None:
-        dispatchers = anyio.CapacityLimiter(DISPATCH_THREADS)
+    if socket_mode_token is None:
+        slack = AsyncSlackRequestHandler(runtime.bolt)
 
         @app.post("/slack/events", include_in_schema=False)
         async def slack_events(request: Request) -> Response:
-            body = await request.body()
-            # Bolt verifies the signature and timestamp first (401 otherwise); dispatch runs on a worker
-            # thread so the event loop keeps accepting requests while listeners touch the database. At
-            # most DISPATCH_THREADS at a time: the rest wait their turn on the event loop.
-            bolt_response = await anyio.to_thread.run_sync(
-                runtime.bolt.dispatch, to_bolt_request(request, body), limiter=dispatchers
-            )
-            return to_starlette_response(bolt_response)
+            # Bolt verifies the signature and timestamp first (401 otherwise), on the event loop.
+            with runtime.priority.acknowledging():
+                return await slack.handle(request)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -97,7 +97,8 @@ class Demo:
 
     # ------------------------------------------------------------ what people do
     def command(self, user: str, channel: str, text: str) -> str:
-        """`user` types `/incident text` in `channel`; the ack's text (what Slack shows the user)."""
+        """`user` types `/incident text` in `channel`; the text of Firebell's answer (what Slack shows the
+        user: in the ack, or, for anything that touches the store, through the response_url after it)."""
         where = self.emu.channel(channel)
         self.narrate(f"{self.name(user)} types in #{where.name}: /incident {text}")
         result = self.stack.driver.slash_command(
@@ -105,8 +106,11 @@ class Demo:
         )
         if not result.acked_in_time:
             raise StepFailed(f"/incident {text}: Firebell did not answer within Slack's 3 seconds")
-        body = result.json()
-        return str(body.get("text", "")) if isinstance(body, dict) else ""
+        try:
+            body = self.stack.driver.answer(result, timeout=10)
+        except AssertionError as exc:
+            raise StepFailed(f"/incident {text}: Firebell acknowledged but never answered") from exc
+        return str(body.get("text", ""))
 
     def press(self, user: str, message: Message, label: str) -> None:
         """`user` presses the button labelled `label` (or starting with it) on `message`."""

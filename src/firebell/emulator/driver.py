@@ -249,6 +249,18 @@ class SlackDriver:
             self._show_command_ack(command, user_id, ch, response)
         return result
 
+    def answer(self, result: DriverResult, timeout: float = 5.0) -> dict[str, Any]:
+        """What the person sees in answer to a slash command: the ack's body when it carried text or blocks,
+        else the first message the app posted to the command's response_url (waited for up to ``timeout``)."""
+        acked = result.json()
+        if isinstance(acked, dict) and (acked.get("text") or acked.get("blocks")):
+            return acked
+        if result.response_url is None:
+            raise ValueError("this delivery had no response_url, so its ack is the whole answer")
+        url_id = result.response_url.rstrip("/").rsplit("/", 1)[-1]
+        post = self.emu.wait_for(lambda emu: emu.first_response(url_id), timeout=timeout, interval=0.005)
+        return dict(post.body)
+
     def _show_command_ack(self, command: str, user_id: str, ch: Channel, response: httpx.Response) -> None:
         raw = response.content.strip()
         if not raw:

@@ -25,6 +25,7 @@ class Records:
         self._ephemerals: list[Ephemeral] = []
         self._command_acks: list[Ephemeral] = []
         self._responses: list[ResponsePost] = []
+        self._first_accepted: dict[str, ResponsePost] = {}
         self._views: dict[str, View] = {}
 
     def record_call(self, call: Call) -> None:
@@ -57,6 +58,13 @@ class Records:
         """Record a POST to a response_url."""
         with self.lock:
             self._responses.append(post)
+            if post.status == 200:
+                self._first_accepted.setdefault(post.url_id, post)
+
+    def first_response(self, url_id: str) -> ResponsePost | None:
+        """The first accepted POST to a response_url, if any yet."""
+        with self.lock:
+            return self._first_accepted.get(url_id)
 
     def add_view(self, view: View) -> None:
         """Store a view (new or replaced)."""

@@ -1,13 +1,20 @@
-"""The Bolt app: wires Slack's commands, interactions and events to Firebell's listeners."""
+"""The Bolt app: wires Slack's commands, interactions and events to Firebell's listeners.
+
+It is Bolt's async app, so acknowledging Slack never waits for a thread: `/incident` acknowledges on the
+event loop and answers after its work (commands.py); buttons, forms and events, whose acks carry what
+they did (a form's validation errors, say), run on worker threads (on_worker.py).
+"""
 
 import logging
 import re
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+import anyio
+from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
+from slack_sdk.web.async_client import AsyncWebClient
 
 from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
@@ -18,6 +25,7 @@ from firebell.slack.directory import SlackDirectory
 from firebell.slack.events import Events
 from firebell.slack.interactions import Interactions
 from firebell.slack.modals import CallbackId
+from firebell.slack.on_worker import on_worker
 from firebell.slack.review_blocks import ReviewAction, ReviewForm
 from firebell.slack.review_listeners import Review
 from firebell.slack.runbook_blocks import RunbookAction
@@ -35,23 +43,42 @@ class _IntendedTokenSetup(logging.Filter):
         return not message.startswith(("As you gave `client` as well", "As `installation_store` or `authorize`"))
 
 
-logging.getLogger("slack_bolt.App").addFilter(_IntendedTokenSetup())
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_IntendedTokenSetup())
+
+# Listeners on worker threads at once. More threads than this only fight over the GIL: at 16 concurrent
+# slash commands on 2 cores, anyio's default of 40 gave an ack p99 of 62 ms for `help` and 200 ms for
+# `note`; 8 gave 15 ms and 105 ms (bench/ack.py, before commands were acknowledged first).
+LISTENER_THREADS = 8
+
+
+async def _link_pressed(ack: AsyncAck) -> None:
+    """URL buttons (open the war room) still send an action; acknowledge it."""
+    await ack()
+
+
+async def _ignore() -> None:
+    """Events Firebell subscribes to but does not act on (Bolt acknowledges events itself)."""
 
 
 def build_bolt_app(
     ctx: Context,
     *,
     client: WebClient,
+    async_client: AsyncWebClient,
     signing_secret: str,
     directory: SlackDirectory,
     after_ack: AfterAck,
+    answers: AfterAck,
     shelf: Shelf,
-    listener_threads: int = 16,
-) -> App:
-    """A Bolt app for one workspace. It never calls Slack to authorize, so a Slack outage cannot block acks."""
+) -> AsyncApp:
+    """A Bolt app for one workspace. It never calls Slack to authorize, so a Slack outage cannot block acks.
+
+    `client` is what listeners call Slack with (from threads); `async_client` is Bolt's own, which
+    Socket Mode uses to open its connection.
+    """
     token = client.token
 
-    def authorize(enterprise_id: str | None, team_id: str | None, **_: Any) -> AuthorizeResult:
+    async def authorize(enterprise_id: str | None, team_id: str | None, **_: Any) -> AuthorizeResult:
         return AuthorizeResult(
             enterprise_id=enterprise_id,
             team_id=team_id,
@@ -59,44 +86,56 @@ def build_bolt_app(
             bot_user_id=directory.cached_bot_user_id,
         )
 
-    app = App(
-        client=client,
+    app = AsyncApp(
+        client=async_client,
         signing_secret=signing_secret,
         authorize=authorize,
-        # The response goes back when the listener returns: listeners do their (database) work, ack, and
-        # hand any Slack call to the after-ack pool, so nothing slow runs first. (With False, Bolt polls
-        # for the ack every 10 ms, adding that much to every response.)
+        # The response goes back when the listener returns: listeners ack and hand anything slow to a
+        # pool, so nothing slow runs first. (With False, Bolt polls for the ack every 10 ms, adding that
+        # much to every response.)
         process_before_response=True,
-        listener_executor=ThreadPoolExecutor(max_workers=listener_threads, thread_name_prefix="firebell-bolt"),
         raise_error_for_unhandled_request=False,
     )
+    limiter = anyio.CapacityLimiter(LISTENER_THREADS)
+
+    def threaded(listener: Callable[..., None]) -> Any:
+        return on_worker(listener, client=client, limiter=limiter)
+
     review = Review(ctx, after_ack)
     runbooks = Runbooks(ctx, shelf, after_ack)
-    command = IncidentCommand(ctx, directory, after_ack, review, runbooks)
+    command = IncidentCommand(
+        ctx,
+        client=client,
+        directory=directory,
+        after_ack=after_ack,
+        answers=answers,
+        review=review,
+        runbooks=runbooks,
+    )
     interactions = Interactions(ctx, after_ack)
     events = Events(ctx)
 
     app.command(COMMAND)(command)
-    app.action(ActionId.POST_UPDATE)(interactions.open_update_form)
-    app.action(ActionId.CHANGE_SEVERITY)(interactions.open_severity_form)
+    app.action(ActionId.POST_UPDATE)(threaded(interactions.open_update_form))
+    app.action(ActionId.CHANGE_SEVERITY)(threaded(interactions.open_severity_form))
     for action_id in (ActionId.MITIGATE, ActionId.RESOLVE, ActionId.REOPEN):
-        app.action(action_id)(interactions.lifecycle_button)
-    app.action(ActionId.OPEN_WAR_ROOM)(interactions.link_button)
-    app.action(re.compile(rf"^{re.escape(ActionId.SNOOZE)}\.\d+$"))(interactions.snooze_button)
-    app.view(CallbackId.DECLARE)(interactions.declare_submitted)
-    app.view(CallbackId.UPDATE)(interactions.update_submitted)
-    app.view(CallbackId.SEVERITY)(interactions.severity_submitted)
+        app.action(action_id)(threaded(interactions.lifecycle_button))
+    app.action(ActionId.OPEN_WAR_ROOM)(_link_pressed)
+    app.action(re.compile(rf"^{re.escape(ActionId.SNOOZE)}\.\d+$"))(threaded(interactions.snooze_button))
+    app.view(CallbackId.DECLARE)(threaded(interactions.declare_submitted))
+    app.view(CallbackId.UPDATE)(threaded(interactions.update_submitted))
+    app.view(CallbackId.SEVERITY)(threaded(interactions.severity_submitted))
     # Chooser buttons are runbook.post; kick-off suggestions are runbook.post.<i> (unique per message).
-    app.action(re.compile(rf"^{re.escape(RunbookAction.POST)}(\.\d+)?$"))(runbooks.post_pressed)
-    app.action(re.compile(rf"^{re.escape(RunbookAction.STEP_DONE)}\.\d+$"))(runbooks.step_pressed)
-    app.action(ReviewAction.EDIT)(review.edit_pressed)
-    app.action(ReviewAction.ADD_ACTION)(review.add_action_pressed)
-    app.action(ReviewAction.DONE)(review.done_pressed)
-    app.action(ReviewAction.REASSIGN)(review.reassign_picked)
-    app.action(ReviewAction.CLOSE)(review.close_confirmed)
-    app.view(ReviewForm.SECTIONS)(review.sections_submitted)
-    app.view(ReviewForm.ACTION)(review.action_submitted)
-    app.event("reaction_added")(events.reaction_added)
+    app.action(re.compile(rf"^{re.escape(RunbookAction.POST)}(\.\d+)?$"))(threaded(runbooks.post_pressed))
+    app.action(re.compile(rf"^{re.escape(RunbookAction.STEP_DONE)}\.\d+$"))(threaded(runbooks.step_pressed))
+    app.action(ReviewAction.EDIT)(threaded(review.edit_pressed))
+    app.action(ReviewAction.ADD_ACTION)(threaded(review.add_action_pressed))
+    app.action(ReviewAction.DONE)(threaded(review.done_pressed))
+    app.action(ReviewAction.REASSIGN)(threaded(review.reassign_picked))
+    app.action(ReviewAction.CLOSE)(threaded(review.close_confirmed))
+    app.view(ReviewForm.SECTIONS)(threaded(review.sections_submitted))
+    app.view(ReviewForm.ACTION)(threaded(review.action_submitted))
+    app.event("reaction_added")(threaded(events.reaction_added))
     # Anything else Slack sends (other subscribed events) is acknowledged, so Slack does not retry it.
-    app.event(re.compile(".*"))(events.ignore)
+    app.event(re.compile(".*"))(_ignore)
     return app

@@ -1,13 +1,16 @@
-"""The `/incident` slash command: parse, validate, act on the store, answer within Slack's 3 seconds.
+"""The `/incident` slash command: acknowledge at once, act on the store, then answer the person.
 
-Everything before `ack` is local (parsing and one database transaction); Slack itself is only called
-afterwards (opening a modal) or by the gateway (everything the change queued).
+The listener runs on the event loop and does only what needs no I/O before acknowledging: parsing, and
+`help` and usage errors, which it answers in the ack itself. Everything else is acknowledged empty and
+carried out on a worker thread (`answers`); what happened is told through the command's response_url
+once it has been committed, so a person is never told of a change the store does not hold. Slack itself
+is otherwise called afterwards (opening a modal) or by the gateway (everything the change queued).
 """
 
 import logging
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -59,6 +62,7 @@ from firebell.slack.replies import (
     status_reply,
     timeline_reply,
 )
+from firebell.slack.response_urls import reply
 from firebell.slack.review_listeners import Review
 from firebell.slack.runbook_listeners import Runbooks
 
@@ -68,37 +72,70 @@ _LIFECYCLE = {Mitigate: Action.MITIGATE, Resolve: Action.RESOLVE, Reopen: Action
 _DONE = {Action.MITIGATE: "mitigated", Action.RESOLVE: "resolved", Action.REOPEN: "reopened"}
 
 
-def _ack(ack: Ack, message: Message) -> None:
-    ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
+async def _ack(ack: AsyncAck, message: Message) -> None:
+    await ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
+
+
+_INTERNAL = "Firebell hit an internal error and logged it. Please try again."
 
 
 class IncidentCommand:
     """Handles `/incident <subcommand>`."""
 
     def __init__(
-        self, ctx: Context, directory: SlackDirectory, after_ack: AfterAck, review: Review, runbooks: Runbooks
+        self,
+        ctx: Context,
+        *,
+        client: WebClient,
+        directory: SlackDirectory,
+        after_ack: AfterAck,
+        answers: AfterAck,
+        review: Review,
+        runbooks: Runbooks,
     ) -> None:
         self.ctx = ctx
+        self.client = client
         self.directory = directory
         self.after_ack = after_ack
+        self.answers = answers
         self.review = review
         self.runbooks = runbooks
 
-    def __call__(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        """Bolt listener."""
-        user, channel = str(body["user_id"]), str(body["channel_id"])
+    async def __call__(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Bolt listener, on the event loop: nothing here waits on the store or on Slack."""
+        text = str(body.get("text") or "")
         try:
-            command = parse_command(str(body.get("text") or ""), self.ctx.policy)
-            if isinstance(command, Declare) and command.title is None:
-                ack()
-                self.after_ack.run(self._open_declare_form, client, respond, body, command)
-                return
-            _ack(ack, self.run(command, user=user, channel=channel, response_url=body.get("response_url")))
+            command = parse_command(text, self.ctx.policy)
         except FirebellError as exc:
-            _ack(ack, error_reply(exc.message))
+            await _ack(ack, error_reply(exc.message))
+            return
         except Exception:
-            log.exception("/incident %r failed", str(body.get("text") or "")[:40])
-            _ack(ack, error_reply("Firebell hit an internal error and logged it. Please try again."))
+            log.exception("/incident %r failed", text[:40])
+            await _ack(ack, error_reply(_INTERNAL))
+            return
+        if isinstance(command, Help):
+            await _ack(ack, help_reply(self.ctx.policy))
+            return
+        await ack()
+        response_url = body.get("response_url")
+        if isinstance(command, Declare) and command.title is None:
+            self.after_ack.run(self._open_declare_form, body, command)
+            return
+        self.answers.run(
+            self.answer, command, user=str(body["user_id"]), channel=str(body["channel_id"]), response_url=response_url
+        )
+
+    def answer(self, command: Command, *, user: str, channel: str, response_url: str | None) -> None:
+        """Carry out `command` (on a worker thread) and tell the person what happened."""
+        try:
+            message = self.run(command, user=user, channel=channel, response_url=response_url)
+        except FirebellError as exc:
+            message = error_reply(exc.message)
+        except Exception:
+            log.exception("/incident %s failed", type(command).__name__)
+            message = error_reply(_INTERNAL)
+        # Telling them waits on Slack, and may wait out a Slack outage: not on a thread that does commands.
+        self.after_ack.run(reply, response_url, message)
 
     def run(self, command: Command, *, user: str, channel: str, response_url: str | None) -> Message:
         """Carry out a parsed command and say what happened, for the caller's eyes only."""
@@ -163,7 +200,7 @@ class IncidentCommand:
             return timeline_reply(snapshot, entries, total=total)
         raise UsageError("Unknown subcommand. Try `/incident help`.")
 
-    def _open_declare_form(self, client: WebClient, respond: Respond, body: dict[str, Any], command: Declare) -> None:
+    def _open_declare_form(self, body: dict[str, Any], command: Declare) -> None:
         metadata = {"channel": body.get("channel_id"), "response_url": body.get("response_url")}
         view = declare_modal(self.ctx.policy, metadata=metadata)
         if command.severity:
@@ -172,11 +209,11 @@ class IncidentCommand:
                     element = block["element"]
                     element["initial_option"] = next(o for o in element["options"] if o["value"] == command.severity)
         try:
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+            self.client.views_open(trigger_id=body["trigger_id"], view=view)
         except (SlackApiError, OSError) as exc:
             log.warning("could not open the declare form: %s", exc)
             message = error_reply(
                 "Slack did not open the declare form in time. "
                 "Declare directly instead: /incident declare [sev1|sev2|sev3|sev4] <title>"
             )
-            respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
+            reply(body.get("response_url"), message)

@@ -24,6 +24,3 @@ class Events:
         if not (channel and ts and user):
             return
         request_pin_capture(self.ctx, channel_id=channel, message_ts=ts, reactor=user)
-
-    def ignore(self) -> None:
-        """Events Firebell subscribes to but does not act on."""

@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -54,8 +55,11 @@ class Gateway:
         lease: timedelta = timedelta(seconds=60),
         max_backoff: float = 30.0,
         give_up_after: timedelta = timedelta(hours=24),
+        before_each: Callable[[], None] | None = None,
     ) -> None:
         self.ctx = ctx
+        # Called before each delivery: acknowledging Slack's requests goes first (AckPriority).
+        self.before_each = before_each
         self.deliverer = deliverer
         self.workers = workers
         self.poll_interval = poll_interval
@@ -278,6 +282,8 @@ class Gateway:
 
     def _work(self, job: Job) -> None:
         try:
+            if self.before_each is not None:
+                self.before_each()
             outcome = self.deliverer.deliver(job)
         except Exception as exc:  # a bug, not Slack: retry a few times (a fix may be deployed), then stop
             log.exception("effect %s (%s) raised", job.id, job.kind)

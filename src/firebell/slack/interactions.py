@@ -107,10 +107,6 @@ class Interactions:
         message = snoozed_message(incident, actor=actor, duration=duration)
         self.after_ack.run(respond, text=message.text, blocks=message.blocks, replace_original=True)
 
-    def link_button(self, ack: Ack) -> None:
-        """URL buttons still send an action; acknowledge it."""
-        ack()
-
     def _open(self, client: WebClient, respond: Respond, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -2,7 +2,7 @@
 
 SQLite allows a single writer; its own busy handler polls with sleeps of up to 100 ms, which is
 unfair and slow under load. Threads of this process therefore queue here, and the outbox gateway
-and scheduler (background) yield to use cases acknowledging a Slack request (foreground).
+and scheduler (background) yield to use cases a person is waiting on: commands, buttons, forms (foreground).
 """
 
 import threading

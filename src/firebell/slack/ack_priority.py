@@ -1,0 +1,61 @@
+"""Acknowledging Slack comes before carrying out what was acknowledged.
+
+Slack gives an app 3 seconds to acknowledge a request; the work a command asks for has no such deadline,
+and it shares the process's one GIL with the event loop that acknowledges: while a worker thread runs,
+the loop gets about half the interpreter. So work done after acks starts once acknowledging has been
+quiet for `calm` seconds (no Slack request in hand). With requests seconds apart, as people type, that
+costs a few milliseconds; in a burst every request is acknowledged first and the work follows. So that
+work is never starved, one piece (across all the threads waiting) goes ahead anyway every `max_wait`.
+"""
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class AckPriority:
+    """Counts Slack requests being handled; `wait_for_quiet` holds back work while there are any."""
+
+    def __init__(self, *, calm: float = 0.005, max_wait: float = 0.5) -> None:
+        self.calm = calm
+        self.max_wait = max_wait
+        self._changed = threading.Condition()
+        # Waiters go through one at a time, so an ack wakes at most one thread, not every waiting one
+        # (each woken thread would take the GIL from the event loop just to go back to sleep).
+        self._turnstile = threading.Lock()
+        self._handling = 0
+        self._last_done = 0.0
+        self._last_forced = 0.0
+
+    @contextmanager
+    def acknowledging(self) -> Iterator[None]:
+        """Around the handling of one Slack request (on the event loop: never blocks for long)."""
+        with self._changed:
+            self._handling += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._handling -= 1
+                self._last_done = time.monotonic()
+                if self._handling == 0:
+                    self._changed.notify()
+
+    def wait_for_quiet(self) -> None:
+        """Block until no Slack request has been in hand for `calm` seconds, or this thread has waited
+        `max_wait` and nobody else went ahead anyway in the last `max_wait`."""
+        started = time.monotonic()
+        with self._turnstile, self._changed:
+            while True:
+                now = time.monotonic()
+                if self._handling == 0 and now - self._last_done >= self.calm:
+                    return
+                turn = max(started, self._last_forced) + self.max_wait
+                if now >= turn:
+                    self._last_forced = now
+                    return
+                wait = turn - now
+                if self._handling == 0:
+                    wait = min(wait, self.calm - (now - self._last_done))
+                self._changed.wait(wait)

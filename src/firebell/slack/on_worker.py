@@ -1,0 +1,64 @@
+"""Bolt's async app answers Slack on the event loop; Firebell's listeners make blocking database calls.
+
+`on_worker` turns such a synchronous listener into the async listener Bolt's AsyncApp expects: it runs on
+a worker thread (at most `limiter`'s capacity at once, so threads do not fight over the GIL), and what
+it acknowledged with is handed back to Bolt's ack on the event loop once it returns. The listener keeps
+its synchronous arguments: an `Ack` that records, the synchronous Web API client, and a `Respond`.
+"""
+
+import functools
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+from slack_bolt import Ack, Respond
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.response import BoltResponse
+from slack_sdk import WebClient
+
+# The arguments a wrapped listener may name, as Bolt's synchronous App would have passed them.
+_KNOWN = {"ack", "body", "client", "respond", "view", "event"}
+
+
+class RecordingAck(Ack):
+    """A synchronous `ack` that remembers its arguments, to be replayed on Bolt's async ack."""
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.called = False
+        self.arguments: dict[str, Any] = {}
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        if args:
+            kwargs["text"] = args[0]
+        self.called, self.arguments = True, kwargs
+        return super().__call__(**kwargs)
+
+
+def on_worker(
+    listener: Callable[..., None], *, client: WebClient, limiter: anyio.CapacityLimiter
+) -> Callable[..., Awaitable[None]]:
+    """An async Bolt listener running `listener` on a worker thread."""
+    names = set(inspect.signature(listener).parameters)
+    unknown = names - _KNOWN
+    if unknown:
+        raise TypeError(f"{listener!r} asks for {sorted(unknown)}; on_worker passes only {sorted(_KNOWN)}")
+
+    async def run(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
+        recorded = RecordingAck()
+        offered: dict[str, Any] = {
+            "ack": recorded,
+            "body": body,
+            "client": client,
+            "respond": Respond(response_url=respond.response_url if respond is not None else None),
+            "view": body.get("view"),
+            "event": body.get("event"),
+        }
+        call = functools.partial(listener, **{name: offered[name] for name in names})
+        await anyio.to_thread.run_sync(call, limiter=limiter)
+        if recorded.called:
+            await ack(**recorded.arguments)
+
+    run.__name__ = run.__qualname__ = getattr(listener, "__name__", "listener")
+    return run
