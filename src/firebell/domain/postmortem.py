@@ -89,6 +89,8 @@ def key_times(incident: IncidentSnapshot, impact_started_at: datetime | None) ->
     )
 
 
+_RARE_KINDS = frozenset({EventKind.DECLARED, EventKind.COMMANDER_CHANGED, EventKind.STATUS_CHANGED})
+_SECONDS = tuple(f"{second:02d}" for second in range(60))
 _LABELS = {kind: _KIND_LABEL.get(kind, kind.value) for kind in EventKind}
 _SPECIAL_KINDS = frozenset(
     {
@@ -121,6 +123,8 @@ class _Renderer:
         self.d = draft
         self.names = draft.names
         self.lines: list[str] = []
+        # The few events the summary and responders read, found in one pass over a long timeline.
+        self.rare = [e for e in draft.timeline if e.kind in _RARE_KINDS]
 
     def who(self, user_id: str | None) -> str:
         if user_id is None:
@@ -170,7 +174,7 @@ class _Renderer:
     def resolve_note(self) -> str | None:
         notes = [
             str(e.data.get("note"))
-            for e in self.d.timeline
+            for e in self.rare
             if e.kind is EventKind.STATUS_CHANGED and e.data.get("to") == Status.RESOLVED.value and e.data.get("note")
         ]
         return notes[-1] if notes else None
@@ -220,7 +224,7 @@ class _Renderer:
             if role != "commander":
                 self.add(f"- {role.capitalize()}: {self.who(user)}")
         self.add(f"- Declared by: {self.who(incident.declared_by)}")
-        handovers = [e for e in self.d.timeline if e.kind is EventKind.COMMANDER_CHANGED]
+        handovers = [e for e in self.rare if e.kind is EventKind.COMMANDER_CHANGED]
         if handovers:
             self.add("", "Handovers:")
             for e in handovers:
@@ -232,15 +236,11 @@ class _Renderer:
 
     def commanders(self) -> list[str]:
         first = next(
-            (
-                e.data.get("commander")
-                for e in self.d.timeline
-                if e.kind is EventKind.DECLARED and e.data.get("commander")
-            ),
+            (e.data.get("commander") for e in self.rare if e.kind is EventKind.DECLARED and e.data.get("commander")),
             None,
         )
         chain = [self.who(str(first))] if first else []
-        for e in self.d.timeline:
+        for e in self.rare:
             if e.kind is EventKind.COMMANDER_CHANGED:
                 chain.append(self.who(e.data.get("user")))
         return chain or [self.who(self.d.incident.commander)]
@@ -250,16 +250,21 @@ class _Renderer:
         labels, special, who = _LABELS, _SPECIAL_KINDS, self.names.get
         lines = self.lines
         # This runs once per event (tens of thousands for a long incident): the common kinds take the
-        # short path, and %-formatting the fields is much faster than strftime or isoformat.
+        # short path, and the "YYYY-MM-DD HH:MM:" part of the stamp is formatted once per minute.
+        minute, prefix, newline = None, "", "\n"
         for e in sorted(self.d.timeline, key=BY_TIME):
-            a = e.at
-            stamp = "%04d-%02d-%02d %02d:%02d:%02d" % (a.year, a.month, a.day, a.hour, a.minute, a.second)  # noqa: UP031
-            if e.kind in special:
+            at, kind, actor, text = e.at, e.kind, e.actor, e.text
+            at_minute, second = divmod(int(at.timestamp()), 60)
+            if at_minute != minute:
+                minute = at_minute
+                prefix = "%04d-%02d-%02d %02d:%02d:" % (at.year, at.month, at.day, at.hour, at.minute)  # noqa: UP031
+            if kind in special:
                 detail = self.event_text(e)
             else:
-                text = e.text if "\n" not in e.text else _indent(e.text)
-                detail = f"{who(e.actor, e.actor) if e.actor else 'Firebell'}: {text}"
-            lines.append(f"- **{stamp}** · {labels[e.kind]} · {detail}")
+                detail = (
+                    f"{who(actor, actor) if actor else 'Firebell'}: {text if newline not in text else _indent(text)}"
+                )
+            lines.append(f"- **{prefix}{_SECONDS[second]}** · {labels[kind]} · {detail}")
         self.add("")
 
     def event_text(self, e: TimelineEntry) -> str:

@@ -1,10 +1,11 @@
 """Declaring incidents and reading them back."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from firebell.domain.cadence import next_update_due
@@ -206,21 +207,12 @@ def list_incidents(
     ctx: Context, *, open_only: bool = False, limit: int = 50, before_number: int | None = None
 ) -> list[IncidentSnapshot]:
     """Incidents, newest first, paginated by number (keyset): pass the last number seen as `before_number`."""
-    page = select(Incident.id).order_by(Incident.number.desc()).limit(limit)
-    if open_only:
-        page = page.where(Incident.status.in_([Status.INVESTIGATING.value, Status.MITIGATED.value]))
+    query = _page_query(open_only=open_only, after=before_number is not None)
+    params: dict[str, Any] = {"limit": limit}
     if before_number is not None:
-        page = page.where(Incident.number < before_number)
-    # One query: the page's incidents with their roles joined (a row per role), read as plain rows.
-    columns = [Incident.__table__.c[name] for name in (*_SNAPSHOT_COLUMNS, "status")]
-    query = (
-        select(*columns, RoleAssignment.role.label("role_name"), RoleAssignment.user_id.label("role_user"))
-        .outerjoin(RoleAssignment, RoleAssignment.incident_id == Incident.id)
-        .where(Incident.id.in_(page.scalar_subquery()))
-        .order_by(Incident.number.desc(), RoleAssignment.id)
-    )
+        params["before"] = before_number
     with ctx.db.read() as session:
-        rows = session.connection().execute(query).all()
+        rows = session.connection().execute(query, params).all()
     roles: dict[int, dict[str, str]] = {}
     first: dict[int, Any] = {}
     for row in rows:
@@ -228,6 +220,24 @@ def list_incidents(
         if row[-2] is not None:
             roles.setdefault(row[0], {})[row[-2]] = row[-1]
     return [_snapshot_of_row(row, roles.get(incident_id, {})) for incident_id, row in first.items()]
+
+
+@functools.cache
+def _page_query(*, open_only: bool, after: bool) -> Select[Any]:
+    """One page of incidents with their roles joined (a row per role), newest first; limit and the keyset
+    cursor are bound parameters, so each of the four shapes is built and compiled once."""
+    page = select(Incident.id).order_by(Incident.number.desc()).limit(bindparam("limit"))
+    if open_only:
+        page = page.where(Incident.status.in_([Status.INVESTIGATING.value, Status.MITIGATED.value]))
+    if after:
+        page = page.where(Incident.number < bindparam("before"))
+    columns = [Incident.__table__.c[name] for name in (*_SNAPSHOT_COLUMNS, "status")]
+    return (
+        select(*columns, RoleAssignment.role.label("role_name"), RoleAssignment.user_id.label("role_user"))
+        .outerjoin(RoleAssignment, RoleAssignment.incident_id == Incident.id)
+        .where(Incident.id.in_(page.scalar_subquery()))
+        .order_by(Incident.number.desc(), RoleAssignment.id)
+    )
 
 
 def _snapshot_of_row(row: Any, roles: dict[str, str]) -> IncidentSnapshot:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from firebell.domain.action_items import ActionItemView
-from firebell.domain.cadence import cadence_report
+from firebell.domain.cadence import CADENCE_KINDS, cadence_report
 from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Status
@@ -79,7 +79,7 @@ def build_draft(session: Session, incident: Incident, policy: Policy, *, now: da
         incident=picture,
         severity=policy.known(incident.severity),
         timeline=entries,
-        cadence=cadence_report(entries, now=now),
+        cadence=cadence_report([e for e in entries if e.kind in CADENCE_KINDS], now=now),
         action_items=items,
         sections=sections,
         names=names_for(session, people_in(picture, entries, items)),

@@ -114,10 +114,16 @@ def timeline_of(
     else:
         recent = connection.execute(query.order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc()).limit(limit))
         rows = list(reversed(recent.all()))
-    by_value = _KINDS
-    return [
-        TimelineEntry(_moment(at), by_value[kind], actor, text, _data(data)) for at, kind, actor, text, data in rows
-    ]
+    by_value, entry = _KINDS, TimelineEntry
+    if rows and isinstance(rows[0][0], str):
+        # SQLite: naive UTC text. Inlined, as this runs once per event of a long timeline.
+        # tuple.__new__ skips the NamedTuple's Python-level __new__ (same object, one call less per row).
+        parse, build = datetime.fromisoformat, tuple.__new__
+        return [
+            build(entry, (parse(at + "+00:00"), by_value[kind], actor, text, _data(data) if data else {}))
+            for at, kind, actor, text, data in rows
+        ]
+    return [entry(_moment(at), by_value[kind], actor, text, _data(data)) for at, kind, actor, text, data in rows]
 
 
 def count_events(session: Session, incident_id: int) -> int:

@@ -47,8 +47,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if isinstance(value, str):
-            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        if isinstance(value, str):  # SQLite: naive UTC text (one C call, cheaper than parse + replace)
+            return datetime.fromisoformat(value + "+00:00")
         moment: datetime = value
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
