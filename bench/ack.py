@@ -4,30 +4,64 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from bench.harness import Service, free_port, percentile
-from bench.load import fire, signed, slash_command_body
+from bench.load import fire_apart, signed, slash_command_body
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
 
 
-def latencies(
-    emu: SlackEmulator, slack: EmulatorServer, url: str, texts: list[str], *, channel: str, concurrency: int
-) -> list[float]:
-    """Send the commands `concurrency` at a time; the time of each until its ack arrived."""
+@dataclass
+class Timings:
+    """Per request: until the ack, and until the person saw the answer (the ack, or a response_url post)."""
+
+    acks: list[float]
+    answers: list[float]
+
+
+def latencies(emu: SlackEmulator, url: str, texts: list[str], *, channel: str, concurrency: int) -> Timings:
+    """Send the commands `concurrency` at a time; the time of each until its ack arrived, and until its
+    answer did. An answer not in the ack is waited for at the command's response_url, so the next
+    measurement starts with the service idle."""
+    user = emu.user_id("alice")
+    urls = [emu.issue_response_url(user, channel, source="slash_command") for _ in texts]
     bodies = [
-        slash_command_body(
-            text,
-            user=emu.user_id("alice"),
-            channel=channel,
-            team=emu.team_id,
-            response_url=f"{slack.url}/response/bench",
-        )
-        for text in texts
+        slash_command_body(text, user=user, channel=channel, team=emu.team_id, response_url=response_url)
+        for text, response_url in zip(texts, urls, strict=True)
     ]
-    return fire(url, signed(bodies, emu.signing_secret), concurrency=concurrency)
+    sent = fire_apart(url, signed(bodies, emu.signing_secret), concurrency=concurrency)
+    waiting = {response_url.rsplit("/", 1)[1]: s for response_url, s in zip(urls, sent, strict=True) if not s.answered}
+    answered_at: dict[str, float] = {}
+    deadline = time.monotonic() + 300
+    while len(answered_at) < len(waiting):
+        for url_id in waiting.keys() - answered_at.keys():
+            if (post := emu.first_response(url_id)) is not None:
+                answered_at[url_id] = post.at
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(waiting) - len(answered_at)} commands were never answered")
+        time.sleep(0.05)
+    answers = [
+        s.elapsed if s.answered else answered_at[u.rsplit("/", 1)[1]] - s.at for u, s in zip(urls, sent, strict=True)
+    ]
+    quiet(emu)
+    return Timings(acks=[s.elapsed for s in sent], answers=answers)
+
+
+def quiet(emu: SlackEmulator, calm: float = 0.5, timeout: float = 300) -> None:
+    """Wait until the app has made no Slack call for `calm` seconds: what the commands queued (posts,
+    war rooms) is done, so it does not run into the next measurement."""
+    deadline = time.monotonic() + timeout
+    seen = -1
+    while time.monotonic() < deadline:
+        count = len(emu.calls)
+        if count == seen:
+            return
+        seen = count
+        time.sleep(calm)
+    raise RuntimeError("the app was still calling Slack after the measurement")
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -93,14 +127,14 @@ def run(
     try:
         warm = texts["help"][: concurrency * 4]
         for url in (bare.url, bare_sync.url, firebell.url):
-            latencies(emu, slack, url, warm, channel=room, concurrency=concurrency)
-        floor = latencies(emu, slack, bare.url, texts["help"], channel=room, concurrency=concurrency)
-        floor_sync = latencies(emu, slack, bare_sync.url, texts["help"], channel=room, concurrency=concurrency)
+            latencies(emu, url, warm, channel=room, concurrency=concurrency)
+        floor = latencies(emu, bare.url, texts["help"], channel=room, concurrency=concurrency).acks
+        floor_sync = latencies(emu, bare_sync.url, texts["help"], channel=room, concurrency=concurrency).acks
         measured = {
-            name: latencies(emu, slack, firebell.url, group, channel=room, concurrency=concurrency)
+            name: latencies(emu, firebell.url, group, channel=room, concurrency=concurrency)
             for name, group in texts.items()
         }
-        measured["declares"] = latencies(emu, slack, firebell.url, declares, channel=general, concurrency=concurrency)
+        measured["declares"] = latencies(emu, firebell.url, declares, channel=general, concurrency=concurrency)
     finally:
         bare.stop()
         bare_sync.stop()
@@ -108,9 +142,10 @@ def run(
     return {
         "floor": summary(floor),
         "floor_sync": summary(floor_sync),
-        **{name: summary(values) for name, values in measured.items()},
-        "p99_vs_floor": {name: round(percentile(v, 99) / floor_p99, 2) for name, v in measured.items()},
-        "p99_vs_sync_floor": {name: round(percentile(v, 99) / sync_p99, 2) for name, v in measured.items()},
+        **{name: summary(t.acks) for name, t in measured.items()},
+        "answered": {name: summary(t.answers) for name, t in measured.items()},
+        "p99_vs_floor": {name: round(percentile(t.acks, 99) / floor_p99, 2) for name, t in measured.items()},
+        "p99_vs_sync_floor": {name: round(percentile(t.acks, 99) / sync_p99, 2) for name, t in measured.items()},
         "concurrency": concurrency,
         "requests": requests,
     }

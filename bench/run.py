@@ -112,6 +112,16 @@ def verdicts(f: dict[str, Any], databases: list[str]) -> list[tuple[str, str, st
                 a["p99_vs_floor"][name] <= 1.5,
             )
         )
+        if name != "help":  # help is answered in its ack
+            answered = a["answered"][name]
+            rows.append(
+                (
+                    f"answer through response_url, {what}",
+                    f"p50 {answered['p50_ms']} ms, p99 {answered['p99_ms']} ms (in a burst of {a['requests']})",
+                    "report",
+                    True,
+                )
+            )
     rows += [
         (
             f"declare to war room, median (L = {f['war_room']['latency_ms']} ms)",
@@ -125,8 +135,8 @@ def verdicts(f: dict[str, Any], databases: list[str]) -> list[tuple[str, str, st
         rows += [
             (
                 f"declare throughput ({kind})",
-                f"{t['per_second']}/s for {t['seconds']} s at {t['concurrency']}; war rooms done "
-                f"{t['outbox_drained_after_s']} s later",
+                f"{t['per_second']}/s for {t['seconds']} s at {t['concurrency']} (answer p99 "
+                f"{t['answer_p99_ms']} ms); war rooms done {t['outbox_drained_after_s']} s later",
                 "report",
                 t["failed"] == 0,
             ),

@@ -1,5 +1,8 @@
 """Declare throughput: incidents declared per second, sustained at a fixed concurrency, with fake Slack
-answering at once; then how long the outbox takes to finish every war room."""
+answering at once; then how long the outbox takes to finish every war room.
+
+Each client declares, waits for Firebell's answer ("Declared INC-N", sent through the response_url once
+the incident is stored), then declares again: a declare counts when its declarer has been told."""
 
 import threading
 import time
@@ -20,6 +23,7 @@ def run(
     driver = SlackDriver(emu, slack, app_url=f"{firebell.url}/slack/events")
     stop = time.monotonic() + seconds
     acks: list[float] = []
+    answers: list[float] = []
     failures = 0
     lock = threading.Lock()
 
@@ -27,12 +31,19 @@ def run(
         nonlocal failures
         i = 0
         while time.monotonic() < stop:
+            sent = time.monotonic()
             result = driver.slash_command(
                 "/incident", f"declare sev3 Load {worker}-{i}", user="alice", channel="general"
             )
+            try:
+                told = result.acked_in_time and "Declared" in str(driver.answer(result, timeout=60).get("text"))
+            except AssertionError:  # never answered
+                told = False
+            answered = time.monotonic() - sent
             with lock:
-                if result.response.status_code == 200 and "Declared" in result.response.text:
+                if told:
                     acks.append(float(result.elapsed))
+                    answers.append(answered)
                 else:
                     failures += 1
             i += 1
@@ -58,6 +69,7 @@ def run(
         "failed": failures,
         "per_second": round(len(acks) / elapsed, 1),
         "ack_p99_ms": round(percentile(acks, 99) * 1000, 1),
+        "answer_p99_ms": round(percentile(answers, 99) * 1000, 1),
         "stored": declared,
         "war_rooms_ready": rooms,
         "outbox_drained_after_s": drained,
