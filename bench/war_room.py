@@ -22,7 +22,7 @@ def run(
         for i in range(declares):
             started = time.time()
             result = driver.slash_command("/incident", f"declare sev2 War room {i}", user="alice", channel="general")
-            number = int(str(result.response.json()["text"]).split("INC-")[1].split("*")[0])
+            number = int(str(driver.answer(result, timeout=30)["text"]).split("INC-")[1].split("*")[0])
             kickoff = emu.wait_for(partial(_kickoff, number=number, before=before), timeout=30)
             times.append(float(kickoff) - started)
             time.sleep(latency * 3)  # let the rest of the setup finish before the next declare
