@@ -90,7 +90,7 @@ def build_runtime(
     client = slack_client(token, settings.slack_api_url)
     directory = SlackDirectory(client)
     shelf = Shelf(policy.runbooks_dir)
-    # Acknowledging Slack goes first: work after acks (commands, replies, deliveries) waits for a lull.
+    # Acknowledging Slack goes first: work after acks (commands, outbox deliveries) waits for a lull.
     priority = AckPriority()
     gateway = Gateway(
         ctx,
@@ -101,7 +101,8 @@ def build_runtime(
     scheduler = Scheduler(ctx, shelf, **(scheduler_options or {}))
     # Listener calls (views.open) must land inside the trigger_id's 3 seconds or not at all.
     listener_client = slack_client(token, settings.slack_api_url, timeout=2)
-    after_ack = AfterAck(before_each=priority.wait_for_quiet)
+    # Replies and modals after acks: mostly waiting on Slack, and only ever after work that waited.
+    after_ack = AfterAck()
     # Commands are acknowledged first and carried out here, one at a time and in the order they came:
     # the work holds the GIL for most of its time, and more threads would only slow the event loop
     # acknowledging the next requests (bench/ack.py).
