@@ -2,7 +2,8 @@
 answering at once; then how long the outbox takes to finish every war room.
 
 Each client declares, waits for Firebell's answer ("Declared INC-N", sent through the response_url once
-the incident is stored), then declares again: a declare counts when its declarer has been told."""
+the incident is stored), then declares again: a declare counts when its declarer has been told. The
+clients are the emulated workspace's people in turn (one person's declares are carried out in order)."""
 
 import threading
 import time
@@ -13,6 +14,7 @@ from sqlalchemy import create_engine, func, select
 
 from bench.harness import Service, percentile
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
+from firebell.emulator.state import SEED_USERS
 from firebell.store.models import Effect, Incident
 
 
@@ -27,13 +29,16 @@ def run(
     failures = 0
     lock = threading.Lock()
 
+    people = list(SEED_USERS)
+
     def client(worker: int) -> None:
         nonlocal failures
+        person = people[worker % len(people)]
         i = 0
         while time.monotonic() < stop:
             sent = time.monotonic()
             result = driver.slash_command(
-                "/incident", f"declare sev3 Load {worker}-{i}", user="alice", channel="general"
+                "/incident", f"declare sev3 Load {worker}-{i}", user=person, channel="general"
             )
             try:
                 told = result.acked_in_time and "Declared" in str(driver.answer(result, timeout=60).get("text"))

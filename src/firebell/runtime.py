@@ -28,7 +28,7 @@ from firebell.store.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
-ANSWER_THREADS = 1
+ANSWER_THREADS = 4
 
 
 def slack_client(token: str, api_url: str, *, timeout: int = 15) -> WebClient:
@@ -103,9 +103,8 @@ def build_runtime(
     listener_client = slack_client(token, settings.slack_api_url, timeout=2)
     # Replies and modals after acks: mostly waiting on Slack, and only ever after work that waited.
     after_ack = AfterAck()
-    # Commands are acknowledged first and carried out here, one at a time and in the order they came:
-    # the work holds the GIL for most of its time, and more threads would only slow the event loop
-    # acknowledging the next requests (bench/ack.py).
+    # Commands are acknowledged first and carried out here: in the order they came within a war room,
+    # several rooms at once (a room waiting on a database lock holds up no other room).
     answers = AfterAck(workers=ANSWER_THREADS, name="firebell-answer", before_each=priority.wait_for_quiet)
     bolt = build_bolt_app(
         ctx,

@@ -121,9 +121,11 @@ class IncidentCommand:
         if isinstance(command, Declare) and command.title is None:
             self.after_ack.run(self._open_declare_form, body, command)
             return
-        self.answers.run(
-            self.answer, command, user=str(body["user_id"]), channel=str(body["channel_id"]), response_url=response_url
-        )
+        user, channel = str(body["user_id"]), str(body["channel_id"])
+        # A war room's commands are carried out in the order they came, and so are one person's declares;
+        # other rooms and people go alongside, so a slow or locked incident holds up only its own room.
+        order = f"declarer:{user}" if isinstance(command, Declare) else f"channel:{channel}"
+        self.answers.run(self.answer, command, user=user, channel=channel, response_url=response_url, in_order_of=order)
 
     def answer(self, command: Command, *, user: str, channel: str, response_url: str | None) -> None:
         """Carry out `command` (on a worker thread) and tell the person what happened."""
