@@ -149,3 +149,32 @@ def test_blameless_prompts_until_people_write_their_own() -> None:
     assert FACTOR_PROMPTS[0] not in written
     assert "| Time to detect | 12m |" in written
     assert "| Impact started | 2026-11-24 08:48 UTC |" in written
+
+
+def test_timeline_stamps_are_right_across_minute_hour_and_day_boundaries() -> None:
+    """The renderer formats a stamp's minute once and reuses it: it must notice every change of minute,
+    including one to the same minute of another hour or day."""
+    base = datetime(2026, 11, 24, 23, 59, 58, 900_000, tzinfo=UTC)
+    offsets = [0, 0.05, 1.2, 1.9, 2.0, 61.0, 3600.0, 3600.5, 86400.0 + 3600.0, 86400.0 * 31]
+    timeline = [
+        entry(0, EventKind.NOTE, "U0ALICE00", f"note {i}")._replace(at=base + timedelta(seconds=s))
+        for i, s in enumerate(offsets)
+    ]
+    timeline.append(entry(0, EventKind.NOTE, None, "line one\nline two")._replace(at=base + timedelta(seconds=7)))
+    text = render_postmortem(
+        PostmortemDraft(
+            incident=INCIDENT,
+            severity=Policy().severity("SEV1"),
+            timeline=timeline,
+            cadence=cadence_report(timeline, now=base),
+            action_items=[],
+            sections=PostmortemSections(),
+            names=NAMES,
+            generated_at=base,
+        )
+    )
+    stamps = [line.split("**")[1] for line in text.splitlines() if line.startswith("- **")]
+    expected = sorted(e.at for e in timeline)
+    assert stamps == [at.strftime("%Y-%m-%d %H:%M:%S") for at in expected]
+    assert "- **2026-11-25 00:00:05** · Note · Firebell: line one\n  line two" in text
+    assert "- **2026-11-24 23:59:58** · Note · Alice: note 0" in text

@@ -1,7 +1,7 @@
 """The blameless postmortem draft, rendered as Markdown from what the incident recorded. Pure."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from firebell.domain.action_items import ActionItemView, ItemStatus
 from firebell.domain.cadence import CadenceReport
@@ -251,20 +251,26 @@ class _Renderer:
         lines = self.lines
         # This runs once per event (tens of thousands for a long incident): the common kinds take the
         # short path, and the "YYYY-MM-DD HH:MM:" part of the stamp is formatted once per minute.
-        minute, prefix, newline = None, "", "\n"
+        append, seconds, newline, one_minute = lines.append, _SECONDS, "\n", timedelta(minutes=1)
+        minute_start = minute_end = datetime.min.replace(tzinfo=UTC)  # an empty minute: the first event starts one
+        prefix = ""
         for e in sorted(self.d.timeline, key=BY_TIME):
-            at, kind, actor, text = e.at, e.kind, e.actor, e.text
-            at_minute, second = divmod(int(at.timestamp()), 60)
-            if at_minute != minute:
-                minute = at_minute
+            at, kind, actor, text, _ = e
+            if not minute_start <= at < minute_end:
+                minute_start = at.replace(second=0, microsecond=0)
+                minute_end = minute_start + one_minute
                 prefix = "%04d-%02d-%02d %02d:%02d:" % (at.year, at.month, at.day, at.hour, at.minute)  # noqa: UP031
             if kind in special:
                 detail = self.event_text(e)
+            elif newline in text:
+                detail = f"{who(actor, actor) if actor else 'Firebell'}: {_indent(text)}"
             else:
-                detail = (
-                    f"{who(actor, actor) if actor else 'Firebell'}: {text if newline not in text else _indent(text)}"
+                append(
+                    f"- **{prefix}{seconds[at.second]}** · {labels[kind]} · "
+                    f"{who(actor, actor) if actor else 'Firebell'}: {text}"
                 )
-            lines.append(f"- **{prefix}{_SECONDS[second]}** · {labels[kind]} · {detail}")
+                continue
+            append(f"- **{prefix}{seconds[at.second]}** · {labels[kind]} · {detail}")
         self.add("")
 
     def event_text(self, e: TimelineEntry) -> str:
