@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, select, update
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.harness import Service, database, driver_for, fake_slack, firebell_service, percentile
+from firebell.emulator.state import SEED_USERS
 from firebell.services.cadence import reminder_key
 from firebell.store.models import Effect, Incident, TimelineEvent
 
@@ -60,8 +61,10 @@ def _measure(  # noqa: PLR0917 (the benchmark's knobs, passed straight through)
     def declare(i: int) -> Any:
         # Incidents are declared evenly over one interval, as a steady state would have them, so their
         # due points are spread rather than all falling in the same second.
+        # The workspace's people take turns: one person's declares are carried out one after another.
         time.sleep(max(0.0, started + i * interval / incidents - time.monotonic()))
-        return driver.slash_command("/incident", f"declare sev1 Outage {i}", user="alice", channel="general")
+        person = SEED_USERS[i % len(SEED_USERS)]
+        return driver.slash_command("/incident", f"declare sev1 Outage {i}", user=person, channel="general")
 
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(declare, range(incidents)))
