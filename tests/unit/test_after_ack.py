@@ -60,3 +60,37 @@ def test_a_failing_piece_is_logged_and_the_next_in_line_still_runs(caplog: pytes
     pool.shutdown()
     assert done == ["after"]
     assert "work after acknowledging failed" in caplog.text
+
+
+def test_a_busy_key_takes_turns_with_the_others() -> None:
+    """With one thread, a key with a queue does not keep it: the next piece goes behind other keys'."""
+    pool = AfterAck(workers=1)
+    started = threading.Event()
+    release = threading.Event()
+    order: list[str] = []
+
+    def first() -> None:
+        started.set()
+        release.wait(5)
+        order.append("a1")
+
+    pool.run(first, in_order_of="room:A")
+    assert started.wait(5)
+    pool.run(order.append, "a2", in_order_of="room:A")
+    pool.run(order.append, "a3", in_order_of="room:A")
+    pool.run(order.append, "b1", in_order_of="room:B")
+    release.set()
+    assert pool.wait_idle(10)
+    pool.shutdown()
+    assert order == ["a1", "b1", "a2", "a3"]
+
+
+def test_work_given_after_shutdown_is_dropped_and_logged(caplog: pytest.LogCaptureFixture) -> None:
+    pool = AfterAck(workers=1)
+    pool.shutdown()
+    done: list[str] = []
+    pool.run(done.append, "late", in_order_of="room:A")
+    pool.run(done.append, "late")
+    assert pool.wait_idle(0.5)  # nothing counted as pending
+    assert done == []
+    assert "dropped work after acknowledging" in caplog.text

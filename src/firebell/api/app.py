@@ -8,6 +8,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
@@ -15,8 +18,22 @@ import firebell
 from firebell.api.rest import build_router
 from firebell.domain.errors import FirebellError, IncidentNotFound
 from firebell.runtime import Runtime
+from firebell.slack.ack_priority import AckPriority
 
 log = logging.getLogger(__name__)
+
+
+class CountedSocketModeHandler(AsyncSocketModeHandler):
+    """Bolt's Socket Mode handler, with each envelope counted as being acknowledged (AckPriority), as
+    requests to /slack/events are."""
+
+    def __init__(self, app: AsyncApp, app_token: str, *, priority: AckPriority) -> None:
+        super().__init__(app, app_token)
+        self.priority = priority
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        with self.priority.acknowledging():
+            await super().handle(client, req)
 
 
 def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_token: str | None = None) -> FastAPI:
@@ -35,7 +52,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
         try:
             if socket_mode_token is not None:
                 # Its aiohttp session belongs to the running event loop, so it is made here.
-                socket_mode = AsyncSocketModeHandler(runtime.bolt, socket_mode_token)
+                socket_mode = CountedSocketModeHandler(runtime.bolt, socket_mode_token, priority=runtime.priority)
                 await socket_mode.connect_async()  # type: ignore[no-untyped-call]
                 log.info("connected to Slack over Socket Mode")
             yield
@@ -53,7 +70,9 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
 
         @app.post("/slack/events", include_in_schema=False)
         async def slack_events(request: Request) -> Response:
+            # Counted as being acknowledged once the body is in (a slow client does not hold back work);
             # Bolt verifies the signature and timestamp first (401 otherwise), on the event loop.
+            await request.body()  # Starlette keeps it for Bolt
             with runtime.priority.acknowledging():
                 return await slack.handle(request)
 

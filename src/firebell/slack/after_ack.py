@@ -28,22 +28,36 @@ class AfterAck:
         self._in_flight = 0
         # Work queued behind a running piece with the same key (in_order_of), oldest first.
         self._waiting: dict[str, deque[Callable[[], None]]] = {}
+        self._closed = False
 
     def run(self, fn: Callable[..., Any], *args: Any, in_order_of: str | None = None, **kwargs: Any) -> None:
         """Run `fn` soon, off the acknowledging thread. Pieces given the same `in_order_of` key run one at a
-        time in the order they were given (one war room's commands); others run alongside."""
+        time in the order they were given (one war room's commands); others run alongside. After
+        `shutdown`, the piece is dropped and logged."""
+        job = functools.partial(self._guarded, fn, *args, **kwargs)
         with self._idle:
+            if self._closed:
+                log.warning("shutting down: dropped work after acknowledging (%s)", getattr(fn, "__name__", fn))
+                return
             self._in_flight += 1
-            job = functools.partial(self._guarded, fn, *args, **kwargs)
             if in_order_of is not None:
                 if in_order_of in self._waiting:
                     self._waiting[in_order_of].append(job)
                     return
                 self._waiting[in_order_of] = deque()
-        self._pool.submit(job if in_order_of is None else functools.partial(self._in_order, in_order_of, job))
+        try:
+            self._pool.submit(job if in_order_of is None else functools.partial(self._in_order, in_order_of, job))
+        except RuntimeError:  # shut down between the check above and here
+            log.warning("shutting down: dropped work after acknowledging (%s)", getattr(fn, "__name__", fn))
+            with self._idle:
+                self._in_flight -= 1
+                if in_order_of is not None and not self._waiting.get(in_order_of):
+                    self._waiting.pop(in_order_of, None)
+                self._idle.notify_all()
 
     def _in_order(self, key: str, job: Callable[[], None]) -> None:
-        """Run `job`, then whatever was queued behind it under `key`, on this thread."""
+        """Run `job`; the next piece queued under `key` goes to the back of the pool's queue, so one busy
+        war room does not keep a thread from the others (while shutting down, it runs here)."""
         while True:
             job()
             with self._idle:
@@ -52,6 +66,11 @@ class AfterAck:
                     del self._waiting[key]
                     return
                 job = queue.popleft()
+            try:
+                self._pool.submit(self._in_order, key, job)
+                return
+            except RuntimeError:  # the pool is shutting down: finish this key's queue on this thread
+                continue
 
     def _guarded(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         try:
@@ -72,5 +91,7 @@ class AfterAck:
             return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
     def shutdown(self) -> None:
-        """Finish queued work and stop."""
+        """Finish queued work and stop; later pieces are dropped (logged)."""
+        with self._idle:
+            self._closed = True
         self._pool.shutdown(wait=True)

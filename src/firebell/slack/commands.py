@@ -125,10 +125,15 @@ class IncidentCommand:
         # A war room's commands are carried out in the order they came, and so are one person's declares;
         # other rooms and people go alongside, so a slow or locked incident holds up only its own room.
         order = f"declarer:{user}" if isinstance(command, Declare) else f"channel:{channel}"
-        self.answers.run(self.answer, command, user=user, channel=channel, response_url=response_url, in_order_of=order)
+        self.answers.run(
+            self.answer, command, user=user, channel=channel, response_url=response_url, order=order, in_order_of=order
+        )
 
-    def answer(self, command: Command, *, user: str, channel: str, response_url: str | None) -> None:
-        """Carry out `command` (on a worker thread) and tell the person what happened."""
+    def answer(
+        self, command: Command, *, user: str, channel: str, response_url: str | None, order: str | None = None
+    ) -> None:
+        """Carry out `command` (on a worker thread) and tell the person what happened; answers with the same
+        `order` key are posted in the order their commands were carried out."""
         try:
             message = self.run(command, user=user, channel=channel, response_url=response_url)
         except FirebellError as exc:
@@ -137,7 +142,7 @@ class IncidentCommand:
             log.exception("/incident %s failed", type(command).__name__)
             message = error_reply(_INTERNAL)
         # Telling them waits on Slack, and may wait out a Slack outage: not on a thread that does commands.
-        self.after_ack.run(reply, response_url, message)
+        self.after_ack.run(reply, response_url, message, in_order_of=order)
 
     def run(self, command: Command, *, user: str, channel: str, response_url: str | None) -> Message:
         """Carry out a parsed command and say what happened, for the caller's eyes only."""
