@@ -147,8 +147,6 @@ class IncidentCommand:
     def run(self, command: Command, *, user: str, channel: str, response_url: str | None) -> Message:
         """Carry out a parsed command and say what happened, for the caller's eyes only."""
         ctx = self.ctx
-        if isinstance(command, Help):
-            return help_reply(ctx.policy)
         if isinstance(command, ListActions) and command.mine:
             return self.review.run(command, user=user, channel=channel)
         if isinstance(command, ListOpen):
