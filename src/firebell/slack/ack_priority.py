@@ -7,9 +7,13 @@ quiet for `calm` seconds (no Slack request in hand). With requests seconds apart
 costs a few milliseconds; in a burst every request is acknowledged first and the work follows. So that
 work is never starved, one piece (across all the threads waiting) goes ahead anyway every `max_wait`.
 
-Measured (bench/ack.py, 16 concurrent slash commands on 2 cores): calm 5 ms keeps work out of a burst
-(2 ms let it in: the declare ack p99 doubled). Every forced piece slows the acks in flight while it
-runs, so `max_wait` is 1 s: at 0.1 s the forced pieces alone put the p99 at twice the floor's.
+Measured (bench/ack.py, 16 concurrent slash commands on 2 cores): the load generator itself pauses for
+a few milliseconds now and then, so with a calm of 5 ms declares slipped into the gaps of a burst; the
+acks in flight while one ran were the slowest of the burst (p99 1.4x to 1.7x the floor's over three runs
+of interleaved bursts). With 25 ms, 1.0x to 1.3x. 25 ms is far below what a person typing notices; the
+cost is sustained throughput when clients wait for each answer before sending again (8 such clients:
+95 declares/s with 5 ms, 45/s with 25 ms). Every forced piece slows the acks in flight while it runs,
+so `max_wait` is 1 s: at 0.1 s the forced pieces alone put the p99 at twice the floor's.
 """
 
 import threading
@@ -21,7 +25,7 @@ from contextlib import contextmanager
 class AckPriority:
     """Counts Slack requests being handled; `wait_for_quiet` holds back work while there are any."""
 
-    def __init__(self, *, calm: float = 0.005, max_wait: float = 1.0) -> None:
+    def __init__(self, *, calm: float = 0.025, max_wait: float = 1.0) -> None:
         self.calm = calm
         self.max_wait = max_wait
         self._changed = threading.Condition()
