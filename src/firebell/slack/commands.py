@@ -100,6 +100,8 @@ class IncidentCommand:
         self.answers = answers
         self.review = review
         self.runbooks = runbooks
+        # The policy is fixed for the process's life, so help is built once, not on every request.
+        self._help = help_reply(ctx.policy)
 
     async def __call__(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """Bolt listener, on the event loop: nothing here waits on the store or on Slack."""
@@ -114,7 +116,7 @@ class IncidentCommand:
             await _ack(ack, error_reply(_INTERNAL))
             return
         if isinstance(command, Help):
-            await _ack(ack, help_reply(self.ctx.policy))
+            await _ack(ack, self._help)
             return
         await ack()
         response_url = body.get("response_url")
