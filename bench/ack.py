@@ -108,46 +108,73 @@ GROUPS = {
     "help": ["help"],  # parsing only: Firebell's edge and Bolt, no store
     "reads": ["status", "timeline"],  # one read transaction
     "writes": ["note checking the dashboards", "update still investigating"],  # a committed write, one incident
+    "declares": ["declare sev3 Ack benchmark"],  # a new incident (and its war room, set up afterwards)
 }
+ROUNDS = 4
 
 
 def run(
-    emu: SlackEmulator, slack: EmulatorServer, firebell: Service, *, requests: int, concurrency: int
+    emu: SlackEmulator,
+    slack: EmulatorServer,
+    firebell: Service,
+    *,
+    requests: int,
+    concurrency: int,
+    rounds: int = ROUNDS,
 ) -> dict[str, Any]:
-    """Ack latency per kind of /incident command, and for two floors, all measured in the same run: Bolt's
-    async app (the fastest Bolt-on-FastAPI setup, the target's floor) and Bolt's sync app on a worker
-    thread (the setup Firebell runs, whose listeners make blocking database calls)."""
+    """Ack latency per kind of /incident command, and for two floors: Bolt's async app (the fastest
+    Bolt-on-FastAPI setup, the target's floor) and Bolt's sync app on a worker thread (the setup Firebell
+    ran before its edge went async).
+
+    Every kind gets `requests` commands, sent in `rounds` bursts interleaved with the other kinds' (each
+    round in a rotated order), so that a machine that is slower for a while slows the floor and Firebell
+    alike: the pooled p99s are compared. Each round's own p99 ratio is reported too, to show the noise."""
     firebell_driver = SlackDriver(emu, slack, app_url=f"{firebell.url}/slack/events")
     firebell_driver.slash_command("/incident", "declare sev3 Benchmark war room", user="alice", channel="general")
     room = wait_for_room(emu)
     general = str(emu.channel_by_name("general").id)  # type: ignore[union-attr]
     texts = {name: [mix[i % len(mix)] for i in range(requests)] for name, mix in GROUPS.items()}
-    declares = [f"declare sev3 Ack benchmark {i}" for i in range(max(requests // 4, 10))]
+    texts["declares"] = [f"{text} {i}" for i, text in enumerate(texts["declares"])]
     bare, bare_sync = bare_app(emu), bare_app(emu, sync=True)
     try:
-        warm = texts["help"][: concurrency * 4]
-        for url in (bare.url, bare_sync.url, firebell.url):
-            latencies(emu, url, warm, channel=room, concurrency=concurrency)
-        floor = latencies(emu, bare.url, texts["help"], channel=room, concurrency=concurrency).acks
-        floor_sync = latencies(emu, bare_sync.url, texts["help"], channel=room, concurrency=concurrency).acks
-        measured = {
-            name: latencies(emu, firebell.url, group, channel=room, concurrency=concurrency)
-            for name, group in texts.items()
+        targets = {
+            "floor": (bare.url, texts["help"], room),
+            "floor_sync": (bare_sync.url, texts["help"], room),
+            **{name: (firebell.url, group, general if name == "declares" else room) for name, group in texts.items()},
         }
-        measured["declares"] = latencies(emu, firebell.url, declares, channel=general, concurrency=concurrency)
+        for url in (bare.url, bare_sync.url, firebell.url):
+            latencies(emu, url, texts["help"][: concurrency * 4], channel=room, concurrency=concurrency)
+        measured = {name: Timings(acks=[], answers=[]) for name in targets}
+        by_round: list[dict[str, float]] = []
+        for r in range(rounds):
+            names = list(targets)
+            p99s = {}
+            for name in names[r % len(names) :] + names[: r % len(names)]:
+                url, group, channel = targets[name]
+                chunk = group[r * len(group) // rounds : (r + 1) * len(group) // rounds]
+                timings = latencies(emu, url, chunk, channel=channel, concurrency=concurrency)
+                measured[name].acks.extend(timings.acks)
+                measured[name].answers.extend(timings.answers)
+                p99s[name] = percentile(timings.acks, 99)
+            by_round.append(p99s)
     finally:
         bare.stop()
         bare_sync.stop()
-    floor_p99, sync_p99 = percentile(floor, 99), percentile(floor_sync, 99)
+    floors = {name: measured.pop(name).acks for name in ("floor", "floor_sync")}
+    floor_p99, sync_p99 = percentile(floors["floor"], 99), percentile(floors["floor_sync"], 99)
     return {
-        "floor": summary(floor),
-        "floor_sync": summary(floor_sync),
+        "floor": summary(floors["floor"]),
+        "floor_sync": summary(floors["floor_sync"]),
         **{name: summary(t.acks) for name, t in measured.items()},
         "answered": {name: summary(t.answers) for name, t in measured.items()},
         "p99_vs_floor": {name: round(percentile(t.acks, 99) / floor_p99, 2) for name, t in measured.items()},
         "p99_vs_sync_floor": {name: round(percentile(t.acks, 99) / sync_p99, 2) for name, t in measured.items()},
+        "p99_vs_floor_by_round": {
+            name: [round(p99s[name] / p99s["floor"], 2) for p99s in by_round] for name in measured
+        },
         "concurrency": concurrency,
         "requests": requests,
+        "rounds": rounds,
     }
 
 

@@ -92,7 +92,7 @@ def verdicts(f: dict[str, Any], databases: list[str]) -> list[tuple[str, str, st
     a = f["ack"]
     rows = [
         (
-            f"ack p99, floors at concurrency {a['concurrency']}",
+            f"ack p99, floors at concurrency {a['concurrency']} ({a['requests']} each, {a['rounds']} rounds)",
             f"async Bolt {a['floor']['p99_ms']} ms; sync Bolt on a thread {a['floor_sync']['p99_ms']} ms",
             "report",
             True,
@@ -107,7 +107,8 @@ def verdicts(f: dict[str, Any], databases: list[str]) -> list[tuple[str, str, st
         rows.append(
             (
                 f"ack p99, {what}",
-                f"{a[name]['p99_ms']} ms = {a['p99_vs_floor'][name]}x async, {a['p99_vs_sync_floor'][name]}x sync",
+                f"{a[name]['p99_ms']} ms = {a['p99_vs_floor'][name]}x async, {a['p99_vs_sync_floor'][name]}x sync"
+                f" (rounds {min(a['p99_vs_floor_by_round'][name])}-{max(a['p99_vs_floor_by_round'][name])}x)",
                 "<= 1.5x async",
                 a["p99_vs_floor"][name] <= 1.5,
             )
