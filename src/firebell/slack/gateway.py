@@ -6,6 +6,7 @@ lease that is renewed while the delivery runs, and an outcome is only recorded b
 holds the claim, so several `firebell serve` processes can share one database without posting twice.
 """
 
+import functools
 import logging
 import os
 import queue
@@ -19,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, exists, or_, select, update
+from sqlalchemy import Select, Table, and_, bindparam, case, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from firebell.domain.incident import IncidentSnapshot
@@ -40,6 +41,37 @@ MAX_ATTEMPTS_ON_BUGS = 8
 DISPATCH_DEBOUNCE = 0.002
 RECORD_BATCH = 200
 BLOCKED_SWEEP_SECONDS = 2.0
+
+
+@functools.cache
+def _ready_query() -> Select[Effect, Incident]:
+    """The dispatcher's query for ready effects (Gateway._ready), with `now` and `limit` bound: built and
+    compiled once, not on every round (the dispatcher runs a round after every commit that queues work)."""
+    now = bindparam("now", type_=Effect.__table__.c.next_attempt_at.type)
+    earlier = aliased(Effect)
+    is_head = ~exists().where(
+        earlier.lane == Effect.lane, earlier.status == EffectStatus.PENDING.value, earlier.id < Effect.id
+    )
+    has_need = or_(
+        Effect.needs.is_(None),
+        and_(Effect.needs == "channel_id", Incident.channel_id.is_not(None)),
+        and_(Effect.needs == "kickoff_ts", Incident.kickoff_ts.is_not(None)),
+        and_(Effect.needs == "announcement_ts", Incident.announcement_ts.is_not(None)),
+    )
+    return (
+        select(Effect, Incident)
+        .outerjoin(Incident, Incident.id == Effect.incident_id)
+        .where(
+            Effect.status == EffectStatus.PENDING.value,
+            Effect.next_attempt_at <= now,
+            or_(Effect.claimed_until.is_(None), Effect.claimed_until < now),
+            is_head,
+            has_need,
+        )
+        .order_by(Effect.id)
+        .limit(bindparam("limit"))
+        .options(selectinload(Incident.roles))
+    )
 
 
 class Gateway:
@@ -168,35 +200,12 @@ class Gateway:
     def _ready(self, now: datetime, limit: int) -> list[tuple[Effect, IncidentSnapshot | None]]:
         """Effects to deliver now, oldest first: each the first pending effect of its lane, due,
         unclaimed, and with what it needs from earlier effects (the channel, kick-off, announcement)."""
-        earlier = aliased(Effect)
-        is_head = ~exists().where(
-            earlier.lane == Effect.lane, earlier.status == EffectStatus.PENDING.value, earlier.id < Effect.id
-        )
-        has_need = or_(
-            Effect.needs.is_(None),
-            and_(Effect.needs == "channel_id", Incident.channel_id.is_not(None)),
-            and_(Effect.needs == "kickoff_ts", Incident.kickoff_ts.is_not(None)),
-            and_(Effect.needs == "announcement_ts", Incident.announcement_ts.is_not(None)),
-        )
-        query = (
-            select(Effect, Incident)
-            .outerjoin(Incident, Incident.id == Effect.incident_id)
-            .where(
-                Effect.status == EffectStatus.PENDING.value,
-                Effect.next_attempt_at <= now,
-                or_(Effect.claimed_until.is_(None), Effect.claimed_until < now),
-                is_head,
-                has_need,
-            )
-            .order_by(Effect.id)
-            .limit(limit)
-        )
         with self.ctx.db.read() as session:
             # The incident comes with the effect (and its roles in one more query for the whole batch),
             # so a delivery does not read the database again before calling Slack.
             return [
                 (effect, snapshot(incident) if incident is not None else None)
-                for effect, incident in session.execute(query.options(selectinload(Incident.roles))).all()
+                for effect, incident in session.execute(_ready_query(), {"now": now, "limit": limit}).all()
             ]
 
     def _blocked(self) -> list[int]:
