@@ -185,8 +185,17 @@ def message_json(
 
 def _thread_summary(emu: SlackEmulator, m: Message, index: dict[str, list[Message]] | None) -> dict[str, Any]:
     if index is None:
-        index = replies_index(emu.channels[m.channel].messages.values())
-    replies = index.get(m.ts, [])
+        # Replies are stored after their parent: look back from the newest message only as far as the
+        # parent (a message just posted has none), not through the whole channel on every post.
+        found: list[Message] = []
+        for other in reversed(emu.channels[m.channel].messages.values()):
+            if other.ts == m.ts:
+                break
+            if other.thread_ts == m.ts:
+                found.append(other)
+        replies = found[::-1]
+    else:
+        replies = index.get(m.ts, [])
     if not replies:
         return {}
     users = list(dict.fromkeys(r.user for r in replies if r.user))

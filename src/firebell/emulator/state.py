@@ -74,6 +74,7 @@ class SlackEmulator(Records):
         self.users: dict[str, User] = {}
         self.usergroups: dict[str, UserGroup] = {}
         self.channels: dict[str, Channel] = {}
+        self._dms: dict[str, str] = {}  # user id -> the bot's IM with them (channels are never removed)
         Records.__init__(self)
         self.modal_stacks: dict[str, list[str]] = {}
         self.home_views: dict[str, str] = {}
@@ -240,7 +241,8 @@ class SlackEmulator(Records):
         """The bot's IM with a user, if it has been opened."""
         user_id = self.user_id(user)
         with self.lock:
-            return next((c for c in self.channels.values() if c.is_im and c.im_user == user_id), None)
+            channel_id = self._dms.get(user_id)
+            return None if channel_id is None else self.channels[channel_id]
 
     def open_dm(self, user: str) -> Channel:
         """The bot's IM with a user, created if needed (what conversations.open does)."""
@@ -261,6 +263,7 @@ class SlackEmulator(Records):
                 updated=now * 1000,
             )
             self.channels[channel.id] = channel
+            self._dms[user_id] = channel.id
             return channel
 
     def open_mpim(self, user_ids: list[str]) -> Channel:
