@@ -17,20 +17,44 @@ def test_work_goes_ahead_at_once_when_nothing_is_being_acknowledged() -> None:
     assert timed_wait(AckPriority(calm=0.005, max_wait=5)) < 0.5
 
 
-def test_work_waits_for_acknowledging_to_finish_and_calm_down() -> None:
-    priority = AckPriority(calm=0.05, max_wait=5)
+def acknowledge(priority: AckPriority, *durations: float, apart: float = 0.01) -> threading.Event:
+    """Requests handled on other threads, each `apart` after the one before; the event is set once the
+    last is done."""
     finished = threading.Event()
+    done = threading.Barrier(len(durations) + 1, action=finished.set)
 
-    def acknowledge_for(seconds: float) -> None:
+    def handle(seconds: float) -> None:
         with priority.acknowledging():
             time.sleep(seconds)
-        finished.set()
+        done.wait()
 
-    threading.Thread(target=acknowledge_for, args=(0.3,)).start()
+    for seconds in durations:
+        threading.Thread(target=handle, args=(seconds,)).start()
+        time.sleep(apart)
+    threading.Thread(target=done.wait).start()
+    return finished
+
+
+def test_after_a_burst_work_waits_for_acknowledging_to_finish_and_calm_down() -> None:
+    priority = AckPriority(calm=0.2, max_wait=5, burst_gap=0.1)
+    started = time.monotonic()
+    finished = acknowledge(priority, 0.3, 0.3)  # two requests 10 ms apart: a burst
     time.sleep(0.05)
-    waited = timed_wait(priority)
+    priority.wait_for_quiet()
+    waited = time.monotonic() - started
     assert finished.is_set()
-    assert 0.25 + 0.05 - 0.02 <= waited < 2.0  # until the ack was done, plus the calm period
+    assert 0.31 + 0.2 - 0.03 <= waited < 2.0  # until the last ack was done, plus the calm period
+
+
+def test_after_a_lone_request_work_goes_ahead_as_soon_as_it_is_acknowledged() -> None:
+    priority = AckPriority(calm=1.0, max_wait=5, burst_gap=0.1)
+    started = time.monotonic()
+    finished = acknowledge(priority, 0.3)  # one request, none before it: as when a person types
+    time.sleep(0.05)
+    priority.wait_for_quiet()
+    waited = time.monotonic() - started
+    assert finished.is_set()
+    assert 0.3 - 0.03 <= waited < 0.3 + 0.5  # the ack, but not the 1 s calm
 
 
 def test_under_endless_acknowledging_one_waiter_per_max_wait_goes_ahead() -> None:
