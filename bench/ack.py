@@ -110,7 +110,7 @@ GROUPS = {
     "writes": ["note checking the dashboards", "update still investigating"],  # a committed write, one incident
     "declares": ["declare sev3 Ack benchmark"],  # a new incident (and its war room, set up afterwards)
 }
-ROUNDS = 4
+ROUNDS = 20
 
 
 def run(
@@ -128,7 +128,8 @@ def run(
 
     Every kind gets `requests` commands, sent in `rounds` bursts interleaved with the other kinds' (each
     round in a rotated order), so that a machine that is slower for a while slows the floor and Firebell
-    alike: the pooled p99s are compared. Each round's own p99 ratio is reported too, to show the noise."""
+    alike: the pooled p99s are compared. The ratio in each quarter of the rounds is reported too, to show
+    how much it moves with the machine."""
     firebell_driver = SlackDriver(emu, slack, app_url=f"{firebell.url}/slack/events")
     firebell_driver.slash_command("/incident", "declare sev3 Benchmark war room", user="alice", channel="general")
     room = wait_for_room(emu)
@@ -145,18 +146,16 @@ def run(
         for url in (bare.url, bare_sync.url, firebell.url):
             latencies(emu, url, texts["help"][: concurrency * 4], channel=room, concurrency=concurrency)
         measured = {name: Timings(acks=[], answers=[]) for name in targets}
-        by_round: list[dict[str, float]] = []
+        by_quarter: list[dict[str, list[float]]] = [{name: [] for name in targets} for _ in range(4)]
         for r in range(rounds):
             names = list(targets)
-            p99s = {}
             for name in names[r % len(names) :] + names[: r % len(names)]:
                 url, group, channel = targets[name]
                 chunk = group[r * len(group) // rounds : (r + 1) * len(group) // rounds]
                 timings = latencies(emu, url, chunk, channel=channel, concurrency=concurrency)
                 measured[name].acks.extend(timings.acks)
                 measured[name].answers.extend(timings.answers)
-                p99s[name] = percentile(timings.acks, 99)
-            by_round.append(p99s)
+                by_quarter[r * 4 // rounds][name].extend(timings.acks)
     finally:
         bare.stop()
         bare_sync.stop()
@@ -169,8 +168,10 @@ def run(
         "answered": {name: summary(t.answers) for name, t in measured.items()},
         "p99_vs_floor": {name: round(percentile(t.acks, 99) / floor_p99, 2) for name, t in measured.items()},
         "p99_vs_sync_floor": {name: round(percentile(t.acks, 99) / sync_p99, 2) for name, t in measured.items()},
-        "p99_vs_floor_by_round": {
-            name: [round(p99s[name] / p99s["floor"], 2) for p99s in by_round] for name in measured
+        # The same ratio in each quarter of the run, to show how much it moves with the machine.
+        "p99_vs_floor_by_quarter": {
+            name: [round(percentile(q[name], 99) / percentile(q["floor"], 99), 2) for q in by_quarter if q["floor"]]
+            for name in measured
         },
         "concurrency": concurrency,
         "requests": requests,
