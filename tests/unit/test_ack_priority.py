@@ -46,15 +46,15 @@ def test_after_a_burst_work_waits_for_acknowledging_to_finish_and_calm_down() ->
     assert 0.31 + 0.2 - 0.03 <= waited < 2.0  # until the last ack was done, plus the calm period
 
 
-def test_after_a_lone_request_work_goes_ahead_as_soon_as_it_is_acknowledged() -> None:
-    priority = AckPriority(calm=1.0, max_wait=5, burst_gap=0.1)
+def test_after_a_lone_request_work_waits_only_the_short_calm() -> None:
+    priority = AckPriority(calm=1.0, lone_calm=0.1, max_wait=5, burst_gap=0.1)
     started = time.monotonic()
     finished = acknowledge(priority, 0.3)  # one request, none before it: as when a person types
     time.sleep(0.05)
     priority.wait_for_quiet()
     waited = time.monotonic() - started
     assert finished.is_set()
-    assert 0.3 - 0.03 <= waited < 0.3 + 0.5  # the ack, but not the 1 s calm
+    assert 0.3 + 0.1 - 0.03 <= waited < 0.3 + 0.6  # the ack and the short calm, not the 1 s one
 
 
 def test_under_endless_acknowledging_one_waiter_per_max_wait_goes_ahead() -> None:
