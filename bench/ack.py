@@ -147,8 +147,8 @@ def run(
             latencies(emu, url, texts["help"][: concurrency * 4], channel=room, concurrency=concurrency)
         measured = {name: Timings(acks=[], answers=[]) for name in targets}
         by_quarter: list[dict[str, list[float]]] = [{name: [] for name in targets} for _ in range(4)]
+        names = list(targets)
         for r in range(rounds):
-            names = list(targets)
             for name in names[r % len(names) :] + names[: r % len(names)]:
                 url, group, channel = targets[name]
                 chunk = group[r * len(group) // rounds : (r + 1) * len(group) // rounds]

@@ -4,8 +4,8 @@
 
 By default Bolt's async app on FastAPI, its fastest setup, with signature verification on.
 process_before_response sends the response as soon as the listener acks, without Bolt's 10 ms polling
-for the ack. With --sync, Bolt's synchronous App dispatched on a worker thread, as Firebell runs it
-(its listeners use blocking database calls): the floor of the framework setup Firebell is built on.
+for the ack. With --sync, Bolt's synchronous App dispatched on a worker thread, as Firebell ran it
+before its edge went async (reported for comparison).
 """
 
 import argparse
@@ -47,7 +47,7 @@ def build() -> FastAPI:
 
 
 def build_sync() -> FastAPI:
-    """The same listener on Bolt's synchronous App, dispatched on a worker thread as Firebell does."""
+    """The same listener on Bolt's synchronous App, dispatched on a worker thread as Firebell once did."""
     bolt = App(
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
         authorize=lambda **_: AuthorizeResult(enterprise_id=None, team_id=None, bot_token="xoxb-bare"),
@@ -72,7 +72,7 @@ def build_sync() -> FastAPI:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--sync", action="store_true", help="Bolt's synchronous App, as Firebell runs it")
+    parser.add_argument("--sync", action="store_true", help="Bolt's synchronous App on a worker thread")
     args = parser.parse_args()
     if args.sync:
         sys.setswitchinterval(0.001)  # as `firebell serve` does
