@@ -23,7 +23,7 @@ from firebell.emulator.server import AsgiServerThread
 from firebell.runtime import Runtime, build_runtime
 from firebell.services.incidents import get_incident
 from firebell.services.timeline import timeline_of
-from firebell.slack.after_ack import AfterAck
+from firebell.slack.listeners.after_ack import AfterAck
 from firebell.store.models import Effect
 
 API_TOKEN = "test-api-token"

@@ -16,12 +16,12 @@ from firebell.domain.policy import Policy
 from firebell.runbooks.shelf import Shelf
 from firebell.scheduler.runner import Scheduler
 from firebell.services.context import Context, utc_now
-from firebell.slack.ack_priority import AckPriority
-from firebell.slack.after_ack import AfterAck
-from firebell.slack.app import build_bolt_app
-from firebell.slack.delivery import Deliverer
-from firebell.slack.directory import SlackDirectory
-from firebell.slack.gateway import Gateway
+from firebell.slack.listeners.ack_priority import AckPriority
+from firebell.slack.listeners.after_ack import AfterAck
+from firebell.slack.listeners.app import build_bolt_app
+from firebell.slack.outbox.delivery import Deliverer
+from firebell.slack.outbox.directory import SlackDirectory
+from firebell.slack.outbox.gateway import Gateway
 from firebell.store.database import Database
 from firebell.store.engine import make_engine
 from firebell.store.migrate import upgrade

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from firebell.domain.policy import Policy
 from firebell.emulator import EmulatorServer, SlackEmulator
-from firebell.slack.outcomes import Delivered, Job
+from firebell.slack.outbox.outcomes import Delivered, Job
 from firebell.store.models import Effect
 from tests.harness import Firebell, running_firebell
 

@@ -4,7 +4,7 @@ import itertools
 import threading
 import time
 
-from firebell.slack.ack_priority import AckPriority
+from firebell.slack.listeners.ack_priority import AckPriority
 
 
 def timed_wait(priority: AckPriority) -> float:

@@ -3,9 +3,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from firebell.domain.action_items import ActionItemView, ItemStatus, completion_by_period, parse_due, period_start
-from firebell.domain.commands import AddAction, ListActions, parse_command
 from firebell.domain.errors import UsageError
 from firebell.domain.policy import Policy
+from firebell.slack.grammar import AddAction, ListActions, parse_command
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 

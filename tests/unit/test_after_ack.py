@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from firebell.slack.after_ack import AfterAck
+from firebell.slack.listeners.after_ack import AfterAck
 
 
 def test_pieces_with_one_key_run_one_at_a_time_in_order() -> None:

@@ -2,7 +2,7 @@
 
 from firebell.emulator.blocks import blocks_text_length, validate_blocks
 from firebell.services.runbooks import Checklist, ChecklistStep
-from firebell.slack.runbook_blocks import MAX_STEPS, checklist_message, markdown_to_mrkdwn
+from firebell.slack.blocks.runbooks import MAX_STEPS, checklist_message, markdown_to_mrkdwn
 
 
 def _run(steps: list[ChecklistStep]) -> Checklist:

@@ -1,6 +1,8 @@
 import pytest
 
-from firebell.domain.commands import (
+from firebell.domain.errors import UnknownRole, UnknownSeverity, UsageError
+from firebell.domain.policy import Policy
+from firebell.slack.grammar import (
     AddNote,
     AssignRole,
     ChangeSeverity,
@@ -16,8 +18,6 @@ from firebell.domain.commands import (
     ShowTimeline,
     parse_command,
 )
-from firebell.domain.errors import UnknownRole, UnknownSeverity, UsageError
-from firebell.domain.policy import Policy
 
 POLICY = Policy()
 

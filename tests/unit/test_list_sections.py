@@ -3,9 +3,9 @@
 from typing import Any
 
 from firebell.emulator.blocks import blocks_text_length, validate_blocks
-from firebell.slack.kit import SECTION_TEXT_LIMIT, list_sections
-from firebell.slack.review_blocks import nudge_message, unowned_message
-from firebell.slack.runbook_blocks import review_message
+from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, list_sections
+from firebell.slack.blocks.review import nudge_message, unowned_message
+from firebell.slack.blocks.runbooks import review_message
 
 
 def _texts(blocks: list[dict[str, Any]]) -> list[str]:

@@ -1,7 +1,7 @@
 import pytest
 
 from firebell.domain.naming import MAX_CHANNEL_NAME, is_valid_channel_name, war_room_name
-from firebell.domain.text import escape_mrkdwn, mrkdwn_chunks, plain_from_slack, truncate, user_id_from_mention
+from firebell.slack.mrkdwn import escape_mrkdwn, mrkdwn_chunks, plain_from_slack, truncate, user_id_from_mention
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from firebell.slack.outcomes import Failed, Retry, backoff_delay, classify
+from firebell.slack.outbox.outcomes import Failed, Retry, backoff_delay, classify
 
 
 def api_error(status: int, data: Any, headers: dict[str, Any] | None = None) -> SlackApiError:

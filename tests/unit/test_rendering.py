@@ -11,9 +11,9 @@ from firebell.domain.cadence import CadenceReport
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Status
 from firebell.domain.policy import Policy
-from firebell.slack.blocks import ActionId, announcement_message, kickoff_message, topic_text
-from firebell.slack.notices import notice_message
-from firebell.slack.replies import error_reply, help_reply, list_reply, status_reply
+from firebell.slack.blocks.incident import ActionId, announcement_message, kickoff_message, topic_text
+from firebell.slack.blocks.notices import notice_message
+from firebell.slack.blocks.replies import error_reply, help_reply, list_reply, status_reply
 
 POLICY = Policy()
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -18,7 +18,7 @@ import firebell
 from firebell.api.rest import build_router
 from firebell.domain.errors import FirebellError, IncidentNotFound
 from firebell.runtime import Runtime
-from firebell.slack.ack_priority import AckPriority
+from firebell.slack.listeners.ack_priority import AckPriority
 
 log = logging.getLogger(__name__)
 

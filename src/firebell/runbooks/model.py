@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from firebell.domain.text import escape_mrkdwn
+from firebell.slack.mrkdwn import escape_mrkdwn
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _SUBTEAM_ID = re.compile(r"^S[A-Z0-9]{2,}$")

@@ -29,8 +29,8 @@ from firebell.services.context import Context
 from firebell.services.effects import NEED_PRODUCERS, EffectKind, EffectStatus, enqueue, lane
 from firebell.services.incidents import snapshot
 from firebell.services.timeline import record_event
-from firebell.slack.delivery import Deliverer
-from firebell.slack.outcomes import Delivered, Failed, Job, Outcome, Retry, backoff_delay
+from firebell.slack.outbox.delivery import Deliverer
+from firebell.slack.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry, backoff_delay
 from firebell.store.models import Effect, Incident
 
 log = logging.getLogger(__name__)

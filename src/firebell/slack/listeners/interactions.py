@@ -18,12 +18,12 @@ from firebell.services.incidents import DeclareRequest, declare_incident, get_in
 from firebell.services.lifecycle import change_status
 from firebell.services.severity import change_severity
 from firebell.services.updates import post_update_from_form
-from firebell.slack.after_ack import AfterAck
-from firebell.slack.blocks import ActionId
-from firebell.slack.kit import plain, section
-from firebell.slack.modals import metadata, severity_modal, submitted, update_modal
-from firebell.slack.reminders import snoozed_message
-from firebell.slack.replies import error_reply
+from firebell.slack.blocks.incident import ActionId
+from firebell.slack.blocks.kit import plain, section
+from firebell.slack.blocks.modals import metadata, severity_modal, submitted, update_modal
+from firebell.slack.blocks.reminders import snoozed_message
+from firebell.slack.blocks.replies import error_reply
+from firebell.slack.listeners.after_ack import AfterAck
 
 log = logging.getLogger(__name__)
 

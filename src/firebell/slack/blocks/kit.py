@@ -4,7 +4,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from firebell.domain.text import truncate
+from firebell.slack.mrkdwn import truncate
 
 Block = dict[str, Any]
 

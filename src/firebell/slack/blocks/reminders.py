@@ -8,8 +8,8 @@ from firebell.domain.durations import format_duration
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
-from firebell.slack.blocks import ActionId, Message
-from firebell.slack.kit import actions, button, channel_link, context, mention, section
+from firebell.slack.blocks.incident import ActionId, Message
+from firebell.slack.blocks.kit import actions, button, channel_link, context, mention, section
 
 
 def _ordinal(n: int) -> str:

@@ -10,9 +10,8 @@ from firebell.domain.durations import format_duration
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import incident_label
 from firebell.domain.postmortem import PostmortemSections, key_times
-from firebell.domain.text import escape_mrkdwn, truncate
-from firebell.slack.blocks import Message
-from firebell.slack.kit import (
+from firebell.slack.blocks.incident import Message
+from firebell.slack.blocks.kit import (
     Block,
     actions,
     button,
@@ -24,6 +23,7 @@ from firebell.slack.kit import (
     plain,
     section,
 )
+from firebell.slack.mrkdwn import escape_mrkdwn, truncate
 
 
 class ReviewAction:

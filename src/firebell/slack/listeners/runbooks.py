@@ -6,16 +6,16 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk.errors import SlackApiError
 
-from firebell.domain.commands import FindRunbook
 from firebell.domain.errors import FirebellError
 from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
 from firebell.services.incidents import incident_for_channel
 from firebell.services.runbooks import RunbookNotFound, complete_step, incident_query, matches_for, post_runbook
-from firebell.slack.after_ack import AfterAck
-from firebell.slack.blocks import Message
-from firebell.slack.replies import confirmation, error_reply
-from firebell.slack.runbook_blocks import chooser_message
+from firebell.slack.blocks.incident import Message
+from firebell.slack.blocks.replies import confirmation, error_reply
+from firebell.slack.blocks.runbooks import chooser_message
+from firebell.slack.grammar import FindRunbook
+from firebell.slack.listeners.after_ack import AfterAck
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from firebell.domain.errors import UsageError
 from firebell.domain.policy import Policy
-from firebell.domain.text import plain_from_slack, user_id_from_mention
+from firebell.slack.mrkdwn import plain_from_slack, user_id_from_mention
 
 
 @dataclass(frozen=True)

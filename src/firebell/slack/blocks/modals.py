@@ -9,7 +9,7 @@ from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
 from firebell.services.incidents import MAX_TITLE
-from firebell.slack.kit import option, plain
+from firebell.slack.blocks.kit import option, plain
 
 View = dict[str, Any]
 

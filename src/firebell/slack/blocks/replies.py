@@ -3,15 +3,15 @@
 from datetime import datetime
 
 from firebell.domain.cadence import CadenceReport
-from firebell.domain.commands import USAGE
 from firebell.domain.durations import format_duration
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
-from firebell.domain.text import escape_mrkdwn, truncate
 from firebell.domain.timeline import EventKind, TimelineEntry
-from firebell.slack.blocks import Message, status_label, summary_blocks
-from firebell.slack.kit import Block, channel_link, context, date_token, header, mention, section
+from firebell.slack.blocks.incident import Message, status_label, summary_blocks
+from firebell.slack.blocks.kit import Block, channel_link, context, date_token, header, mention, section
+from firebell.slack.grammar import USAGE
+from firebell.slack.mrkdwn import escape_mrkdwn, truncate
 
 MAX_TIMELINE_LINES = 25
 

@@ -3,13 +3,23 @@
 import re
 from typing import Any
 
-from firebell.domain.text import escape_mrkdwn, truncate
 from firebell.runbooks.check import CHECKLIST_STEPS
 from firebell.runbooks.library import Match
 from firebell.runbooks.model import Runbook
 from firebell.services.runbooks import Checklist, ChecklistStep
-from firebell.slack.blocks import Message
-from firebell.slack.kit import Block, actions, button, context, date_token, header, list_sections, mention, section
+from firebell.slack.blocks.incident import Message
+from firebell.slack.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    date_token,
+    header,
+    list_sections,
+    mention,
+    section,
+)
+from firebell.slack.mrkdwn import escape_mrkdwn, truncate
 
 
 class RunbookAction:

@@ -6,7 +6,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.webhook import WebhookClient
 
-from firebell.slack.blocks import Message
+from firebell.slack.blocks.incident import Message
 
 log = logging.getLogger(__name__)
 

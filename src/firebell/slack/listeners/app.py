@@ -18,18 +18,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
-from firebell.slack.after_ack import AfterAck
-from firebell.slack.blocks import ActionId
-from firebell.slack.commands import IncidentCommand
-from firebell.slack.directory import SlackDirectory
-from firebell.slack.events import Events
-from firebell.slack.interactions import Interactions
-from firebell.slack.modals import CallbackId
-from firebell.slack.on_worker import on_worker
-from firebell.slack.review_blocks import ReviewAction, ReviewForm
-from firebell.slack.review_listeners import Review
-from firebell.slack.runbook_blocks import RunbookAction
-from firebell.slack.runbook_listeners import Runbooks
+from firebell.slack.blocks.incident import ActionId
+from firebell.slack.blocks.modals import CallbackId
+from firebell.slack.blocks.review import ReviewAction, ReviewForm
+from firebell.slack.blocks.runbooks import RunbookAction
+from firebell.slack.listeners.after_ack import AfterAck
+from firebell.slack.listeners.commands import IncidentCommand
+from firebell.slack.listeners.events import Events
+from firebell.slack.listeners.interactions import Interactions
+from firebell.slack.listeners.on_worker import on_worker
+from firebell.slack.listeners.review import Review
+from firebell.slack.listeners.runbooks import Runbooks
+from firebell.slack.outbox.directory import SlackDirectory
 
 COMMAND = "/incident"
 

@@ -13,20 +13,20 @@ from slack_sdk.webhook import WebhookClient
 
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import war_room_name
-from firebell.domain.text import plain_from_slack
 from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, Target
 from firebell.services.pins import record_pin
 from firebell.services.runbooks import checklist, incident_query, matches_for, record_message, run_message_ts
-from firebell.slack.blocks import Message, announcement_message, kickoff_message, topic_text
-from firebell.slack.directory import ChannelNotFound, SlackDirectory
-from firebell.slack.notices import notice_message
-from firebell.slack.outcomes import Delivered, Failed, Job, Outcome, Retry, classify, slack_error
-from firebell.slack.reminders import reminder_message
-from firebell.slack.replies import pin_recorded_reply, war_room_failed_reply, war_room_ready_reply
-from firebell.slack.review_delivery import ReviewDeliveries
-from firebell.slack.runbook_blocks import checklist_message, review_message, suggestion_blocks
+from firebell.slack.blocks.incident import Message, announcement_message, kickoff_message, topic_text
+from firebell.slack.blocks.notices import notice_message
+from firebell.slack.blocks.reminders import reminder_message
+from firebell.slack.blocks.replies import pin_recorded_reply, war_room_failed_reply, war_room_ready_reply
+from firebell.slack.blocks.runbooks import checklist_message, review_message, suggestion_blocks
+from firebell.slack.mrkdwn import plain_from_slack
+from firebell.slack.outbox.directory import ChannelNotFound, SlackDirectory
+from firebell.slack.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry, classify, slack_error
+from firebell.slack.outbox.review import ReviewDeliveries
 
 log = logging.getLogger(__name__)
 

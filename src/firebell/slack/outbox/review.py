@@ -12,12 +12,12 @@ from firebell.domain.naming import incident_label
 from firebell.domain.postmortem import PostmortemDraft, render_postmortem
 from firebell.services.people import remember_names
 from firebell.services.postmortem import build_draft, people_in
-from firebell.slack.outcomes import Delivered, Failed, Job, Outcome, Retry, slack_error
-from firebell.slack.review_blocks import draft_failed, nudge_message, postmortem_link, postmortem_summary
+from firebell.slack.blocks.review import draft_failed, nudge_message, postmortem_link, postmortem_summary
+from firebell.slack.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry, slack_error
 from firebell.store.models import Incident, Postmortem
 
 if TYPE_CHECKING:
-    from firebell.slack.delivery import Deliverer
+    from firebell.slack.outbox.delivery import Deliverer
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ from firebell.domain.durations import format_duration
 from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
-from firebell.domain.text import escape_mrkdwn, mrkdwn_chunks, truncate
-from firebell.slack.blocks import Message, status_label
-from firebell.slack.kit import SECTION_TEXT_LIMIT, context, mention, section
-from firebell.slack.review_blocks import unowned_message
+from firebell.slack.blocks.incident import Message, status_label
+from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, context, mention, section
+from firebell.slack.blocks.review import unowned_message
+from firebell.slack.mrkdwn import escape_mrkdwn, mrkdwn_chunks, truncate
 
 _STATUS_VERB = {
     Status.MITIGATED: "mitigated",

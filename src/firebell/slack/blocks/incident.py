@@ -8,8 +8,7 @@ from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
-from firebell.domain.text import escape_mrkdwn, truncate
-from firebell.slack.kit import (
+from firebell.slack.blocks.kit import (
     Block,
     actions,
     button,
@@ -21,6 +20,7 @@ from firebell.slack.kit import (
     mention,
     section,
 )
+from firebell.slack.mrkdwn import escape_mrkdwn, truncate
 
 STATUS_EMOJI = {
     Status.INVESTIGATING: ":mag:",

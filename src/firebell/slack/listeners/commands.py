@@ -15,7 +15,30 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from firebell.domain.cadence import CADENCE_KINDS, cadence_report
-from firebell.domain.commands import (
+from firebell.domain.errors import FirebellError, NotAnIncidentChannel, UsageError
+from firebell.domain.lifecycle import Action
+from firebell.domain.naming import incident_label
+from firebell.services.context import Context
+from firebell.services.incidents import DeclareRequest, declare_incident, incident_for_channel, list_incidents
+from firebell.services.lifecycle import change_status
+from firebell.services.roles import assign_role
+from firebell.services.severity import change_severity
+from firebell.services.timeline import count_events, timeline_of
+from firebell.services.updates import add_note, post_update
+from firebell.slack.blocks.incident import Message
+from firebell.slack.blocks.kit import mention
+from firebell.slack.blocks.modals import declare_modal
+from firebell.slack.blocks.replies import (
+    MAX_TIMELINE_LINES,
+    confirmation,
+    declared_reply,
+    error_reply,
+    help_reply,
+    list_reply,
+    status_reply,
+    timeline_reply,
+)
+from firebell.slack.grammar import (
     AddAction,
     AddNote,
     AssignRole,
@@ -37,34 +60,11 @@ from firebell.domain.commands import (
     ShowTimeline,
     parse_command,
 )
-from firebell.domain.errors import FirebellError, NotAnIncidentChannel, UsageError
-from firebell.domain.lifecycle import Action
-from firebell.domain.naming import incident_label
-from firebell.services.context import Context
-from firebell.services.incidents import DeclareRequest, declare_incident, incident_for_channel, list_incidents
-from firebell.services.lifecycle import change_status
-from firebell.services.roles import assign_role
-from firebell.services.severity import change_severity
-from firebell.services.timeline import count_events, timeline_of
-from firebell.services.updates import add_note, post_update
-from firebell.slack.after_ack import AfterAck
-from firebell.slack.blocks import Message
-from firebell.slack.directory import SlackDirectory
-from firebell.slack.kit import mention
-from firebell.slack.modals import declare_modal
-from firebell.slack.replies import (
-    MAX_TIMELINE_LINES,
-    confirmation,
-    declared_reply,
-    error_reply,
-    help_reply,
-    list_reply,
-    status_reply,
-    timeline_reply,
-)
-from firebell.slack.response_urls import reply
-from firebell.slack.review_listeners import Review
-from firebell.slack.runbook_listeners import Runbooks
+from firebell.slack.listeners.after_ack import AfterAck
+from firebell.slack.listeners.review import Review
+from firebell.slack.listeners.runbooks import Runbooks
+from firebell.slack.outbox.directory import SlackDirectory
+from firebell.slack.outbox.response_urls import reply
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,6 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from firebell.domain.commands import AddAction, CloseReview, Command, ListActions, RegeneratePostmortem
 from firebell.domain.errors import FirebellError, UsageError
 from firebell.domain.naming import incident_label
 from firebell.services.action_items import (
@@ -22,12 +21,11 @@ from firebell.services.context import Context
 from firebell.services.incidents import get_incident
 from firebell.services.lifecycle import OpenActionItems, close_review
 from firebell.services.postmortem import postmortem_sections, regenerate_postmortem, save_sections
-from firebell.slack.after_ack import AfterAck
-from firebell.slack.blocks import Message
-from firebell.slack.kit import mention
-from firebell.slack.modals import metadata, submitted, submitted_datetime
-from firebell.slack.replies import confirmation, error_reply
-from firebell.slack.review_blocks import (
+from firebell.slack.blocks.incident import Message
+from firebell.slack.blocks.kit import mention
+from firebell.slack.blocks.modals import metadata, submitted, submitted_datetime
+from firebell.slack.blocks.replies import confirmation, error_reply
+from firebell.slack.blocks.review import (
     ListScope,
     action_form,
     action_items_message,
@@ -35,6 +33,8 @@ from firebell.slack.review_blocks import (
     parse_item_block_id,
     sections_form,
 )
+from firebell.slack.grammar import AddAction, CloseReview, Command, ListActions, RegeneratePostmortem
+from firebell.slack.listeners.after_ack import AfterAck
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Pure Block Kit builders: what Firebell shows in Slack, as dicts."""
