@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 SCHEMA_PREFIX = "fb_test_"
 TABLES = (
+    "inbox",
     "effects",
     "timeline_events",
     "incident_roles",

@@ -52,8 +52,9 @@ def snapshot(incident: Incident) -> IncidentSnapshot:
 def _next_number(ctx: Context) -> int:
     # A short transaction of its own: the counter row's lock (PostgreSQL) or the write slot (SQLite) is
     # held for one statement, not for the whole declare, so concurrent declares do not queue behind each
-    # other. Numbers are unique and never reused; a declare that fails after this leaves a gap.
-    with ctx.db.transaction() as session:
+    # other. Numbers are unique and never reused; a declare that fails after this leaves a gap. It does not
+    # seal an inbox entry: the declare's own transaction does, so a crash in between declares again.
+    with ctx.db.transaction(seals=False) as session:
         return _increment_counter(session)
 
 

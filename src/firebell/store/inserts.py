@@ -11,11 +11,16 @@ from sqlalchemy.orm import Session
 T = TypeVar("T")
 
 
-def insert_ignoring_duplicates(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
-    """Insert rows in one statement; rows that would break a unique constraint are skipped."""
+def insert_skipping_duplicates(session: Session, model: type[Any]) -> Any:
+    """An INSERT that skips rows which would break a unique constraint (its rowcount says what it inserted)."""
     dialect = session.get_bind().dialect.name
     statement = sqlite_insert(model) if dialect == "sqlite" else postgresql_insert(model)
-    session.execute(statement.on_conflict_do_nothing(), rows)
+    return statement.on_conflict_do_nothing()
+
+
+def insert_ignoring_duplicates(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Insert rows in one statement; rows that would break a unique constraint are skipped."""
+    session.execute(insert_skipping_duplicates(session, model), rows)
 
 
 def insert_once(session: Session, row: T, *, existing: Select[Any]) -> T | None:

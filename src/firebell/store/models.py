@@ -249,3 +249,32 @@ class RunbookStepDone(Base):
     step: Mapped[int]
     done_by: Mapped[str] = mapped_column(String(40))
     done_at: Mapped[datetime]
+
+
+class InboxEntry(Base):
+    """The inbox: a request Slack handed us, recorded as it is acknowledged and carried out by a worker.
+
+    The mirror of the outbox. `key` recognises a replay or a Slack retry (the request's trigger_id or
+    event_id), so each request is recorded, and carried out, once. Entries of one `lane` (a war room, a
+    declarer) are carried out one at a time in the order they came.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        Index("ix_inbox_pending", "id", sqlite_where=text(_PENDING), postgresql_where=text(_PENDING)),
+        Index("ix_inbox_pending_lane", "lane", "id", sqlite_where=text(_PENDING), postgresql_where=text(_PENDING)),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    lane: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(60))
+    # Also "not before": a failed attempt sets it ahead to back off.
+    claimed_until: Mapped[datetime | None]
+    received_at: Mapped[datetime]
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_error: Mapped[str | None] = mapped_column(String(500))

@@ -1,37 +1,43 @@
-"""One SQLite writer at a time, with requests from people served before background work.
+"""One SQLite writer at a time, served by urgency: acknowledgements, then people's requests, then the rest.
 
 SQLite allows a single writer; its own busy handler polls with sleeps of up to 100 ms, which is
-unfair and slow under load. Threads of this process therefore queue here, and the outbox gateway
-and scheduler (background) yield to use cases a person is waiting on: commands, buttons, forms (foreground).
+unfair and slow under load. Threads of this process therefore queue here. Recording a Slack request in
+the inbox (someone's acknowledgement waits on it, within Slack's 3 s) goes first; use cases a person is
+waiting on next; the outbox gateway and scheduler (background) yield to both.
 """
 
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import IntEnum
+
+
+class Urgency(IntEnum):
+    """Who is waiting on a write; lower goes first."""
+
+    ACK = 0
+    FOREGROUND = 1
+    BACKGROUND = 2
 
 
 class WriterQueue:
-    """A mutex where foreground holders go first; background ones wait while any foreground waits."""
+    """A mutex served by urgency: a holder waits while the slot is held or anyone more urgent waits."""
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
         self._held = False
-        self._foreground_waiting = 0
+        self._waiting = [0] * len(Urgency)
 
     @contextmanager
-    def hold(self, *, background: bool = False) -> Iterator[None]:
+    def hold(self, urgency: Urgency = Urgency.FOREGROUND) -> Iterator[None]:
         """Hold the writer slot for the duration of the block."""
         with self._condition:
-            if background:
-                while self._held or self._foreground_waiting:
+            self._waiting[urgency] += 1
+            try:
+                while self._held or any(self._waiting[u] for u in range(urgency)):
                     self._condition.wait()
-            else:
-                self._foreground_waiting += 1
-                try:
-                    while self._held:
-                        self._condition.wait()
-                finally:
-                    self._foreground_waiting -= 1
+            finally:
+                self._waiting[urgency] -= 1
             self._held = True
         try:
             yield
