@@ -23,7 +23,7 @@ from firebell.emulator.server import AsgiServerThread
 from firebell.runtime import Runtime, build_runtime
 from firebell.services.incidents import get_incident
 from firebell.services.timeline import timeline_of
-from firebell.slack.listeners.after_ack import AfterAck
+from firebell.slack.listeners.inbox import InboxWorker
 from firebell.store.models import Effect
 
 API_TOKEN = "test-api-token"
@@ -55,14 +55,14 @@ class AnsweredDriver(SlackDriver):
     response_url; a test, like the person typing, goes on once that answer is in.
     """
 
-    def __init__(self, *args: Any, answers: AfterAck, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, inbox: InboxWorker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.answers = answers
+        self.inbox = inbox
 
     def slash_command(self, *args: Any, **kwargs: Any) -> DriverResult:
         """Invoke a slash command; wait until Firebell has carried it out."""
         result = super().slash_command(*args, **kwargs)
-        if not self.answers.wait_idle(10):
+        if not self.inbox.wait_idle(10):
             raise AssertionError("Firebell did not finish the slash command within 10 s")
         return result
 
@@ -166,7 +166,7 @@ def build_firebell(
     )
     server = AsgiServerThread(create_app(runtime), lifespan=True)
     server.start()
-    driver = AnsweredDriver(emu, slack, app_url=f"{server.url}/slack/events", answers=runtime.answers)
+    driver = AnsweredDriver(emu, slack, app_url=f"{server.url}/slack/events", inbox=runtime.inbox)
     return Firebell(emu=emu, slack=slack, runtime=runtime, server=server, driver=driver)
 
 

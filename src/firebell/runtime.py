@@ -19,6 +19,7 @@ from firebell.services.context import Context, utc_now
 from firebell.slack.listeners.ack_priority import AckPriority
 from firebell.slack.listeners.after_ack import AfterAck
 from firebell.slack.listeners.app import build_bolt_app
+from firebell.slack.listeners.inbox import InboxRecorder, InboxWorker
 from firebell.slack.outbox.delivery import Deliverer
 from firebell.slack.outbox.directory import SlackDirectory
 from firebell.slack.outbox.gateway import Gateway
@@ -28,7 +29,7 @@ from firebell.store.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
-ANSWER_THREADS = 4
+COMMAND_THREADS = 4
 
 
 def slack_client(token: str, api_url: str, *, timeout: int = 15) -> WebClient:
@@ -51,22 +52,24 @@ class Runtime:
     scheduler: Scheduler
     bolt: AsyncApp
     after_ack: AfterAck
-    answers: AfterAck
+    inbox: InboxWorker
     priority: AckPriority
     shelf: Shelf
     _warmup: threading.Thread | None = field(default=None, repr=False)
 
     def start(self) -> None:
-        """Start delivering queued Slack effects, and learn the bot's identity in the background."""
+        """Start delivering queued Slack effects and carrying out recorded requests (those a crash left first),
+        and learn the bot's identity in the background."""
         self.gateway.start()
         self.scheduler.start()
+        self.inbox.start()
         self._warmup = threading.Thread(target=self.directory.identity, name="firebell-warmup", daemon=True)
         self._warmup.start()
 
     def stop(self) -> None:
-        """Stop the scheduler and the gateway, and release database connections."""
+        """Stop the scheduler, the inbox's workers and the gateway, and release database connections."""
         self.scheduler.stop()
-        self.answers.shutdown()
+        self.inbox.stop()
         self.after_ack.shutdown()
         self.gateway.stop()
         self.ctx.db.dispose()
@@ -80,6 +83,7 @@ def build_runtime(
     migrate: bool = True,
     gateway_options: dict[str, Any] | None = None,
     scheduler_options: dict[str, Any] | None = None,
+    inbox_options: dict[str, Any] | None = None,
 ) -> Runtime:
     """Wire Firebell together; with `migrate`, bring the schema up to date first."""
     token, signing_secret, _ = settings.require_slack(socket_mode=settings.slack_signing_secret is None)
@@ -103,19 +107,20 @@ def build_runtime(
     listener_client = slack_client(token, settings.slack_api_url, timeout=2)
     # Replies and modals after acks: mostly waiting on Slack, and only ever after work that waited.
     after_ack = AfterAck()
-    # Commands are acknowledged first and carried out here: in the order they came within a war room,
-    # several rooms at once (a room waiting on a database lock holds up no other room).
-    answers = AfterAck(workers=ANSWER_THREADS, name="firebell-answer", before_each=priority.wait_for_quiet)
-    bolt = build_bolt_app(
+    # Commands are recorded as they are acknowledged and carried out here: in the order they came within a
+    # war room, several rooms at once (a room waiting on a database lock holds up no other room).
+    inbox = InboxWorker(ctx, {}, workers=COMMAND_THREADS, before_each=priority.wait_for_quiet, **(inbox_options or {}))
+    wiring = build_bolt_app(
         ctx,
         client=listener_client,
         async_client=AsyncWebClient(token=token, base_url=listener_client.base_url, timeout=15),
         signing_secret=signing_secret,
         directory=directory,
         after_ack=after_ack,
-        answers=answers,
+        recorder=InboxRecorder(ctx, on_recorded=inbox.wake),
         shelf=shelf,
     )
+    inbox.handlers.update(wiring.inbox_handlers)
     return Runtime(
         settings=settings,
         ctx=ctx,
@@ -123,9 +128,9 @@ def build_runtime(
         directory=directory,
         gateway=gateway,
         scheduler=scheduler,
-        bolt=bolt,
+        bolt=wiring.app,
         after_ack=after_ack,
-        answers=answers,
+        inbox=inbox,
         priority=priority,
         shelf=shelf,
     )

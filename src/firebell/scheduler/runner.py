@@ -13,12 +13,14 @@ from firebell.runbooks.shelf import Shelf
 from firebell.services.action_items import nudge_overdue
 from firebell.services.cadence import schedule_unscheduled, send_due_reminders
 from firebell.services.context import Context
+from firebell.services.inbox import prune_done
 from firebell.services.outbox import prune_delivered
 from firebell.services.runbooks import remind_stale_runbooks
 
 log = logging.getLogger(__name__)
 
 OUTBOX_RETENTION = timedelta(days=7)
+INBOX_RETENTION = timedelta(days=1)
 
 
 class Scheduler:
@@ -61,9 +63,13 @@ class Scheduler:
             self._scheduler.shutdown(wait=True)
 
     def prune(self) -> int:
-        """Forget effects delivered more than a week ago (the timeline keeps what happened)."""
+        """Forget effects delivered more than a week ago (the timeline keeps what happened), and Slack
+        requests carried out more than a day ago (a replay that old fails its signature timestamp check)."""
+        now = self.ctx.clock()
         try:
-            return prune_delivered(self.ctx, before=self.ctx.clock() - OUTBOX_RETENTION)
+            return prune_delivered(self.ctx, before=now - OUTBOX_RETENTION) + prune_done(
+                self.ctx, before=now - INBOX_RETENTION
+            )
         except Exception:
             log.exception("pruning the outbox failed")
             return 0

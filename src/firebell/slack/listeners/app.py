@@ -1,13 +1,15 @@
 """The Bolt app: wires Slack's commands, interactions and events to Firebell's listeners.
 
-It is Bolt's async app, so acknowledging Slack never waits for a thread: `/incident` acknowledges on the
-event loop and answers after its work (commands.py); buttons, forms and events, whose acks carry what
-they did (a form's validation errors, say), run on worker threads (on_worker.py).
+It is Bolt's async app: `/incident` is recorded in the inbox and acknowledged on the event loop, and an
+inbox worker carries it out and answers (commands.py, inbox.py); buttons, forms and events, whose acks
+carry what they did (a form's validation errors, say), run on worker threads and commit before their
+ack (on_worker.py).
 """
 
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -23,8 +25,9 @@ from firebell.slack.blocks.modals import CallbackId
 from firebell.slack.blocks.review import ReviewAction, ReviewForm
 from firebell.slack.blocks.runbooks import RunbookAction
 from firebell.slack.listeners.after_ack import AfterAck
-from firebell.slack.listeners.commands import IncidentCommand
+from firebell.slack.listeners.commands import KIND, IncidentCommand
 from firebell.slack.listeners.events import Events
+from firebell.slack.listeners.inbox import InboxHandler, InboxRecorder
 from firebell.slack.listeners.interactions import Interactions
 from firebell.slack.listeners.on_worker import on_worker
 from firebell.slack.listeners.review import Review
@@ -32,6 +35,14 @@ from firebell.slack.listeners.runbooks import Runbooks
 from firebell.slack.outbox.directory import SlackDirectory
 
 COMMAND = "/incident"
+
+
+@dataclass(frozen=True)
+class BoltWiring:
+    """The Bolt app, and what carries out the requests its listeners record in the inbox (by kind)."""
+
+    app: AsyncApp
+    inbox_handlers: dict[str, InboxHandler]
 
 
 class _IntendedTokenSetup(logging.Filter):
@@ -68,9 +79,9 @@ def build_bolt_app(
     signing_secret: str,
     directory: SlackDirectory,
     after_ack: AfterAck,
-    answers: AfterAck,
+    recorder: InboxRecorder,
     shelf: Shelf,
-) -> AsyncApp:
+) -> BoltWiring:
     """A Bolt app for one workspace. It never calls Slack to authorize, so a Slack outage cannot block acks.
 
     `client` is what listeners call Slack with (from threads); `async_client` is Bolt's own, which
@@ -99,7 +110,7 @@ def build_bolt_app(
     limiter = anyio.CapacityLimiter(LISTENER_THREADS)
 
     def threaded(listener: Callable[..., None]) -> Any:
-        return on_worker(listener, client=client, limiter=limiter)
+        return on_worker(listener, ctx=ctx, client=client, limiter=limiter)
 
     review = Review(ctx, after_ack)
     runbooks = Runbooks(ctx, shelf, after_ack)
@@ -108,7 +119,7 @@ def build_bolt_app(
         client=client,
         directory=directory,
         after_ack=after_ack,
-        answers=answers,
+        recorder=recorder,
         review=review,
         runbooks=runbooks,
     )
@@ -138,4 +149,4 @@ def build_bolt_app(
     app.event("reaction_added")(threaded(events.reaction_added))
     # Anything else Slack sends (other subscribed events) is acknowledged, so Slack does not retry it.
     app.event(re.compile(".*"))(_ignore)
-    return app
+    return BoltWiring(app=app, inbox_handlers={KIND: command})

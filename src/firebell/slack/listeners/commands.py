@@ -1,12 +1,15 @@
-"""The `/incident` slash command: acknowledge at once, act on the store, then answer the person.
+"""The `/incident` slash command: record it as it is acknowledged, carry it out, then answer the person.
 
-The listener runs on the event loop and does only what needs no I/O before acknowledging: parsing, and
-`help` and usage errors, which it answers in the ack itself. Everything else is acknowledged empty and
-carried out on a worker thread (`answers`); what happened is told through the command's response_url
-once it has been committed, so a person is never told of a change the store does not hold. Slack itself
-is otherwise called afterwards (opening a modal) or by the gateway (everything the change queued).
+The listener runs on the event loop and does only what needs no work before acknowledging: parsing, and
+`help` and usage errors, which it answers in the ack itself. Everything else is recorded in the inbox and
+then acknowledged empty, so an acknowledged command survives a crash; an inbox worker carries it out
+(`carry_out`, in order per war room and per declarer) and tells what happened through the command's
+response_url once it has been committed, so a person is never told of a change the store does not hold.
+Slack itself is otherwise called afterwards (opening a modal) or by the gateway (everything the change
+queued).
 """
 
+import asyncio
 import logging
 from typing import Any
 
@@ -16,8 +19,10 @@ from slack_sdk.errors import SlackApiError
 
 from firebell.domain.cadence import CADENCE_KINDS, cadence_report
 from firebell.domain.errors import FirebellError, NotAnIncidentChannel, UsageError
+from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Action
 from firebell.domain.naming import incident_label
+from firebell.services import inbox
 from firebell.services.context import Context
 from firebell.services.incidents import DeclareRequest, declare_incident, incident_for_channel, list_incidents
 from firebell.services.lifecycle import change_status
@@ -61,6 +66,7 @@ from firebell.slack.grammar import (
     parse_command,
 )
 from firebell.slack.listeners.after_ack import AfterAck
+from firebell.slack.listeners.inbox import InboxRecorder, request_key
 from firebell.slack.listeners.review import Review
 from firebell.slack.listeners.runbooks import Runbooks
 from firebell.slack.outbox.directory import SlackDirectory
@@ -77,6 +83,12 @@ async def _ack(ack: AsyncAck, message: Message) -> None:
 
 
 _INTERNAL = "Firebell hit an internal error and logged it. Please try again."
+_NOT_RECORDED = (
+    "Firebell could not record this command (its database did not answer), so nothing was done. Please try again."
+)
+KIND = "command"
+# How long an acknowledgement waits for its inbox record before it goes out anyway (Slack allows 3 s).
+RECORD_BUDGET = 2.0
 
 
 class IncidentCommand:
@@ -89,7 +101,7 @@ class IncidentCommand:
         client: WebClient,
         directory: SlackDirectory,
         after_ack: AfterAck,
-        answers: AfterAck,
+        recorder: InboxRecorder,
         review: Review,
         runbooks: Runbooks,
     ) -> None:
@@ -97,14 +109,15 @@ class IncidentCommand:
         self.client = client
         self.directory = directory
         self.after_ack = after_ack
-        self.answers = answers
+        self.recorder = recorder
         self.review = review
         self.runbooks = runbooks
         # The policy is fixed for the process's life, so help is built once, not on every request.
         self._help = help_reply(ctx.policy)
+        self._late: set[asyncio.Future[None]] = set()  # records still committing after their ack
 
     async def __call__(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        """Bolt listener, on the event loop: nothing here waits on the store or on Slack."""
+        """Bolt listener, on the event loop: nothing here waits on Slack; only on the inbox's (batched) insert."""
         text = str(body.get("text") or "")
         try:
             command = parse_command(text, self.ctx.policy)
@@ -118,94 +131,121 @@ class IncidentCommand:
         if isinstance(command, Help):
             await _ack(ack, self._help)
             return
-        await ack()
-        response_url = body.get("response_url")
         if isinstance(command, Declare) and command.title is None:
+            await ack()
             self.after_ack.run(self._open_declare_form, body, command)
             return
-        user, channel = str(body["user_id"]), str(body["channel_id"])
+        user, channel = body.get("user_id"), body.get("channel_id")
+        if not user or not channel:
+            await _ack(ack, error_reply("Slack sent this command without a user or channel; nothing was done."))
+            return
         # A war room's commands are carried out in the order they came, and so are one person's declares;
         # other rooms and people go alongside, so a slow or locked incident holds up only its own room.
-        order = f"declarer:{user}" if isinstance(command, Declare) else f"channel:{channel}"
-        self.answers.run(
-            self.answer, command, user=user, channel=channel, response_url=response_url, order=order, in_order_of=order
+        lane = f"declarer:{user}" if isinstance(command, Declare) else f"channel:{channel}"
+        payload = {
+            "text": text,
+            "user_id": str(user),
+            "channel_id": str(channel),
+            "response_url": body.get("response_url"),
+        }
+        recording = asyncio.ensure_future(
+            self.recorder.record(inbox.Request(key=request_key(body), kind=KIND, lane=lane, payload=payload))
         )
-
-    def answer(
-        self, command: Command, *, user: str, channel: str, response_url: str | None, order: str | None = None
-    ) -> None:
-        """Carry out `command` (on a worker thread) and tell the person what happened; answers with the same
-        `order` key are posted in the order their commands were carried out."""
         try:
+            await asyncio.wait_for(asyncio.shield(recording), RECORD_BUDGET)
+        except TimeoutError:
+            # The store is held by a long write (SQLite has one writer): Slack's 3 s run out before the
+            # record commits. Acknowledge anyway; the record lands when the writer is done.
+            log.warning("acknowledged /incident before its inbox record committed (the database is slow)")
+            self._late.add(recording)
+            recording.add_done_callback(self._late.discard)
+        except Exception:
+            await _ack(ack, error_reply(_NOT_RECORDED))
+            return
+        await ack()
+
+    def carry_out(self, entry: inbox.Claimed) -> None:
+        """Carry out a recorded command (on an inbox worker) and tell the person what happened.
+
+        Refusals are answered; anything else that fails propagates to the worker, which retries database
+        failures and answers `give_up` for the rest.
+        """
+        payload = entry.payload
+        user, channel, response_url = payload["user_id"], payload["channel_id"], payload.get("response_url")
+        try:
+            command = parse_command(payload["text"], self.ctx.policy)
             message = self.run(command, user=user, channel=channel, response_url=response_url)
         except FirebellError as exc:
             message = error_reply(exc.message)
-        except Exception:
-            log.exception("/incident %s failed", type(command).__name__)
-            message = error_reply(_INTERNAL)
         # Telling them waits on Slack, and may wait out a Slack outage: not on a thread that does commands.
-        self.after_ack.run(reply, response_url, message, in_order_of=order)
+        self.after_ack.run(reply, response_url, message, in_order_of=entry.lane)
 
-    def run(self, command: Command, *, user: str, channel: str, response_url: str | None) -> Message:
-        """Carry out a parsed command and say what happened, for the caller's eyes only."""
-        ctx = self.ctx
-        if isinstance(command, ListActions) and command.mine:
-            return self.review.run(command, user=user, channel=channel)
-        if isinstance(command, ListOpen):
-            return list_reply(list_incidents(ctx, open_only=True, limit=100), now=ctx.clock())
-        if isinstance(command, Declare):
-            assert command.title is not None
-            incident = declare_incident(
-                ctx,
-                DeclareRequest(
-                    title=command.title, declared_by=user, severity=command.severity, response_url=response_url
-                ),
-            )
-            return declared_reply(incident)
-        return self._in_war_room(command, user=user, channel=channel)
+    def give_up(self, entry: inbox.Claimed, error: str) -> None:
+        """Tell the person their command could not be carried out."""
+        log.error("/incident %r was given up: %s", entry.payload.get("text", "")[:40], error)
+        self.after_ack.run(reply, entry.payload.get("response_url"), error_reply(_INTERNAL), in_order_of=entry.lane)
 
-    def _in_war_room(self, command: Command, *, user: str, channel: str) -> Message:  # noqa: PLR0911
+    def run(self, command: Command, *, user: str, channel: str, response_url: str | None) -> Message:  # noqa: PLR0911
+        """Carry out a parsed command and say what happened, for the caller's eyes only.
+
+        One case per subcommand: adding a subcommand touches the grammar and one case here.
+        """
         ctx = self.ctx
-        if isinstance(command, AddAction | ListActions | RegeneratePostmortem | CloseReview):
-            return self.review.run(command, user=user, channel=channel)
-        if isinstance(command, FindRunbook):
-            return self.runbooks.find(command, channel=channel)
-        if isinstance(command, Handover | AssignRole):
-            if command.user_id == self.directory.cached_bot_user_id:
-                raise UsageError("Firebell cannot hold a role; pick a person.")
-            role = "commander" if isinstance(command, Handover) else command.role
-            incident = assign_role(ctx, channel_id=channel, actor=user, role=role, user_id=command.user_id)
-            what = "the Incident Commander" if role == "commander" else role
-            return confirmation(f"{mention(command.user_id)} is now {what} of {incident_label(incident.number)}.")
-        if isinstance(command, ChangeSeverity):
-            incident = change_severity(ctx, channel_id=channel, actor=user, severity=command.severity)
-            return confirmation(f"{incident_label(incident.number)} is now *{incident.severity}*.")
-        if isinstance(command, PostUpdate):
-            incident = post_update(ctx, channel_id=channel, actor=user, text=command.text)
-            return confirmation(f":loudspeaker: Update posted for {incident_label(incident.number)}.")
-        if isinstance(command, AddNote):
-            incident = add_note(ctx, channel_id=channel, actor=user, text=command.text)
-            return confirmation(f":memo: Noted on the {incident_label(incident.number)} timeline.")
-        if isinstance(command, Mitigate | Resolve | Reopen):
-            action = _LIFECYCLE[type(command)]
-            incident = change_status(ctx, channel_id=channel, actor=user, action=action, text=command.text)
-            return confirmation(f"{incident_label(incident.number)} is {_DONE[action]}.")
-        snapshot = incident_for_channel(ctx, channel)
+        match command:
+            case ListOpen():
+                return list_reply(list_incidents(ctx, open_only=True, limit=100), now=ctx.clock())
+            case Declare(title=str(title), severity=severity):
+                request = DeclareRequest(title=title, declared_by=user, severity=severity, response_url=response_url)
+                return declared_reply(declare_incident(ctx, request))
+            case AddAction() | ListActions() | RegeneratePostmortem() | CloseReview():
+                return self.review.run(command, user=user, channel=channel)
+            case FindRunbook():
+                return self.runbooks.find(command, channel=channel)
+            case Handover(user_id=who):
+                return self._assign(user=user, channel=channel, role="commander", who=who)
+            case AssignRole(role=role, user_id=who):
+                return self._assign(user=user, channel=channel, role=role, who=who)
+            case ChangeSeverity(severity=severity):
+                incident = change_severity(ctx, channel_id=channel, actor=user, severity=severity)
+                return confirmation(f"{incident_label(incident.number)} is now *{incident.severity}*.")
+            case PostUpdate(text=text):
+                incident = post_update(ctx, channel_id=channel, actor=user, text=text)
+                return confirmation(f":loudspeaker: Update posted for {incident_label(incident.number)}.")
+            case AddNote(text=text):
+                incident = add_note(ctx, channel_id=channel, actor=user, text=text)
+                return confirmation(f":memo: Noted on the {incident_label(incident.number)} timeline.")
+            case Mitigate() | Resolve() | Reopen():
+                action = _LIFECYCLE[type(command)]
+                incident = change_status(ctx, channel_id=channel, actor=user, action=action, text=command.text)
+                return confirmation(f"{incident_label(incident.number)} is {_DONE[action]}.")
+            case ShowStatus():
+                snapshot = self._war_room(channel)
+                now = ctx.clock()
+                with ctx.db.read() as session:
+                    report = cadence_report(timeline_of(session, snapshot.id, kinds=CADENCE_KINDS), now=now)
+                return status_reply(snapshot, ctx.policy, now=now, report=report)
+            case ShowTimeline():
+                snapshot = self._war_room(channel)
+                with ctx.db.read() as session:
+                    entries = timeline_of(session, snapshot.id, limit=MAX_TIMELINE_LINES)
+                    total = count_events(session, snapshot.id)
+                return timeline_reply(snapshot, entries, total=total)
+        raise UsageError("Unknown subcommand. Try `/incident help`.")
+
+    def _assign(self, *, user: str, channel: str, role: str, who: str) -> Message:
+        if who == self.directory.cached_bot_user_id:
+            raise UsageError("Firebell cannot hold a role; pick a person.")
+        incident = assign_role(self.ctx, channel_id=channel, actor=user, role=role, user_id=who)
+        what = "the Incident Commander" if role == "commander" else role
+        return confirmation(f"{mention(who)} is now {what} of {incident_label(incident.number)}.")
+
+    def _war_room(self, channel: str) -> IncidentSnapshot:
+        snapshot = incident_for_channel(self.ctx, channel)
         if snapshot is None:
             raise NotAnIncidentChannel(
                 "This isn't an incident channel. Run this in an incident's war room (`/incident list` shows them)."
             )
-        if isinstance(command, ShowStatus):
-            now = ctx.clock()
-            with ctx.db.read() as session:
-                report = cadence_report(timeline_of(session, snapshot.id, kinds=CADENCE_KINDS), now=now)
-            return status_reply(snapshot, ctx.policy, now=now, report=report)
-        if isinstance(command, ShowTimeline):
-            with ctx.db.read() as session:
-                entries = timeline_of(session, snapshot.id, limit=MAX_TIMELINE_LINES)
-                total = count_events(session, snapshot.id)
-            return timeline_reply(snapshot, entries, total=total)
-        raise UsageError("Unknown subcommand. Try `/incident help`.")
+        return snapshot
 
     def _open_declare_form(self, body: dict[str, Any], command: Declare) -> None:
         metadata = {"channel": body.get("channel_id"), "response_url": body.get("response_url")}

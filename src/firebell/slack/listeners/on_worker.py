@@ -4,10 +4,15 @@
 a worker thread (at most `limiter`'s capacity at once, so threads do not fight over the GIL), and what
 it acknowledged with is handed back to Bolt's ack on the event loop once it returns. The listener keeps
 its synchronous arguments: an `Ack` that records, the synchronous Web API client, and a `Respond`.
+
+Such a listener commits its work before Slack gets the acknowledgement, so what was acknowledged is
+durable. Each request is recorded in the inbox with the first change it makes (a seal), so a Slack retry
+or a replay of the same request (same trigger_id or event_id) is recognised and changes nothing again.
 """
 
 import functools
 import inspect
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,6 +21,12 @@ from slack_bolt import Ack, Respond
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
+
+from firebell.services import inbox
+from firebell.services.context import Context
+from firebell.slack.listeners.inbox import request_key
+
+log = logging.getLogger(__name__)
 
 # The arguments a wrapped listener may name, as Bolt's synchronous App would have passed them.
 _KNOWN = {"ack", "body", "client", "respond", "view", "event"}
@@ -36,8 +47,20 @@ class RecordingAck(Ack):
         return super().__call__(**kwargs)
 
 
+def _once(ctx: Context, body: dict[str, Any], call: Callable[[], None]) -> bool:
+    """Run `call` unless this request was carried out before; False when it was (a retry or a replay)."""
+    key = request_key(body)
+    if inbox.seen(ctx, key):
+        log.info("Slack delivered %s again; it was carried out the first time", key)
+        return False
+    kind = str(body.get("type") or "request")[:20]
+    with ctx.db.sealing(inbox.once_seal(ctx, inbox.Request(key=key, kind=kind, lane="once", payload={}))):
+        call()
+    return True
+
+
 def on_worker(
-    listener: Callable[..., None], *, client: WebClient, limiter: anyio.CapacityLimiter
+    listener: Callable[..., None], *, ctx: Context, client: WebClient, limiter: anyio.CapacityLimiter
 ) -> Callable[..., Awaitable[None]]:
     """An async Bolt listener running `listener` on a worker thread."""
     names = set(inspect.signature(listener).parameters)
@@ -56,8 +79,9 @@ def on_worker(
             "event": body.get("event"),
         }
         call = functools.partial(listener, **{name: offered[name] for name in names})
-        await anyio.to_thread.run_sync(call, limiter=limiter)
-        if recorded.called:
+        if not await anyio.to_thread.run_sync(_once, ctx, body, call, limiter=limiter):
+            await ack()
+        elif recorded.called:
             await ack(**recorded.arguments)
 
     run.__name__ = run.__qualname__ = getattr(listener, "__name__", "listener")
