@@ -151,7 +151,8 @@ class Policy(BaseModel):
     roles: tuple[str, ...] = DEFAULT_ROLES
     cadence: CadencePolicy = CadencePolicy()
     postmortem: ReviewPolicy = ReviewPolicy()
-    runbooks_dir: Path = Path("runbooks")  # relative to the working directory
+    # None: the runbooks shipped with Firebell (firebell.runbooks.location); relative: to the working directory
+    runbooks_dir: Path | None = None
 
     @field_validator("announcement_channel")
     @classmethod
@@ -160,6 +161,12 @@ class Policy(BaseModel):
             return None
         value = value.strip().lstrip("#")
         return value or None
+
+    @field_validator("runbooks_dir", mode="before")
+    @classmethod
+    def _runbooks_dir(cls, value: Any) -> Any:
+        # An empty value means "not configured" (the shipped runbooks), not the policy file's own folder.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("channel_prefix")
     @classmethod
