@@ -47,13 +47,15 @@ def test_check_with_only_warnings_exits_0(write: WriteRunbook) -> None:
     ]
 
 
-def test_check_defaults_to_the_policy_runbooks_dir_and_severities(
+def test_check_defaults_to_the_policy_runbooks_dir_next_to_the_policy_file(
     tmp_path: Path, write: WriteRunbook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "guides").mkdir()
-    write("guides/disk-full.md", GOOD)
+    write("guides/disk-full.md", GOOD.replace("severity: SEV2", "severity: P2"))  # in the working directory: unused
+    (tmp_path / "conf" / "guides").mkdir(parents=True)
+    write("conf/guides/disk-full.md", GOOD)
     write(
-        "policy.yaml",
+        "conf/policy.yaml",
         """\
         runbooks_dir: guides
         default_severity: P2
@@ -62,12 +64,14 @@ def test_check_defaults_to_the_policy_runbooks_dir_and_severities(
           - {name: P2, description: Some of it is down}
         """,
     )
-    monkeypatch.setenv("FIREBELL_CONFIG", str(tmp_path / "policy.yaml"))
+    monkeypatch.setenv("FIREBELL_CONFIG", "conf/policy.yaml")
     result = CliRunner().invoke(runbooks, ["check"])
     assert result.exit_code == 1
-    assert (
-        "guides/disk-full.md:6: error: severity 'SEV2' is not one of the policy's severities: P1, P2" in result.output
-    )
+    guides = tmp_path / "conf" / "guides"
+    assert result.output.splitlines() == [
+        f"{guides}/disk-full.md:6: error: severity 'SEV2' is not one of the policy's severities: P1, P2",
+        f"Checked 1 runbook in {guides}: 1 error, 0 warnings.",
+    ]
 
 
 def test_with_no_policy_file_check_and_list_use_the_shipped_runbooks(tmp_path: Path, write: WriteRunbook) -> None:
@@ -86,7 +90,7 @@ def test_a_configured_runbooks_dir_that_is_missing_fails(write: WriteRunbook, mo
     monkeypatch.setenv("FIREBELL_CONFIG", "policy.yaml")
     result = CliRunner().invoke(runbooks, ["check"])
     assert result.exit_code == 1
-    assert "nowhere: error: not a directory of runbooks" in result.output
+    assert f"{Path.cwd() / 'nowhere'}: error: not a directory of runbooks" in result.output
 
 
 def test_an_invalid_policy_is_reported(tmp_path: Path, write: WriteRunbook, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""Where runbooks come from: the policy's runbooks_dir, else the runbooks packaged with Firebell."""
+"""Where runbooks come from: runbooks_dir next to the policy file, else the runbooks packaged with Firebell."""
 
 import shutil
 import subprocess
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from firebell.config import load_policy
+from firebell.config import load_policy, policy_from_mapping
 from firebell.domain.policy import Policy
 from firebell.runbooks.location import SHIPPED, describe, runbooks_dir
 
@@ -33,6 +33,30 @@ def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return cwd
 
 
+def test_a_relative_runbooks_dir_is_next_to_the_policy_file_not_the_working_directory(
+    tmp_path: Path, elsewhere: Path
+) -> None:
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "firebell.yaml").write_text("runbooks_dir: my-runbooks\n")
+    policy = load_policy(Path("../etc/firebell.yaml"))
+    assert policy.runbooks_dir == tmp_path / "etc" / "my-runbooks"
+    assert runbooks_dir(policy) == tmp_path / "etc" / "my-runbooks"
+
+
+def test_an_absolute_runbooks_dir_is_kept(tmp_path: Path, elsewhere: Path) -> None:
+    (tmp_path / "firebell.yaml").write_text(f"runbooks_dir: {elsewhere / 'my-runbooks'}\n")
+    assert load_policy(tmp_path / "firebell.yaml").runbooks_dir == elsewhere / "my-runbooks"
+
+
+def test_the_policy_files_folder_is_taken_as_named_not_through_symlinks(tmp_path: Path, elsewhere: Path) -> None:
+    # How a Kubernetes ConfigMap is mounted: the file is a link into a folder that is replaced on each update.
+    (tmp_path / "..data").mkdir()
+    (tmp_path / "..data" / "firebell.yaml").write_text("runbooks_dir: my-runbooks\n")
+    (tmp_path / "mount").mkdir()
+    (tmp_path / "mount" / "firebell.yaml").symlink_to(tmp_path / "..data" / "firebell.yaml")
+    assert load_policy(tmp_path / "mount" / "firebell.yaml").runbooks_dir == tmp_path / "mount" / "my-runbooks"
+
+
 @pytest.mark.parametrize("document", ["channel_prefix: inc\n", "runbooks_dir:\n", "runbooks_dir: ''\n", ""])
 def test_no_runbooks_dir_means_the_packaged_runbooks(tmp_path: Path, elsewhere: Path, document: str) -> None:
     (tmp_path / "firebell.yaml").write_text(document)
@@ -44,6 +68,10 @@ def test_no_runbooks_dir_means_the_packaged_runbooks(tmp_path: Path, elsewhere: 
 def test_no_policy_file_means_the_packaged_runbooks(elsewhere: Path) -> None:
     assert runbooks_dir(load_policy(None)) == SHIPPED
     assert runbooks_dir(Policy()) == SHIPPED
+
+
+def test_a_policy_not_read_from_a_file_keeps_its_paths() -> None:
+    assert policy_from_mapping({"runbooks_dir": "guides"}, source="demo").runbooks_dir == Path("guides")
 
 
 def test_the_example_policy_file_uses_the_packaged_runbooks() -> None:

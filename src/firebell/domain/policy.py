@@ -151,7 +151,8 @@ class Policy(BaseModel):
     roles: tuple[str, ...] = DEFAULT_ROLES
     cadence: CadencePolicy = CadencePolicy()
     postmortem: ReviewPolicy = ReviewPolicy()
-    # None: the runbooks shipped with Firebell (firebell.runbooks.location); relative: to the working directory
+    # None: the runbooks shipped with Firebell (firebell.runbooks.location). A relative path read from a policy file
+    # is made absolute against the file's folder by config.load_policy, as Prometheus does for rule files.
     runbooks_dir: Path | None = None
 
     @field_validator("announcement_channel")
