@@ -5,7 +5,6 @@ WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
 COPY src ./src
 COPY migrations ./migrations
-COPY runbooks ./runbooks
 RUN pip install --no-cache-dir -e . && useradd --create-home --uid 10001 firebell
 USER firebell
 EXPOSE 3000

@@ -28,7 +28,6 @@ from firebell.store.models import Effect
 
 API_TOKEN = "test-api-token"
 MANIFEST = Path(__file__).parents[1] / "slack-app-manifest.yml"
-RUNBOOKS = Path(__file__).parents[1] / "runbooks"
 
 
 def manifest_bot_scopes() -> set[str]:

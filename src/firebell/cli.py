@@ -12,6 +12,8 @@ from firebell.config import Settings, load_policy
 from firebell.domain.errors import FirebellError
 from firebell.runbooks.cli import runbooks
 
+log = logging.getLogger("firebell.serve")
+
 if TYPE_CHECKING:
     from firebell.services.context import Context
 
@@ -47,6 +49,7 @@ def serve(host: str, port: int, socket_mode: bool) -> None:
     import uvicorn
 
     from firebell.api.app import create_app
+    from firebell.runbooks.location import describe
     from firebell.runtime import build_runtime
 
     settings = Settings()
@@ -63,6 +66,7 @@ def serve(host: str, port: int, socket_mode: bool) -> None:
     if socket_mode and app_token is not None and (problem := _check_app_token(app_token, settings.slack_api_url)):
         _fail(problem)
     runtime = build_runtime(settings, policy)
+    log.info("runbooks: %d loaded from %s", len(runtime.shelf.library.all()), describe(runtime.shelf.directory))
     app = create_app(runtime, socket_mode_token=app_token if socket_mode else None)
     # Everything built so far lives as long as the process: move it out of the collector's sight, so a
     # full collection while serving does not walk it (measured: the slowest `help` ack at 16 concurrent

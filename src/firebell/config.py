@@ -1,5 +1,6 @@
 """Configuration: the environment (pydantic-settings) and the YAML policy file (pydantic)."""
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,7 @@ def policy_from_mapping(raw: Any, *, source: str) -> Policy:
 
 
 def load_policy(path: Path | None) -> Policy:
-    """Load the policy from `path`, else ./firebell.yaml when present, else the built-in defaults."""
+    """The policy in `path`, else ./firebell.yaml if present, else the defaults; relative paths are from its folder."""
     if path is None:
         if not DEFAULT_POLICY_FILE.is_file():
             return Policy()
@@ -106,4 +107,12 @@ def load_policy(path: Path | None) -> Policy:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise PolicyError(f"{path}: not valid YAML: {exc}") from None
-    return policy_from_mapping(raw, source=str(path))
+    # The folder as named (`..` removed, symlinks not followed): a Kubernetes ConfigMap mounts each file as a
+    # link into a timestamped folder that is swapped on every update.
+    return relative_to(policy_from_mapping(raw, source=str(path)), Path(os.path.abspath(path)).parent)
+
+
+def relative_to(policy: Policy, folder: Path) -> Policy:
+    """The policy with every relative path in it (runbooks_dir) made absolute against `folder`."""
+    paths = {name: folder / value for name, value in policy if isinstance(value, Path) and not value.is_absolute()}
+    return policy.model_copy(update=paths)

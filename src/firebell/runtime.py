@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from firebell.config import Settings
 from firebell.domain.policy import Policy
+from firebell.runbooks.location import runbooks_dir
 from firebell.runbooks.shelf import Shelf
 from firebell.scheduler.runner import Scheduler
 from firebell.services.context import Context, utc_now
@@ -93,7 +94,7 @@ def build_runtime(
     ctx = Context(db=Database(engine), policy=policy, clock=clock)
     client = slack_client(token, settings.slack_api_url)
     directory = SlackDirectory(client)
-    shelf = Shelf(policy.runbooks_dir)
+    shelf = Shelf(runbooks_dir(policy))
     # Acknowledging Slack goes first: work after acks (commands, outbox deliveries) waits for a lull.
     priority = AckPriority()
     gateway = Gateway(

@@ -1,5 +1,6 @@
 """The `firebell` command as a user runs it: a real process, real HTTP, the emulator as Slack."""
 
+import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -9,6 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
+from firebell.runbooks.location import SHIPPED
 from firebell.store.engine import make_engine
 from firebell.store.migrate import alembic_config
 from tests.cli.serve import FIREBELL, base_env, start_serve, wait_healthy
@@ -81,6 +83,7 @@ def test_serve_end_to_end_and_keeps_secrets_out_of_logs(
     # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status tells how it ended.
     assert process.returncode in (0, -signal.SIGTERM), output
     assert "Application shutdown complete" in output
+    assert f"runbooks: 6 loaded from {SHIPPED} (packaged)" in output  # no policy file: the shipped runbooks
     assert "will retry" in output  # the injected fault was logged...
     for secret in (emu.bot_token, emu.signing_secret, "cli-api-token"):
         assert secret not in output  # ...and no secret was
@@ -100,3 +103,27 @@ def test_outbox_status_and_retry(tmp_path: Path) -> None:
         assert missing.returncode == 2
         assert "There is no INC-7." in missing.stderr
         assert "Requeued 0 failed effects" in run(["outbox", "retry", "--all"], env).stdout
+
+
+def test_serve_says_which_runbooks_it_loaded_from_next_to_the_policy_file(
+    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, tmp_path: Path
+) -> None:
+    conf = tmp_path / "conf"
+    (conf / "my-runbooks").mkdir(parents=True)
+    shutil.copy(SHIPPED / "tls-certificate-expiry.md", conf / "my-runbooks")
+    (conf / "firebell.yaml").write_text("runbooks_dir: my-runbooks\n")
+    env = base_env(
+        SLACK_BOT_TOKEN=emu.bot_token,
+        SLACK_SIGNING_SECRET=emu.signing_secret,
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=database_url,
+        FIREBELL_CONFIG=str(conf / "firebell.yaml"),
+    )
+    port, log_path = free_port(), tmp_path / "serve.log"
+    process = start_serve(port, env, log_path)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", process, log_path)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(15)
+    assert f"runbooks: 1 loaded from {conf / 'my-runbooks'} (policy runbooks_dir)" in log_path.read_text()

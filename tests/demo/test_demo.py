@@ -10,9 +10,6 @@ from pathlib import Path
 import pytest
 
 from firebell.demo import script
-from firebell.demo.stack import RUNBOOKS
-
-REPO_RUNBOOKS = Path(__file__).parents[2] / "runbooks"
 
 
 def test_demo_runs_a_whole_incident_and_writes_the_postmortem(tmp_path: Path) -> None:
@@ -85,12 +82,6 @@ def test_demo_runs_a_whole_incident_and_writes_the_postmortem(tmp_path: Path) ->
     assert "Error rate jumped from 0.1% to 12%" in timeline
     assert "| Add a canary stage to checkout deploys | carol |" in markdown.replace("Carol", "carol")
     assert not list(tmp_path.glob("*.db"))  # the temporary database lived elsewhere and is gone
-
-
-def test_the_packaged_runbooks_are_the_repository_runbooks() -> None:
-    packaged = {p.name: p.read_text(encoding="utf-8") for p in RUNBOOKS.glob("*.md")}
-    shipped = {p.name: p.read_text(encoding="utf-8") for p in REPO_RUNBOOKS.glob("*.md") if p.name != "README.md"}
-    assert packaged == shipped, "copy runbooks/*.md to src/firebell/demo/runbooks/ (the demo ships them)"
 
 
 def test_a_step_that_does_not_show_what_slack_would_fails_the_demo(

@@ -1,12 +1,10 @@
-"""Helpers for runbook tests: write runbook files, find the shipped runbooks."""
+"""Helpers for runbook tests: write runbook files."""
 
 from collections.abc import Callable
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
-
-SHIPPED = Path(__file__).resolve().parents[2] / "runbooks"
 
 GOOD = """\
 ---

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from firebell.domain.policy import Policy
 from firebell.runbooks.check import Finding, check_dir, has_errors
-from tests.runbooks.conftest import GOOD, SHIPPED, WriteRunbook
+from firebell.runbooks.location import SHIPPED
+from tests.runbooks.conftest import GOOD, WriteRunbook
 
 TODAY = date(2026, 11, 24)
 

@@ -6,7 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from firebell.runbooks.cli import runbooks
-from tests.runbooks.conftest import GOOD, SHIPPED, WriteRunbook
+from firebell.runbooks.location import SHIPPED
+from tests.runbooks.conftest import GOOD, WriteRunbook
 
 
 @pytest.fixture(autouse=True)
@@ -46,13 +47,15 @@ def test_check_with_only_warnings_exits_0(write: WriteRunbook) -> None:
     ]
 
 
-def test_check_defaults_to_the_policy_runbooks_dir_and_severities(
+def test_check_defaults_to_the_policy_runbooks_dir_next_to_the_policy_file(
     tmp_path: Path, write: WriteRunbook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "guides").mkdir()
-    write("guides/disk-full.md", GOOD)
+    write("guides/disk-full.md", GOOD.replace("severity: SEV2", "severity: P2"))  # in the working directory: unused
+    (tmp_path / "conf" / "guides").mkdir(parents=True)
+    write("conf/guides/disk-full.md", GOOD)
     write(
-        "policy.yaml",
+        "conf/policy.yaml",
         """\
         runbooks_dir: guides
         default_severity: P2
@@ -61,26 +64,33 @@ def test_check_defaults_to_the_policy_runbooks_dir_and_severities(
           - {name: P2, description: Some of it is down}
         """,
     )
-    monkeypatch.setenv("FIREBELL_CONFIG", str(tmp_path / "policy.yaml"))
+    monkeypatch.setenv("FIREBELL_CONFIG", "conf/policy.yaml")
     result = CliRunner().invoke(runbooks, ["check"])
     assert result.exit_code == 1
-    assert (
-        "guides/disk-full.md:6: error: severity 'SEV2' is not one of the policy's severities: P1, P2" in result.output
-    )
+    guides = tmp_path / "conf" / "guides"
+    assert result.output.splitlines() == [
+        f"{guides}/disk-full.md:6: error: severity 'SEV2' is not one of the policy's severities: P1, P2",
+        f"Checked 1 runbook in {guides}: 1 error, 0 warnings.",
+    ]
 
 
-def test_check_defaults_to_the_runbooks_folder(tmp_path: Path, write: WriteRunbook) -> None:
+def test_with_no_policy_file_check_and_list_use_the_shipped_runbooks(tmp_path: Path, write: WriteRunbook) -> None:
     (tmp_path / "runbooks").mkdir()
-    write("runbooks/disk-full.md", GOOD)
-    result = CliRunner().invoke(runbooks, ["check"])
-    assert result.exit_code == 0
-    assert result.output == "Checked 1 runbook in runbooks: no problems.\n"
+    write("runbooks/broken.md", "---\ntitle: Broken\n---\n")  # ./runbooks is not read without a policy saying so
+    checked = CliRunner().invoke(runbooks, ["check"])
+    assert checked.exit_code == 0, checked.output
+    assert f"Checked 6 runbooks in {SHIPPED}:" in checked.output
+    listed = CliRunner().invoke(runbooks, ["list"])
+    assert listed.exit_code == 0, listed.output
+    assert len(listed.stdout.splitlines()) == 1 + 6
 
 
-def test_check_of_a_missing_directory_fails() -> None:
+def test_a_configured_runbooks_dir_that_is_missing_fails(write: WriteRunbook, monkeypatch: pytest.MonkeyPatch) -> None:
+    write("policy.yaml", "runbooks_dir: nowhere\n")
+    monkeypatch.setenv("FIREBELL_CONFIG", "policy.yaml")
     result = CliRunner().invoke(runbooks, ["check"])
     assert result.exit_code == 1
-    assert "runbooks: error: not a directory of runbooks" in result.output
+    assert f"{Path.cwd() / 'nowhere'}: error: not a directory of runbooks" in result.output
 
 
 def test_an_invalid_policy_is_reported(tmp_path: Path, write: WriteRunbook, monkeypatch: pytest.MonkeyPatch) -> None:

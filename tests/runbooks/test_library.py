@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from firebell.runbooks.library import RunbookLibrary
+from firebell.runbooks.location import SHIPPED
 from firebell.runbooks.model import Runbook
 from firebell.runbooks.parse import load_runbook, parse_runbook
-from tests.runbooks.conftest import GOOD, SHIPPED, WriteRunbook
+from tests.runbooks.conftest import GOOD, WriteRunbook
 
 
 def test_a_malformed_runbook_is_skipped_with_an_error_naming_the_file(

@@ -7,7 +7,7 @@ every unrelated title must stay well below it (test_the_threshold_sits_in_the_ga
 import pytest
 
 from firebell.runbooks.library import MIN_SCORE, RunbookLibrary
-from tests.runbooks.conftest import SHIPPED
+from firebell.runbooks.location import SHIPPED
 
 DB = "database-primary-failover"
 HTTP = "http-5xx-after-deploy"

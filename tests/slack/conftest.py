@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from firebell.domain.policy import Policy
 from firebell.emulator import EmulatorServer, SlackEmulator
-from tests.harness import RUNBOOKS, Firebell, manifest_bot_scopes, running_firebell
+from tests.harness import Firebell, manifest_bot_scopes, running_firebell
 
 
 @pytest.fixture
@@ -34,8 +34,8 @@ def slack(emu: SlackEmulator) -> Iterator[EmulatorServer]:
 
 @pytest.fixture
 def policy() -> Policy:
-    """The policy Firebell runs with (tests override this fixture to change it)."""
-    return Policy(bridge_url="https://meet.example.com/inc-{number}", runbooks_dir=RUNBOOKS)
+    """The policy Firebell runs with, and the shipped runbooks (tests override this fixture to change it)."""
+    return Policy(bridge_url="https://meet.example.com/inc-{number}")
 
 
 @pytest.fixture

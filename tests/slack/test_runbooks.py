@@ -12,7 +12,7 @@ from firebell.domain.errors import UsageError
 from firebell.domain.policy import Policy
 from firebell.emulator import EmulatorServer, SlackEmulator
 from firebell.services.runbooks import complete_step
-from tests.harness import RUNBOOKS, Firebell, running_firebell
+from tests.harness import Firebell, running_firebell
 from tests.slack.test_action_items import ack_with_buttons
 from tests.slack.test_war_room import command
 
@@ -144,7 +144,3 @@ def test_a_malformed_runbook_is_skipped_and_owners_are_reminded_weekly(
     firebell.runtime.scheduler.review_runbooks()  # the same week: nothing new
     firebell.settle()
     assert len(emu.dms("dave")) == 1
-
-
-def test_shipped_runbooks_directory_is_what_the_tests_use() -> None:
-    assert (RUNBOOKS / "http-5xx-after-deploy.md").is_file()

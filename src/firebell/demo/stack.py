@@ -9,7 +9,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from firebell.config import Settings, policy_from_mapping
@@ -19,8 +18,6 @@ from firebell.emulator.server import AsgiServerThread
 
 if TYPE_CHECKING:
     from firebell.runtime import Runtime
-
-RUNBOOKS = Path(__file__).parent / "runbooks"
 
 # The demo workspace: a few people with real-looking names, and the channels a workspace starts with.
 PEOPLE = (
@@ -54,7 +51,6 @@ DEMO_POLICY: dict[str, Any] = {
         {"name": "SEV4", "description": "No customer impact: internal tooling, a near miss", "update_interval": 0},
     ],
     "cadence": {"snooze_options": ["1m", "5m"]},
-    "runbooks_dir": str(RUNBOOKS),
 }
 
 # Deliver quickly: the demo is watched, not load-tested.
@@ -69,7 +65,7 @@ PLAYGROUND_INTERVALS = {"SEV1": "30s", "SEV2": "1m", "SEV3": "2m"}
 
 def demo_policy(update_intervals: dict[str, str] | None = None) -> Policy:
     """The demo's policy: the default severities with second-scale update cadences (or these
-    `update_intervals` by severity name), and the packaged runbooks."""
+    `update_intervals` by severity name); no runbooks_dir, so the shipped runbooks."""
     raw = dict(DEMO_POLICY)
     raw["severities"] = [
         {**sev, "update_interval": (update_intervals or {}).get(sev["name"], sev["update_interval"])}

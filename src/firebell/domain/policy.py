@@ -151,7 +151,9 @@ class Policy(BaseModel):
     roles: tuple[str, ...] = DEFAULT_ROLES
     cadence: CadencePolicy = CadencePolicy()
     postmortem: ReviewPolicy = ReviewPolicy()
-    runbooks_dir: Path = Path("runbooks")  # relative to the working directory
+    # None: the runbooks shipped with Firebell (firebell.runbooks.location). A relative path read from a policy file
+    # is made absolute against the file's folder by config.load_policy, as Prometheus does for rule files.
+    runbooks_dir: Path | None = None
 
     @field_validator("announcement_channel")
     @classmethod
@@ -160,6 +162,12 @@ class Policy(BaseModel):
             return None
         value = value.strip().lstrip("#")
         return value or None
+
+    @field_validator("runbooks_dir", mode="before")
+    @classmethod
+    def _runbooks_dir(cls, value: Any) -> Any:
+        # An empty value means "not configured" (the shipped runbooks), not the policy file's own folder.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("channel_prefix")
     @classmethod

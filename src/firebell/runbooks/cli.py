@@ -10,6 +10,7 @@ from firebell.config import Settings, load_policy
 from firebell.domain.errors import FirebellError
 from firebell.runbooks.check import check_dir, has_errors
 from firebell.runbooks.errors import RunbookError
+from firebell.runbooks.location import runbooks_dir
 from firebell.runbooks.model import Runbook
 from firebell.runbooks.parse import load_runbook, runbook_paths
 
@@ -17,7 +18,7 @@ from firebell.runbooks.parse import load_runbook, runbook_paths
 def _policy() -> tuple[Path, list[str]]:
     """The runbooks directory and severity names from the policy file, found the way `firebell serve` finds it."""
     policy = load_policy(Settings().firebell_config)
-    return policy.runbooks_dir, policy.severity_names
+    return runbooks_dir(policy), policy.severity_names
 
 
 def _fail(message: str) -> None:
@@ -31,7 +32,7 @@ def _plural(count: int, word: str) -> str:
 
 @click.group()
 def runbooks() -> None:
-    """Runbooks: Markdown guides in the runbooks directory (policy key runbooks_dir, default ./runbooks)."""
+    """Runbooks: Markdown guides in the policy's runbooks_dir (default: the runbooks shipped with Firebell)."""
 
 
 @runbooks.command("check")
