@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -31,7 +32,8 @@ def slash_command_body(text: str, *, user: str, channel: str, team: str, respons
             "api_app_id": "A0FIREBELL",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": "0.0.bench",
+            # Unique per invocation, as Slack's are: Firebell recognises a repeated trigger_id as a replay.
+            "trigger_id": f"{int(time.time())}.0.{uuid.uuid4().hex}",
         }
     ).encode()
 
