@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
 
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
@@ -21,6 +22,7 @@ default_severity: SEV1
 """
 
 
+@pytest.mark.slow  # the suite's two-process test: real processes on the real clock
 def test_two_processes_never_both_remind(
     emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, tmp_path: Path
 ) -> None:

@@ -15,6 +15,7 @@ from firebell.demo.stack import RUNBOOKS
 REPO_RUNBOOKS = Path(__file__).parents[2] / "runbooks"
 
 
+@pytest.mark.slow  # the whole demo in a real process
 def test_demo_runs_a_whole_incident_and_writes_the_postmortem(tmp_path: Path) -> None:
     output = tmp_path / "pm.md"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FIREBELL_CONFIG")}

@@ -112,6 +112,7 @@ def test_outage_during_declare_records_and_recovers(firebell: Firebell) -> None:
     assert_no_duplicates(firebell)
 
 
+@pytest.mark.slow  # stopping during the outage waits on the answer's retries
 def test_pending_effects_survive_a_restart(
     emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine
 ) -> None:
@@ -174,6 +175,7 @@ def test_crash_mid_delivery_does_not_post_twice(
         assert emu.calls_to("conversations.history")  # it looked before posting again
 
 
+@pytest.mark.slow  # every Slack call takes a real second
 def test_slow_slack_does_not_let_a_lease_lapse(
     emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine
 ) -> None:
