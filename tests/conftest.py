@@ -11,6 +11,7 @@ from firebell.services.context import Context
 from firebell.store.database import Database
 from firebell.store.engine import make_engine
 from firebell.store.migrate import upgrade
+from tests.clock import Clock
 from tests.database import private_database, wipe
 
 
@@ -37,16 +38,6 @@ def clean_db(engine: Engine) -> Engine:
     """The run's database, emptied before the test."""
     wipe(engine)
     return engine
-
-
-class Clock:
-    """A clock tests move by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

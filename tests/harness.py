@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,12 @@ from firebell.emulator.driver import DriverResult
 from firebell.emulator.models import Channel, Message
 from firebell.emulator.server import AsgiServerThread
 from firebell.runtime import Runtime, build_runtime
+from firebell.services.context import utc_now
 from firebell.services.incidents import get_incident
 from firebell.services.timeline import timeline_of
 from firebell.slack.listeners.inbox import InboxWorker
 from firebell.store.models import Effect
+from tests.clock import Clock
 
 API_TOKEN = "test-api-token"
 MANIFEST = Path(__file__).parents[1] / "slack-app-manifest.yml"
@@ -38,6 +41,8 @@ def manifest_bot_scopes() -> set[str]:
 
 FAST_GATEWAY = {"poll_interval": 0.05, "max_backoff": 0.4, "workers": 8}
 FAST_SCHEDULER = {"tick": 0.1}
+# On a hand-moved clock nothing ticks in the background: the test moves time and then ticks (Firebell.advance).
+HAND_SCHEDULER: dict[str, Any] = {"tick": None}
 
 
 def free_port() -> int:
@@ -75,6 +80,7 @@ class Firebell:
     runtime: Runtime
     server: AsgiServerThread
     driver: AnsweredDriver
+    clock: Clock | None = None
 
     @property
     def url(self) -> str:
@@ -129,6 +135,22 @@ class Firebell:
         """Wait until every queued Slack effect is delivered."""
         self.wait_for(lambda: not self.pending_effects() and self.runtime.gateway.wait_idle(1), timeout, "outbox")
 
+    def tick(self) -> int:
+        """One scheduler tick, now (what APScheduler runs every few hundred ms in `firebell serve`);
+        returns how many due points it claimed."""
+        return self.runtime.scheduler.tick()
+
+    def advance(self, delta: timedelta) -> int:
+        """Let `delta` pass on the hand-moved clock, then tick; returns how many due points were claimed.
+
+        The outbox is settled first: no delivery is in flight while time jumps (its lease would look lapsed).
+        """
+        if self.clock is None:
+            raise AssertionError("this Firebell runs on the real clock; build it with clock=")
+        self.settle()
+        self.clock.advance(delta)
+        return self.tick()
+
     def reminders(self, channel: str) -> list[Message]:
         """Overdue-update reminders the bot posted in a channel."""
         return [m for m in self.bot_messages(channel) if ":reminder:" in outbox_key(m)]
@@ -151,8 +173,13 @@ def build_firebell(
     *,
     gateway: dict[str, Any] | None = None,
     api_token: str | None = API_TOKEN,
+    clock: Clock | None = None,
 ) -> Firebell:
-    """Start Firebell (migrations, gateway, HTTP) wired to the emulator."""
+    """Start Firebell (migrations, gateway, HTTP) wired to the emulator.
+
+    With a `clock`, Firebell's use cases read that hand-moved clock and its scheduler ticks only when the
+    test says (`Firebell.advance`, `Firebell.tick`); Slack's side (signatures, message ts) keeps real time.
+    """
     settings = Settings(
         slack_bot_token=emu.bot_token,
         slack_signing_secret=emu.signing_secret,
@@ -161,12 +188,16 @@ def build_firebell(
         firebell_api_token=api_token,
     )
     runtime = build_runtime(
-        settings, policy, gateway_options={**FAST_GATEWAY, **(gateway or {})}, scheduler_options=FAST_SCHEDULER
+        settings,
+        policy,
+        clock=utc_now if clock is None else clock,
+        gateway_options={**FAST_GATEWAY, **(gateway or {})},
+        scheduler_options=FAST_SCHEDULER if clock is None else HAND_SCHEDULER,
     )
     server = AsgiServerThread(create_app(runtime), lifespan=True)
     server.start()
     driver = AnsweredDriver(emu, slack, app_url=f"{server.url}/slack/events", inbox=runtime.inbox)
-    return Firebell(emu=emu, slack=slack, runtime=runtime, server=server, driver=driver)
+    return Firebell(emu=emu, slack=slack, runtime=runtime, server=server, driver=driver, clock=clock)
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
 
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
@@ -21,6 +22,7 @@ default_severity: SEV1
 """
 
 
+@pytest.mark.slow  # the suite's two-process test: real processes on the real clock
 def test_two_processes_never_both_remind(
     emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, tmp_path: Path
 ) -> None:
@@ -43,7 +45,19 @@ def test_two_processes_never_both_remind(
         drivers = [SlackDriver(emu, slack, app_url=f"{url}/slack/events") for url in urls]
         for i in range(6):
             drivers[i % 2].slash_command("/incident", f"declare sev1 Outage {i}", user="alice", channel="general")
-        time.sleep(5)  # about five due points per incident, both processes ticking
+
+        def reminded_per_incident() -> Counter[int]:
+            with clean_db.connect() as conn:
+                return Counter(
+                    conn.execute(select(TimelineEvent.incident_id).where(TimelineEvent.kind == "reminder")).scalars()
+                )
+
+        # Both processes tick on the real clock until every incident has had three due points reminded
+        # (a sleep of fixed length would see fewer under load).
+        deadline = time.monotonic() + 30
+        while len(reminded := reminded_per_incident()) < 6 or min(reminded.values()) < 3:
+            assert time.monotonic() < deadline, f"reminders per incident: {dict(reminded)}"
+            time.sleep(0.1)
         rooms = {c.name: c.id for c in emu.channels.values() if c.name.startswith("inc-")}
         assert len(rooms) == 6
         for i, room in enumerate(rooms.values()):  # stop the cadence everywhere

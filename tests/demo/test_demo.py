@@ -12,6 +12,7 @@ import pytest
 from firebell.demo import script
 
 
+@pytest.mark.slow  # the whole demo in a real process
 def test_demo_runs_a_whole_incident_and_writes_the_postmortem(tmp_path: Path) -> None:
     output = tmp_path / "pm.md"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FIREBELL_CONFIG")}

@@ -50,6 +50,7 @@ Search p99 is 4s since the index rebuild
 """
 
 
+@pytest.mark.slow  # a whole scripted session, with its :wait pauses
 def test_playground_session() -> None:
     out = io.StringIO()
     code = run_playground(user="alice", color=False, stdin=io.StringIO(SCRIPT), file=out)
@@ -104,6 +105,7 @@ def test_playground_session() -> None:
     assert "/incident help" not in text.split("> :quit", 1)[1]  # nothing after :quit runs
 
 
+@pytest.mark.slow  # the playground's real scheduler, on the real clock
 def test_reminders_from_the_scheduler_arrive_while_idle(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(playground, "PLAYGROUND_INTERVALS", {"SEV1": "2s", "SEV2": "1m", "SEV3": "2m"})
     session = "/incident declare sev1 Payments down\n:wait 5\n:quit\n"

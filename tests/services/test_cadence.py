@@ -18,7 +18,7 @@ from firebell.services.severity import change_severity
 from firebell.services.timeline import timeline_of
 from firebell.services.updates import add_note, post_update
 from firebell.store.models import Effect, Incident
-from tests.conftest import Clock
+from tests.clock import Clock
 from tests.services.test_use_cases import ALICE, CAROL, declare_with_room
 
 M = timedelta(minutes=1)

@@ -9,7 +9,7 @@ from firebell.services import inbox
 from firebell.services.context import Context
 from firebell.services.incidents import DeclareRequest, declare_incident
 from firebell.store.models import InboxEntry, Incident
-from tests.conftest import Clock
+from tests.clock import Clock
 
 LEASE = timedelta(seconds=6)
 

@@ -13,7 +13,7 @@ from firebell.services.context import Context
 from firebell.services.lifecycle import OpenActionItems, change_status, close_review
 from firebell.services.postmortem import postmortem_markdown, regenerate_postmortem, save_sections
 from firebell.store.models import Effect
-from tests.conftest import Clock
+from tests.clock import Clock
 from tests.services.test_use_cases import ALICE, BOB, CAROL, declare_with_room
 
 ROOM = "C0ROOM001"

@@ -18,7 +18,7 @@ from firebell.services.severity import change_severity
 from firebell.services.timeline import timeline_of
 from firebell.services.updates import add_note, post_update
 from firebell.store.models import Effect, Incident, TimelineEvent
-from tests.conftest import Clock
+from tests.clock import Clock
 
 ALICE, BOB, CAROL = "U0ALICE00", "U0BOB0000", "U0CAROL00"
 

@@ -1,8 +1,14 @@
-"""The update cadence through the HTTP edge, with second-scale intervals in the policy."""
+"""The update cadence through the HTTP edge, with second-scale intervals in the policy.
+
+Firebell runs on a hand-moved clock here: a test lets time pass (`Firebell.advance`) and the scheduler
+ticks when it says, so nothing sleeps and every due point is exact. What Slack (the emulator) saw and what
+the store holds are checked as before. One restart test keeps the real clock and the real scheduler.
+"""
 
 import json
 import time
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -10,6 +16,8 @@ from sqlalchemy import Engine
 from firebell.config import policy_from_mapping
 from firebell.domain.policy import Policy
 from firebell.emulator import EmulatorServer, SlackEmulator
+from firebell.services.timeline import timeline_of
+from tests.clock import Clock
 from tests.harness import Firebell, outbox_key, running_firebell
 
 FAST_POLICY = {
@@ -20,11 +28,28 @@ FAST_POLICY = {
     ],
     "default_severity": "SEV3",
 }
+INTERVAL = timedelta(seconds=2)  # SEV1's
+SECOND = timedelta(seconds=1)
 
 
 @pytest.fixture
 def policy() -> Policy:
     return policy_from_mapping(FAST_POLICY, source="test")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """Firebell's hand-moved clock, starting at the real time (Slack's side keeps the real clock)."""
+    return Clock(datetime.now(UTC))
+
+
+@pytest.fixture
+def firebell(
+    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, *, policy: Policy, clock: Clock
+) -> Iterator[Firebell]:
+    """Firebell on the hand-moved clock: its scheduler ticks only in `Firebell.advance`."""
+    with running_firebell(emu, slack, database_url, policy, clock=clock) as running:
+        yield running
 
 
 def declare(firebell: Firebell, severity: str = "sev1") -> str:
@@ -37,22 +62,40 @@ def buttons(message: object) -> list[str]:
     return [e["text"]["text"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
 
 
-def test_overdue_update_reminds_the_current_ic(firebell: Firebell) -> None:
+def reminder_events(firebell: Firebell) -> list[tuple[datetime, datetime]]:
+    """(recorded at, due point) of every reminder on INC-1's timeline, in order."""
+    incident = firebell.incident(1)
+    with firebell.runtime.ctx.db.read() as session:
+        return [
+            (e.at, datetime.fromisoformat(str(e.data["due_at"])))
+            for e in timeline_of(session, incident.id)
+            if e.kind.value == "reminder" and e.data is not None
+        ]
+
+
+def test_overdue_update_reminds_the_current_ic(firebell: Firebell, clock: Clock) -> None:
     emu = firebell.emu
-    declared = time.time()
+    declared = clock.now
     room = declare(firebell)
+    assert firebell.incident(1).next_update_due_at == declared + INTERVAL
+    assert firebell.advance(INTERVAL - timedelta(milliseconds=100)) == 0  # not due yet: nothing sent
+    firebell.settle()
+    assert firebell.reminders(room) == []
+    assert firebell.advance(timedelta(milliseconds=100)) == 1  # the due point itself
     first = firebell.wait_for(lambda: firebell.reminders(room), timeout=6, what="a reminder")[0]
-    assert float(first.ts) - declared >= 1.9
+    assert reminder_events(firebell) == [(declared + INTERVAL, declared + INTERVAL)]
     alice, bob = emu.user_id("alice"), emu.user_id("bob")
     assert f"<@{alice}> a status update for *INC-1* is due" in first.text or f"<@{alice}>" in json.dumps(first.blocks)
     assert buttons(first) == ["Post update", "Snooze 15m", "Snooze 30m"]
     firebell.driver.slash_command("/incident", f"ic <@{bob}|bob>", user="alice", channel=room)
+    assert firebell.advance(INTERVAL) == 1
     second = firebell.wait_for(lambda: firebell.reminders(room)[1:], timeout=6, what="a second reminder")[0]
     assert f"<@{bob}>" in json.dumps(second.blocks)
     assert "2nd missed update in a row" in json.dumps(second.blocks)
     dm = firebell.wait_for(lambda: emu.dms("bob"), timeout=6, what="a DM to the new IC")
     assert "needs a status update" in json.dumps(dm[-1].blocks)
     announcement_id = firebell.incident(1).announcement_channel_id or ""
+    assert firebell.advance(INTERVAL) == 1
     broadcast = firebell.wait_for(
         lambda: [m for m in firebell.bot_messages(announcement_id) if "no status update for" in m.text],
         timeout=8,
@@ -60,92 +103,100 @@ def test_overdue_update_reminds_the_current_ic(firebell: Firebell) -> None:
     )[0]
     assert broadcast.reply_broadcast
     kinds = [kind for kind, _, _ in firebell.timeline(1)]
-    assert kinds.count("reminder") >= 3
-    assert kinds.count("escalation") >= 2
+    assert kinds.count("reminder") == 3  # one per due point: the ladder's three steps
+    assert kinds.count("escalation") == 2  # the DM to the IC, then the announcement
+    due_points = [declared + n * INTERVAL for n in (1, 2, 3)]
+    assert reminder_events(firebell) == list(zip(due_points, due_points, strict=True))
 
 
-def test_an_update_resets_the_timer(firebell: Firebell) -> None:
+def test_an_update_resets_the_timer(firebell: Firebell, clock: Clock) -> None:
     room = declare(firebell)
-    deadline = time.time() + 4
-    while time.time() < deadline:  # keep posting on time: no reminder may fire
+    for _ in range(4):  # keep posting on time, four seconds in all: no reminder may fire
         firebell.driver.slash_command("/incident", "update still on it", user="alice", channel=room)
-        time.sleep(1.0)
+        updated = clock.now
+        assert firebell.incident(1).next_update_due_at == updated + INTERVAL
+        assert firebell.advance(SECOND) == 0
+    firebell.settle()
     assert firebell.reminders(room) == []
+    assert firebell.advance(SECOND) == 1  # updates stopped: due one interval after the last
     firebell.wait_for(lambda: firebell.reminders(room), timeout=5, what="a reminder once updates stop")
+    assert reminder_events(firebell) == [(updated + INTERVAL, updated + INTERVAL)]
 
 
-def test_snooze_button(firebell: Firebell) -> None:
+def test_snooze_button(firebell: Firebell, clock: Clock) -> None:
     emu = firebell.emu
     room = declare(firebell)
+    firebell.advance(INTERVAL)
     reminder = firebell.wait_for(lambda: firebell.reminders(room), timeout=6)[0]
     result = firebell.driver.click("carol", room, reminder.ts, f"incident.snooze.{15 * 60}", value=str(15 * 60))
     assert result.acked_in_time
     firebell.wait_for(
         lambda: "snoozed for 15m" in emu.message(room, reminder.ts).text, what="the reminder to say snoozed"
     )
+    snoozed_at = clock.now
     count = len(firebell.reminders(room))
-    time.sleep(3)
-    assert len(firebell.reminders(room)) == count
     snoozed = [(actor, text) for kind, actor, text in firebell.timeline(1) if kind == "snoozed"]
     assert snoozed == [(emu.user_id("carol"), "Update reminders snoozed for 15m")]
-    due = firebell.incident(1).next_update_due_at
-    assert due is not None
+    assert firebell.incident(1).next_update_due_at == snoozed_at + timedelta(minutes=15)
+    # Several intervals pass within the snooze: no reminder.
+    assert firebell.advance(3 * INTERVAL) == 0
+    assert firebell.advance(timedelta(minutes=15) - 3 * INTERVAL - SECOND) == 0
+    firebell.settle()
+    assert len(firebell.reminders(room)) == count
+    assert firebell.advance(SECOND) == 1  # the snooze is over
+    firebell.wait_for(lambda: len(firebell.reminders(room)) == count + 1, what="a reminder after the snooze")
+    assert reminder_events(firebell)[-1] == (snoozed_at + timedelta(minutes=15),) * 2
 
 
-def test_post_update_from_the_reminder(firebell: Firebell) -> None:
+def test_post_update_from_the_reminder(firebell: Firebell, clock: Clock) -> None:
     emu = firebell.emu
     room = declare(firebell)
+    firebell.advance(INTERVAL)
     reminder = firebell.wait_for(lambda: firebell.reminders(room), timeout=6)[0]
     firebell.driver.click("alice", room, reminder.ts, "incident.post_update", value="1")
     view = firebell.wait_for(lambda: next((v for v in emu.views.values() if v.callback_id == "incident.update"), None))
     blocks = {b["block_id"]: b for b in view.view["blocks"]}
     assert blocks["severity"]["element"]["initial_option"]["value"] == "SEV1"
     assert blocks["status"]["element"]["initial_option"]["value"] == "investigating"
+    clock.advance(SECOND)  # typing the update takes a moment
     firebell.driver.submit_view("alice", view.id, {"text": "DB failover in progress"})
     firebell.wait_for(lambda: firebell.timeline(1)[-1][0] == "update", what="the update")
     incident = firebell.incident(1)
     assert incident.missed_updates == 0
-    assert incident.next_update_due_at is not None
-    assert incident.last_update_at is not None
-    assert incident.next_update_due_at - incident.last_update_at == timedelta(seconds=2)
+    assert incident.last_update_at == clock.now
+    assert incident.next_update_due_at == clock.now + INTERVAL
 
 
 def test_sev4_style_no_cadence_means_no_reminders(firebell: Firebell) -> None:
     room = declare(firebell, severity="sev3")  # hourly
-    time.sleep(2.5)
+    assert firebell.advance(timedelta(seconds=2.5)) == 0
+    firebell.settle()
     assert firebell.reminders(room) == []
     status = firebell.driver.answer(firebell.driver.slash_command("/incident", "status", user="alice", channel=room))
     assert "Next update due" in json.dumps(status["blocks"])
     assert "(in 59m)" in json.dumps(status["blocks"])
 
 
-@pytest.fixture
-def cadence_policy() -> Policy:
-    return policy_from_mapping(FAST_POLICY, source="test")
-
-
-def reminder_events(firebell: Firebell) -> list[str]:
-    incident = firebell.incident(1)
-    with firebell.runtime.ctx.db.read() as session:
-        from firebell.services.timeline import timeline_of
-
-        return [str(e.data["due_at"]) for e in timeline_of(session, incident.id) if e.kind.value == "reminder"]
-
-
+@pytest.mark.slow
 def test_reminders_survive_a_restart(
-    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, cadence_policy: Policy
+    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, policy: Policy
 ) -> None:
-    with running_firebell(emu, slack, database_url, cadence_policy) as first:
+    """On the real clock and the real scheduler: a due point passed while no process ran is reminded
+    once a process starts again, and the cadence goes on from there without repeating a due point."""
+    with running_firebell(emu, slack, database_url, policy) as first:
         first.driver.slash_command("/incident", "declare sev1 Checkout failing", user="alice", channel="general")
         room = first.war_room(1).id
     # Down across the first due point.
     time.sleep(3)
-    with running_firebell(emu, slack, database_url, cadence_policy) as second:
-        restarted = time.time()
-        reminders = second.wait_for(lambda: second.reminders(room), timeout=5, what="the overdue reminder")
-        assert float(reminders[0].ts) - restarted < 1.5  # sent promptly on start, not lost
+    restarted = datetime.now(UTC)
+    with running_firebell(emu, slack, database_url, policy) as second:
+        second.wait_for(lambda: second.reminders(room), timeout=5, what="the overdue reminder")
         second.wait_for(lambda: len(second.reminders(room)) >= 3, timeout=8, what="the cadence to continue")
-        due_points = reminder_events(second)
-        assert len(due_points) == len(set(due_points))  # none repeated
+        events = reminder_events(second)
+        resumed = [(at, due) for at, due in events if at >= restarted]
+        assert resumed[0][1] < restarted  # a due point passed while down is reminded after the start: not lost
+        due_points = [due for _, due in events]
+        assert due_points == sorted(set(due_points))  # none repeated, in order
+        assert all(due <= at for at, due in events)  # none reminded before it was due
         keys = [outbox_key(m) for m in second.reminders(room)]
         assert len(keys) == len(set(keys))

@@ -4,6 +4,7 @@ import threading
 import time
 
 import httpx
+import pytest
 
 from firebell.emulator import SlackDriver
 from firebell.services.incidents import load_by_number
@@ -46,6 +47,7 @@ def test_healthz(firebell: Firebell) -> None:
     assert response.json()["status"] == "ok"
 
 
+@pytest.mark.slow  # every Slack call takes a real 2 s
 def test_acks_do_not_wait_for_slack(firebell: Firebell) -> None:
     """Every Slack call takes 2 s here; acks must still come back well inside Slack's 3 s."""
     firebell.emu.latency = 2.0

@@ -3,7 +3,6 @@
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from sqlalchemy import delete
@@ -148,7 +147,10 @@ def test_a_draft_that_fails_is_reported_once_and_retried(firebell: Firebell) -> 
     firebell.wait_for(
         lambda: [m for m in firebell.bot_messages(room) if "could not draft" in m.text], what="the failure notice"
     )
-    time.sleep(1.5)  # several retries happen meanwhile
+    firebell.wait_for(  # the outbox records several more attempts meanwhile
+        lambda: any(e.kind == "post_postmortem" and e.attempts >= 3 for e in firebell.pending_effects()),
+        what="the draft retried",
+    )
     assert len([m for m in firebell.bot_messages(room) if "could not draft" in m.text]) == 1
     assert firebell.incident(1).status.value == "resolved"
     # The failing draft holds up nothing else in the war room.

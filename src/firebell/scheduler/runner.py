@@ -24,9 +24,13 @@ INBOX_RETENTION = timedelta(days=1)
 
 
 class Scheduler:
-    """Runs the cadence tick every `tick` seconds in a background thread."""
+    """Runs the cadence tick every `tick` seconds in a background thread.
 
-    def __init__(self, ctx: Context, shelf: Shelf, *, tick: float = 0.25) -> None:
+    With `tick=None` nothing ticks the cadence in the background and the owner calls `tick()` itself: tests
+    on a hand-moved clock decide exactly when time has passed and when the scheduler looks.
+    """
+
+    def __init__(self, ctx: Context, shelf: Shelf, *, tick: float | None = 0.25) -> None:
         self.ctx = ctx
         self.shelf = shelf
         self.tick_seconds = tick
@@ -39,9 +43,10 @@ class Scheduler:
         scheduled = schedule_unscheduled(self.ctx)
         if scheduled:
             log.info("scheduled the update cadence of %d open incidents", scheduled)
-        self._scheduler.add_job(
-            self.tick, "interval", seconds=self.tick_seconds, id="cadence", next_run_time=datetime.now(UTC)
-        )
+        if self.tick_seconds is not None:
+            self._scheduler.add_job(
+                self.tick, "interval", seconds=self.tick_seconds, id="cadence", next_run_time=datetime.now(UTC)
+            )
         self._scheduler.add_job(self.prune, "interval", hours=6, id="prune-outbox")
         nudge = self.ctx.policy.postmortem.nudge_time
         self._scheduler.add_job(self.nudge, "cron", hour=nudge.hour, minute=nudge.minute, id="action-item-nudges")

@@ -1,11 +1,11 @@
+"""Action items in the domain: due dates as people type them, overdue items, completion by period."""
+
 from datetime import UTC, date, datetime
 
 import pytest
 
 from firebell.domain.action_items import ActionItemView, ItemStatus, completion_by_period, parse_due, period_start
 from firebell.domain.errors import UsageError
-from firebell.domain.policy import Policy
-from firebell.slack.grammar import AddAction, ListActions, parse_command
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 
@@ -32,38 +32,6 @@ def test_unreadable_due_dates_name_the_valid_forms(text: str) -> None:
         UsageError, match=r"Couldn't read the due date .* Use YYYY-MM-DD, today, tomorrow, `in 3d` or `in 2w`"
     ):
         parse_due(text, today=TODAY)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (
-            "action Add replica-lag alert <@U0BOB0001|bob> due in 3d",
-            AddAction("Add replica-lag alert", "U0BOB0001", "in 3d"),
-        ),
-        ("action Fix retries due to timeouts", AddAction("Fix retries due to timeouts", None, None)),
-        ("action <@U0BOB0001> rotate the cert due 2026-12-01", AddAction("rotate the cert", "U0BOB0001", "2026-12-01")),
-        ("actions", ListActions(mine=False)),
-        ("actions mine", ListActions(mine=True)),
-    ],
-)
-def test_action_commands(text: str, expected: object) -> None:
-    assert parse_command(text, Policy()) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("action", r"`action` needs a description"),
-        ("action <@U0BOB0001>", r"`action` needs a description"),
-        ("action fix it @bob", r"`@bob` isn't a Slack mention"),
-        ("action fix it <@U0A1> <@U0B2>", r"one owner; you named 2"),
-        ("actions everything", r"Use `/incident actions`"),
-    ],
-)
-def test_bad_action_commands(text: str, message: str) -> None:
-    with pytest.raises(UsageError, match=message):
-        parse_command(text, Policy())
 
 
 def item(n: int, created: date, *, done: date | None = None, due: date | None = None) -> ActionItemView:

@@ -3,12 +3,14 @@ import pytest
 from firebell.domain.errors import UnknownRole, UnknownSeverity, UsageError
 from firebell.domain.policy import Policy
 from firebell.slack.grammar import (
+    AddAction,
     AddNote,
     AssignRole,
     ChangeSeverity,
     Declare,
     Handover,
     Help,
+    ListActions,
     ListOpen,
     Mitigate,
     PostUpdate,
@@ -90,3 +92,35 @@ def test_slack_markup_in_free_text_becomes_plain_text() -> None:
 def test_bad_input_names_the_problem_and_the_valid_form(text: str, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         parse_command(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "action Add replica-lag alert <@U0BOB0001|bob> due in 3d",
+            AddAction("Add replica-lag alert", "U0BOB0001", "in 3d"),
+        ),
+        ("action Fix retries due to timeouts", AddAction("Fix retries due to timeouts", None, None)),
+        ("action <@U0BOB0001> rotate the cert due 2026-12-01", AddAction("rotate the cert", "U0BOB0001", "2026-12-01")),
+        ("actions", ListActions(mine=False)),
+        ("actions mine", ListActions(mine=True)),
+    ],
+)
+def test_action_commands(text: str, expected: object) -> None:
+    assert parse_command(text, Policy()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("action", r"`action` needs a description"),
+        ("action <@U0BOB0001>", r"`action` needs a description"),
+        ("action fix it @bob", r"`@bob` isn't a Slack mention"),
+        ("action fix it <@U0A1> <@U0B2>", r"one owner; you named 2"),
+        ("actions everything", r"Use `/incident actions`"),
+    ],
+)
+def test_bad_action_commands(text: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        parse_command(text, Policy())

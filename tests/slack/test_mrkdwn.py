@@ -1,39 +1,8 @@
+"""Slack mrkdwn: escaping user text, reading mentions and links, and cutting long text into chunks."""
+
 import pytest
 
-from firebell.domain.naming import MAX_CHANNEL_NAME, is_valid_channel_name, war_room_name
 from firebell.slack.mrkdwn import escape_mrkdwn, mrkdwn_chunks, plain_from_slack, truncate, user_id_from_mention
-
-
-@pytest.mark.parametrize(
-    ("title", "name"),
-    [
-        ("Checkout failing", "inc-42-checkout-failing"),
-        ("Zahlungsausfall bei Käufern 🔥🔥", "inc-42-zahlungsausfall-bei-kaufern"),
-        ("Straße: 50% errors!!", "inc-42-strasse-50-errors"),
-        ("🔥🔥🔥", "inc-42"),
-        ("東京 outage", "inc-42-dong-jing-outage"),
-    ],
-)
-def test_war_room_names_are_slugified(title: str, name: str) -> None:
-    assert war_room_name("inc", 42, title) == name
-    assert is_valid_channel_name(name)
-
-
-def test_long_titles_stay_within_80_characters_at_word_boundaries() -> None:
-    title = "the payment processor returns intermittent gateway timeouts for card payments in europe and asia"
-    name = war_room_name("inc", 12345, title)
-    assert len(name) <= MAX_CHANNEL_NAME
-    assert is_valid_channel_name(name)
-    assert name.startswith("inc-12345-the-payment")
-    assert not name.endswith("-")
-
-
-def test_collisions_get_another_valid_name() -> None:
-    title = "x" * 200
-    names = {war_room_name("inc", 7, title, attempt=attempt) for attempt in range(5)}
-    assert len(names) == 5
-    assert all(is_valid_channel_name(n) and len(n) <= MAX_CHANNEL_NAME for n in names)
-    assert war_room_name("inc", 7, "db down", attempt=2) == "inc-7-db-down-3"
 
 
 def test_escape_neutralises_mentions_and_broadcasts() -> None:
