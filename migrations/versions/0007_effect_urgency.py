@@ -1,0 +1,51 @@
+"""Outbox: effects carry an urgency, so what people wait for is claimed before cosmetic set-up.
+
+Named 0007 to leave 0006 to the inbox; if both land, this one's down_revision becomes "0006".
+
+Revision ID: 0007
+Revises: 0005
+Create Date: 2026-12-07
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# Set-up that can wait; everything else (and every row queued before this migration) is urgent.
+_SETUP = (
+    "sync_topic",
+    "pin_kickoff",
+    "sync_kickoff",
+    "add_bookmark",
+    "sync_announcement",
+    "capture_pin",
+    "post_postmortem",
+    "dm",
+)
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("effects", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("urgency", sa.SmallInteger(), server_default=sa.text("0"), nullable=False))
+        batch_op.create_index(
+            "ix_effects_pending_urgency",
+            ["urgency", "id"],
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        )
+    effects = sa.table("effects", sa.column("kind", sa.String), sa.column("status", sa.String), sa.column("urgency"))
+    op.get_bind().execute(
+        sa.update(effects).where(effects.c.status == "pending", effects.c.kind.in_(_SETUP)).values(urgency=1)
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("effects", schema=None) as batch_op:
+        batch_op.drop_index("ix_effects_pending_urgency")
+        batch_op.drop_column("urgency")
