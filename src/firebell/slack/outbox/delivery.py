@@ -16,6 +16,7 @@ from firebell.domain.naming import war_room_name
 from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, Target
+from firebell.services.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry
 from firebell.services.pins import record_pin
 from firebell.services.runbooks import checklist, incident_query, matches_for, record_message, run_message_ts
 from firebell.slack.blocks.incident import Message, announcement_message, kickoff_message, topic_text
@@ -25,7 +26,7 @@ from firebell.slack.blocks.replies import pin_recorded_reply, war_room_failed_re
 from firebell.slack.blocks.runbooks import checklist_message, review_message, suggestion_blocks
 from firebell.slack.mrkdwn import plain_from_slack
 from firebell.slack.outbox.directory import ChannelNotFound, SlackDirectory
-from firebell.slack.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry, classify, slack_error
+from firebell.slack.outbox.outcomes import classify, slack_error
 from firebell.slack.outbox.review import ReviewDeliveries
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,20 @@ class Deliverer:
         except ChannelNotFound as exc:
             # The policy names a channel that does not exist (yet): someone can create it, so keep trying.
             return Retry(error=f"announcement channel: {exc}", after=60, alarm=True)
+
+    def channel_of(self, job: Job) -> str | None:
+        """The channel this effect will post in, as far as is known without calling Slack (for holding
+        back posts to a channel Slack throttles)."""
+        incident = job.incident
+        target = job.payload.get("target")
+        if job.kind == EffectKind.POST_ANNOUNCEMENT or (job.kind == EffectKind.DM and not job.payload.get("user")):
+            name = self.ctx.policy.announcement_channel
+            return self.directory.known_channel_id(name) if name else None
+        if incident is None or target == "dm":
+            return None
+        if target in (Target.ANNOUNCEMENT_THREAD, "announcement"):
+            return incident.announcement_channel_id
+        return incident.channel_id
 
     def post(
         self,

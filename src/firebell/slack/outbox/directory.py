@@ -90,6 +90,14 @@ class SlackDirectory:
             self._channels[wanted] = str(found["id"])
         return str(found["id"])
 
+    def known_channel_id(self, name_or_id: str) -> str | None:
+        """The channel's id if it was looked up already (never calls Slack)."""
+        wanted = name_or_id.lstrip("#")
+        if _CHANNEL_ID.match(wanted):
+            return wanted
+        with self._lock:
+            return self._channels.get(wanted)
+
     def forget(self, name_or_id: str) -> None:
         """Drop a cached channel id (the channel was renamed or deleted)."""
         with self._lock:

@@ -1,0 +1,81 @@
+"""Slack's rate limits are per method: when Slack answers 429 for one, hold back only that method.
+
+Each kind of effect is named by the Web API method it calls first, so a claim can leave out the kinds
+whose method is held (a throttled `conversations.create` must not stop reminders, which post messages)
+instead of claiming them only to be refused again. `chat.postMessage` is limited per channel (about one
+a second), not per method: it is held for the refused channel only, so a burst of announcements in one
+channel waits without a reminder in another channel waiting with it.
+"""
+
+import threading
+import time
+from collections.abc import Callable
+
+from firebell.services.effects import EffectKind
+
+# The Slack method each kind of effect calls first (the one a burst of them runs into).
+FIRST_METHOD: dict[EffectKind, str] = {
+    EffectKind.CREATE_CHANNEL: "conversations.create",
+    EffectKind.INVITE: "conversations.invite",
+    EffectKind.SYNC_TOPIC: "conversations.setTopic",
+    EffectKind.POST_KICKOFF: "chat.postMessage",
+    EffectKind.PIN_KICKOFF: "pins.add",
+    EffectKind.SYNC_KICKOFF: "chat.update",
+    EffectKind.ADD_BOOKMARK: "bookmarks.add",
+    EffectKind.POST_ANNOUNCEMENT: "chat.postMessage",
+    EffectKind.SYNC_ANNOUNCEMENT: "chat.update",
+    EffectKind.POST_NOTICE: "chat.postMessage",
+    EffectKind.EPHEMERAL: "chat.postEphemeral",
+    EffectKind.CAPTURE_PIN: "conversations.history",
+    EffectKind.POST_REMINDER: "chat.postMessage",
+    EffectKind.POST_POSTMORTEM: "files.getUploadURLExternal",
+    EffectKind.POST_RUNBOOK: "chat.postMessage",
+    EffectKind.SYNC_RUNBOOK: "chat.update",
+    EffectKind.DM: "conversations.open",
+}
+_METHOD_OF = {kind.value: method for kind, method in FIRST_METHOD.items()}
+PER_CHANNEL = frozenset({"chat.postMessage"})
+
+
+class MethodHolds:
+    """Which Slack methods are held back, and until when (monotonic seconds)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def hold(self, method: str, seconds: float, *, channel: str | None = None) -> None:
+        """Slack said wait `seconds` before calling `method` (in `channel`, for per-channel methods) again;
+        a later, shorter Retry-After never shortens a hold."""
+        key = _key(method, channel)
+        if key is None:
+            return
+        with self._lock:
+            self._until[key] = max(self._until.get(key, 0.0), self._clock() + seconds)
+
+    def remaining(self, kind: str, *, channel: str | None = None) -> float:
+        """Seconds until an effect of this kind (calling Slack about `channel`) may call Slack (0: now)."""
+        key = _key(_METHOD_OF.get(kind, ""), channel)
+        if key is None:
+            return 0.0
+        with self._lock:
+            return max(0.0, self._until.get(key, 0.0) - self._clock())
+
+    def held_kinds(self) -> frozenset[str]:
+        """The kinds of effect whose first method is held now (a claim leaves them out)."""
+        now = self._clock()
+        with self._lock:
+            for method in [m for m, until in self._until.items() if until <= now]:
+                del self._until[method]
+            held = set(self._until)
+        return frozenset(kind.value for kind, method in FIRST_METHOD.items() if method in held)
+
+
+def _key(method: str, channel: str | None) -> str | None:
+    """What a hold is kept under: the method, or the method in one channel (None: nothing to hold)."""
+    if not method:
+        return None
+    if method in PER_CHANNEL:
+        return f"{method} {channel}" if channel else None
+    return method
