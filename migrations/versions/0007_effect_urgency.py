@@ -17,7 +17,7 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Set-up that can wait; everything else (and every row queued before this migration) is urgent.
+# Set-up that can wait (2), and the rest of a declare people see (1); everything else is urgent (0).
 _SETUP = (
     "sync_topic",
     "pin_kickoff",
@@ -28,6 +28,7 @@ _SETUP = (
     "post_postmortem",
     "dm",
 )
+_SOON = ("invite", "post_announcement")
 
 
 def upgrade() -> None:
@@ -40,9 +41,10 @@ def upgrade() -> None:
             postgresql_where=sa.text("status = 'pending'"),
         )
     effects = sa.table("effects", sa.column("kind", sa.String), sa.column("status", sa.String), sa.column("urgency"))
-    op.get_bind().execute(
-        sa.update(effects).where(effects.c.status == "pending", effects.c.kind.in_(_SETUP)).values(urgency=1)
-    )
+    pending = effects.c.status == "pending"
+    bind = op.get_bind()
+    bind.execute(sa.update(effects).where(pending, effects.c.kind.in_(_SETUP)).values(urgency=2))
+    bind.execute(sa.update(effects).where(pending, effects.c.kind.in_(_SOON)).values(urgency=1))
 
 
 def downgrade() -> None:

@@ -33,10 +33,12 @@ def test_claims_serve_what_people_wait_for_before_set_up(ctx: Context) -> None:
         declare(ctx, f"Outage {n}")
     jobs = Claims(ctx, "me").claim(100)
     kinds = [job.kind for job in jobs]
-    urgent = [job.urgent for job in jobs]
-    assert urgent == sorted(urgent, reverse=True)  # every urgent effect before any set-up
-    assert {EffectKind.SYNC_TOPIC, EffectKind.PIN_KICKOFF} <= set(kinds[urgent.count(True) :])
-    assert kinds[: urgent.count(True)].count(EffectKind.CREATE_CHANNEL) == 3  # the last room before the first topic
+    urgency = [job.urgency for job in jobs]
+    assert urgency == sorted(urgency)  # every war room before any invitation, and those before any topic
+    now = urgency.count(Urgency.NOW)
+    assert kinds[:now].count(EffectKind.CREATE_CHANNEL) == 3  # the last room before the first set-up
+    assert {EffectKind.SYNC_TOPIC, EffectKind.PIN_KICKOFF} <= set(kinds[now:])
+    assert kinds.index(EffectKind.INVITE) < kinds.index(EffectKind.SYNC_TOPIC)
 
 
 def test_a_claim_leaves_out_held_kinds_and_what_it_holds_already(ctx: Context, clock: Clock) -> None:
@@ -85,4 +87,4 @@ def test_every_lane_holds_effects_of_one_urgency(ctx: Context) -> None:
         for effect in session.scalars(select(Effect)):
             urgencies[effect.lane].add(effect.urgency)
     assert all(len(u) == 1 for u in urgencies.values()), dict(urgencies)
-    assert {Urgency.NOW, Urgency.SETUP} == {u for us in urgencies.values() for u in us}
+    assert set(Urgency) == {u for us in urgencies.values() for u in us}

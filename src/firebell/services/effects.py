@@ -39,11 +39,12 @@ class EffectKind(StrEnum):
 class Urgency(IntEnum):
     """Which effects a claim serves first (lower first)."""
 
-    NOW = 0  # a person is waiting for it or must be told now: the war room, answers, reminders (soon pages)
-    SETUP = 1  # cosmetic set-up that can wait behind them: topic, pin, bookmark, edits of earlier posts
+    NOW = 0  # someone waits for it or must be told now: the war room and kick-off, answers, reminders (soon pages)
+    SOON = 1  # the rest of a declare people see: invitations, the announcement and its thread
+    SETUP = 2  # cosmetic set-up that can wait behind both: topic, pin, bookmark, edits of earlier posts
 
 
-# Kinds that can wait. Every lane holds effects of one urgency (edits have lanes of their own), so an
+# Set-up that can wait. Every lane holds effects of one urgency (edits have lanes of their own), so an
 # urgent effect is never stuck behind set-up at the head of its lane.
 SETUP_KINDS = frozenset(
     {
@@ -57,11 +58,23 @@ SETUP_KINDS = frozenset(
         EffectKind.DM,
     }
 )
+# Posts in the announcement channel: Slack allows about one a second there, so a burst of declares
+# queues them, and they must not hold up the war rooms. Their lane (the announcement and its thread,
+# where an escalating reminder is broadcast too) is all SOON; the room's own reminder stays NOW.
+_ANNOUNCEMENT_TARGETS = frozenset({"announcement_thread", "announcement"})
 
 
-def urgency_of(kind: EffectKind) -> Urgency:
-    """How soon an effect of this kind must go out."""
-    return Urgency.SETUP if kind in SETUP_KINDS else Urgency.NOW
+def urgency_of(kind: EffectKind, payload: dict[str, Any] | None = None) -> Urgency:
+    """How soon an effect of this kind (with this payload) must go out."""
+    if kind in SETUP_KINDS:
+        return Urgency.SETUP
+    if kind in (EffectKind.INVITE, EffectKind.POST_ANNOUNCEMENT):
+        return Urgency.SOON
+    if kind in (EffectKind.POST_NOTICE, EffectKind.POST_REMINDER) and (payload or {}).get("target") in (
+        _ANNOUNCEMENT_TARGETS
+    ):
+        return Urgency.SOON
+    return Urgency.NOW
 
 
 class Target(StrEnum):
@@ -121,7 +134,7 @@ def effect_row(
         "kind": kind.value,
         "payload": payload,
         "needs": needs_of(kind, payload),
-        "urgency": int(urgency_of(kind)),
+        "urgency": int(urgency_of(kind, payload)),
         "idem_key": key,
         "status": EffectStatus.PENDING.value,
         "attempts": 0,
@@ -157,7 +170,7 @@ def enqueue(
         kind=kind.value,
         payload=payload or {},
         needs=needs_of(kind, payload or {}),
-        urgency=int(urgency_of(kind)),
+        urgency=int(urgency_of(kind, payload)),
         idem_key=key,
         status=EffectStatus.PENDING.value,
         attempts=0,

@@ -173,8 +173,9 @@ class Effect(Base):
     payload: Mapped[dict[str, Any]]
     # The incident column an earlier effect must fill in first (channel_id, kickoff_ts, announcement_ts).
     needs: Mapped[str | None] = mapped_column(String(20))
-    # 0: a person waits for it or must be told now (the war room, answers, reminders); 1: set-up that can
-    # wait (topic, pin, bookmark, edits). Claims serve lower first; within a lane, order is by id.
+    # 0: someone waits for it or must be told now (the war room, answers, reminders); 1: the rest of what
+    # people see (invitations, the announcement); 2: set-up that can wait (topic, pin, bookmark, edits).
+    # Claims serve lower first; within a lane, order is by id.
     urgency: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
     idem_key: Mapped[str] = mapped_column(String(160), unique=True)
     status: Mapped[str] = mapped_column(String(12))

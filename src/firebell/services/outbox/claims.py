@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from firebell.domain.incident import IncidentSnapshot
 from firebell.services.context import Context
-from firebell.services.effects import NEED_PRODUCERS, EffectStatus, Urgency
+from firebell.services.effects import NEED_PRODUCERS, EffectStatus
 from firebell.services.incidents import snapshot
 from firebell.services.outbox.outcomes import Job
 from firebell.store.models import Effect, Incident
@@ -126,10 +126,10 @@ class Claims:
                     uncertain=bool(uncertain),
                     created_at=effect.created_at,
                     incident=incident,
-                    urgent=effect.urgency == Urgency.NOW,
+                    urgency=effect.urgency,
                 )
             )
-        jobs.sort(key=lambda job: (not job.urgent, job.id))
+        jobs.sort(key=lambda job: (job.urgency, job.id))
         return jobs
 
     def renew(self, ids: Collection[int]) -> None:

@@ -21,7 +21,7 @@ class Job:
     uncertain: bool
     created_at: datetime
     incident: IncidentSnapshot | None = None  # the incident as it was when the effect was claimed
-    urgent: bool = False
+    urgency: int = 0  # lower is more urgent (Urgency)
 
 
 @dataclass(frozen=True)

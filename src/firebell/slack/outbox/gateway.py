@@ -31,7 +31,7 @@ MAX_ATTEMPTS_ON_BUGS = 8
 DISPATCH_DEBOUNCE = 0.002
 RECORD_BATCH = 200
 BLOCKED_SWEEP_SECONDS = 2.0
-_LAST = 2  # the stop signal's place in the workers' queue: after every job
+_LAST = 99  # the stop signal's place in the workers' queue: after every job
 
 
 class Gateway:
@@ -162,7 +162,7 @@ class Gateway:
         for job in self.claims.claim(capacity, skip=self.holds.held_kinds(), mine=mine):
             with self._idle:
                 self._inflight.add(job.id)
-            self._jobs.put((0 if job.urgent else 1, next(self._order), job))
+            self._jobs.put((job.urgency, next(self._order), job))
 
     # -- workers -----------------------------------------------------------------------------------
 
