@@ -42,7 +42,7 @@ class Gateway:
         ctx: Context,
         deliverer: Deliverer,
         *,
-        workers: int = 16,
+        workers: int = 64,
         poll_interval: float = 0.5,
         lease: timedelta = DEFAULT_LEASE,
         max_backoff: float = 30.0,
@@ -174,9 +174,9 @@ class Gateway:
             self._outcomes.put((job, self._work(job)))
 
     def _work(self, job: Job) -> Outcome:
-        held = self.holds.remaining(job.kind, channel=self.deliverer.channel_of(job))
-        if held > 0:  # its method was refused while it waited for a worker: do not ask Slack in vain
-            return Retry(error="waiting: Slack rate-limits this method", after=held)
+        wait = self.holds.take(job.kind, channel=self.deliverer.channel_of(job))
+        if wait > 0:  # Slack refused its method (in its channel) lately: do not ask in vain
+            return Retry(error="waiting: Slack rate-limits this method", after=wait)
         try:
             if self.before_each is not None:
                 self.before_each()

@@ -4,7 +4,9 @@ Each kind of effect is named by the Web API method it calls first, so a claim ca
 whose method is held (a throttled `conversations.create` must not stop reminders, which post messages)
 instead of claiming them only to be refused again. `chat.postMessage` is limited per channel (about one
 a second), not per method: it is held for the refused channel only, so a burst of announcements in one
-channel waits without a reminder in another channel waiting with it.
+channel waits without a reminder in another channel waiting with it. After a refusal, posts to that
+channel are paced at one a second for a while, each given its own slot, instead of all retrying at once
+when the hold ends (and all but one being refused again).
 """
 
 import threading
@@ -35,6 +37,8 @@ FIRST_METHOD: dict[EffectKind, str] = {
 }
 _METHOD_OF = {kind.value: method for kind, method in FIRST_METHOD.items()}
 PER_CHANNEL = frozenset({"chat.postMessage"})
+PACE_SECONDS = 1.0  # Slack: about one message a second per channel
+PACE_FOR = 60.0  # how long after a refusal a channel stays paced
 
 
 class MethodHolds:
@@ -43,6 +47,7 @@ class MethodHolds:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._until: dict[str, float] = {}
+        self._paced: dict[str, float] = {}  # per-channel keys refused lately -> until when they are paced
         self._lock = threading.Lock()
 
     def hold(self, method: str, seconds: float, *, channel: str | None = None) -> None:
@@ -52,22 +57,32 @@ class MethodHolds:
         if key is None:
             return
         with self._lock:
-            self._until[key] = max(self._until.get(key, 0.0), self._clock() + seconds)
+            now = self._clock()
+            self._until[key] = max(self._until.get(key, 0.0), now + seconds)
+            if method in PER_CHANNEL:
+                self._paced[key] = now + seconds + PACE_FOR
 
-    def remaining(self, kind: str, *, channel: str | None = None) -> float:
-        """Seconds until an effect of this kind (calling Slack about `channel`) may call Slack (0: now)."""
+    def take(self, kind: str, *, channel: str | None = None) -> float:
+        """Seconds an effect of this kind (calling Slack about `channel`) must wait; 0: call now. In a
+        paced channel this takes the next free slot, so each waiting post gets a slot of its own."""
         key = _key(_METHOD_OF.get(kind, ""), channel)
         if key is None:
             return 0.0
         with self._lock:
-            return max(0.0, self._until.get(key, 0.0) - self._clock())
+            now = self._clock()
+            start = max(now, self._until.get(key, 0.0))
+            if self._paced.get(key, 0.0) > now:
+                self._until[key] = start + PACE_SECONDS
+            return start - now
 
     def held_kinds(self) -> frozenset[str]:
         """The kinds of effect whose first method is held now (a claim leaves them out)."""
         now = self._clock()
         with self._lock:
-            for method in [m for m, until in self._until.items() if until <= now]:
-                del self._until[method]
+            for key in [k for k, until in self._until.items() if until <= now]:
+                del self._until[key]
+            for key in [k for k, until in self._paced.items() if until <= now]:
+                del self._paced[key]
             held = set(self._until)
         return frozenset(kind.value for kind, method in FIRST_METHOD.items() if method in held)
 
