@@ -1,7 +1,10 @@
 """A 429 holds back only the method Slack refused, for as long as Slack said."""
 
+from datetime import UTC, datetime
+
 from firebell.services.effects import EffectKind
-from firebell.slack.outbox.ratelimits import FIRST_METHOD, MethodHolds
+from firebell.services.outbox.outcomes import Job
+from firebell.slack.outbox.ratelimits import FIRST_METHOD, MethodHolds, first_method
 
 
 class Ticks:
@@ -17,11 +20,11 @@ def test_a_held_method_holds_back_only_the_kinds_that_call_it() -> None:
     holds = MethodHolds(clock)
     holds.hold("conversations.create", 30)
     assert holds.held_kinds() == {EffectKind.CREATE_CHANNEL.value}
-    assert holds.take(EffectKind.CREATE_CHANNEL) == 30
-    assert holds.take(EffectKind.POST_REMINDER) == 0
+    assert holds.take("conversations.create") == 30
+    assert holds.take("chat.postMessage") == 0
     clock.now += 30
     assert holds.held_kinds() == frozenset()
-    assert holds.take(EffectKind.CREATE_CHANNEL) == 0
+    assert holds.take("conversations.create") == 0
 
 
 def test_a_shorter_retry_after_never_shortens_a_hold() -> None:
@@ -29,7 +32,7 @@ def test_a_shorter_retry_after_never_shortens_a_hold() -> None:
     holds = MethodHolds(clock)
     holds.hold("chat.update", 20)
     holds.hold("chat.update", 1)
-    assert holds.take(EffectKind.SYNC_KICKOFF) == 20
+    assert holds.take("chat.update") == 20
     assert holds.held_kinds() == {"sync_kickoff", "sync_announcement", "sync_runbook"}
 
 
@@ -39,10 +42,10 @@ def test_posting_is_limited_per_channel_so_it_is_held_for_that_channel_only() ->
     holds.hold("chat.postMessage", 5, channel="C0ANNOUNCE")
     holds.hold("chat.postMessage", 5)  # no channel known: nothing to hold
     assert holds.held_kinds() == frozenset()  # claims go on: other channels are not limited
-    assert holds.take(EffectKind.POST_REMINDER, channel="C0ROOM001") == 0
-    assert holds.take(EffectKind.POST_REMINDER) == 0
+    assert holds.take("chat.postMessage", channel="C0ROOM001") == 0
+    assert holds.take("chat.postMessage") == 0
     # Waiting posts to the refused channel get a slot each, a second apart, not one rush at the end.
-    assert [holds.take(EffectKind.POST_ANNOUNCEMENT, channel="C0ANNOUNCE") for _ in range(3)] == [5, 6, 7]
+    assert [holds.take("chat.postMessage", channel="C0ANNOUNCE") for _ in range(3)] == [5, 6, 7]
 
 
 def test_every_kind_names_the_slack_method_it_calls_first() -> None:
@@ -54,8 +57,33 @@ def test_a_paced_channel_lets_one_post_a_second_through() -> None:
     holds = MethodHolds(clock)
     holds.hold("chat.postMessage", 1, channel="C0ANNOUNCE")
     clock.now += 1
-    assert holds.take(EffectKind.POST_ANNOUNCEMENT, channel="C0ANNOUNCE") == 0
-    assert holds.take(EffectKind.POST_ANNOUNCEMENT, channel="C0ANNOUNCE") == 1
+    assert holds.take("chat.postMessage", channel="C0ANNOUNCE") == 0
+    assert holds.take("chat.postMessage", channel="C0ANNOUNCE") == 1
     clock.now += 120  # long after the refusal: no pacing any more
-    assert holds.take(EffectKind.POST_ANNOUNCEMENT, channel="C0ANNOUNCE") == 0
-    assert holds.take(EffectKind.POST_ANNOUNCEMENT, channel="C0ANNOUNCE") == 0
+    assert holds.take("chat.postMessage", channel="C0ANNOUNCE") == 0
+    assert holds.take("chat.postMessage", channel="C0ANNOUNCE") == 0
+
+
+def test_a_reminder_to_the_commander_starts_by_opening_the_dm() -> None:
+    def job(kind: EffectKind, **payload: object) -> Job:
+        now = datetime(2026, 12, 7, tzinfo=UTC)
+        return Job(
+            id=1,
+            kind=kind,
+            lane="l",
+            incident_id=1,
+            payload=payload,
+            idem_key="k",
+            attempts=1,
+            uncertain=False,
+            created_at=now,
+        )
+
+    assert first_method(job(EffectKind.POST_REMINDER, target="room")) == "chat.postMessage"
+    assert first_method(job(EffectKind.POST_REMINDER, target="dm")) == "conversations.open"
+    assert first_method(job(EffectKind.DM, user="U1")) == "conversations.open"
+    assert first_method(job(EffectKind.RESPOND)) == ""
+    holds = MethodHolds(Ticks())
+    holds.hold("conversations.open", 30)
+    assert holds.held_kinds() == frozenset()  # a held DM defers only the reminders that open one
+    assert holds.take(first_method(job(EffectKind.POST_REMINDER, target="dm"))) == 30

@@ -174,7 +174,8 @@ class Gateway:
             self._outcomes.put((job, self._work(job)))
 
     def _work(self, job: Job) -> Outcome:
-        wait = self.holds.take(job.kind, channel=self.deliverer.channel_of(job))
+        method, channel = self.deliverer.first_call(job)
+        wait = self.holds.take(method, channel=channel)
         if wait > 0:  # Slack refused its method (in its channel) lately: do not ask in vain
             return Retry(error="waiting: Slack rate-limits this method", after=wait)
         try:

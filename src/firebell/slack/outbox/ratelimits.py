@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 from firebell.services.effects import EffectKind
+from firebell.services.outbox.outcomes import Job
 
 # The Slack method each kind of effect calls first (the one a burst of them runs into).
 FIRST_METHOD: dict[EffectKind, str] = {
@@ -36,6 +37,17 @@ FIRST_METHOD: dict[EffectKind, str] = {
     EffectKind.DM: "conversations.open",
 }
 _METHOD_OF = {kind.value: method for kind, method in FIRST_METHOD.items()}
+
+
+def first_method(job: Job) -> str:
+    """The Slack method this effect calls first ("" for none: an answer through a response_url)."""
+    if job.kind == EffectKind.POST_REMINDER and job.payload.get("target") == "dm":
+        return "conversations.open"  # the commander's DM is opened before the reminder is posted in it
+    if job.kind == EffectKind.DM and not job.payload.get("user"):
+        return "chat.postMessage"  # a team's runbook review goes to the announcement channel
+    return _METHOD_OF.get(job.kind, "")
+
+
 PER_CHANNEL = frozenset({"chat.postMessage"})
 PACE_SECONDS = 1.0  # Slack: about one message a second per channel
 PACE_FOR = 60.0  # how long after a refusal a channel stays paced
@@ -62,10 +74,10 @@ class MethodHolds:
             if method in PER_CHANNEL:
                 self._paced[key] = now + seconds + PACE_FOR
 
-    def take(self, kind: str, *, channel: str | None = None) -> float:
-        """Seconds an effect of this kind (calling Slack about `channel`) must wait; 0: call now. In a
-        paced channel this takes the next free slot, so each waiting post gets a slot of its own."""
-        key = _key(_METHOD_OF.get(kind, ""), channel)
+    def take(self, method: str, *, channel: str | None = None) -> float:
+        """Seconds an effect calling `method` (about `channel`) must wait; 0: call now. In a paced
+        channel this takes the next free slot, so each waiting post gets a slot of its own."""
+        key = _key(method, channel)
         if key is None:
             return 0.0
         with self._lock:
@@ -84,7 +96,13 @@ class MethodHolds:
             for key in [k for k, until in self._paced.items() if until <= now]:
                 del self._paced[key]
             held = set(self._until)
-        return frozenset(kind.value for kind, method in FIRST_METHOD.items() if method in held)
+        # Reminders start with chat.postMessage or, to a commander, conversations.open: they are never
+        # left out of a claim as a kind, only deferred one by one (Gateway) when their method is held.
+        return frozenset(
+            kind.value
+            for kind, method in FIRST_METHOD.items()
+            if method in held and kind not in (EffectKind.POST_REMINDER, EffectKind.DM)
+        )
 
 
 def _key(method: str, channel: str | None) -> str | None:

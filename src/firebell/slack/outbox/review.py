@@ -178,6 +178,5 @@ class ReviewDeliveries:
         payload = job.payload
         if payload.get("message") != "action_nudge":
             return Failed(error=f"unknown direct message {payload.get('message')!r}")
-        channel = self.client.conversations_open(users=str(payload["user"]))["channel"]["id"]
-        self.d.post(job, str(channel), nudge_message(payload))
+        self.d.post(job, self.d.directory.dm_channel(str(payload["user"])), nudge_message(payload))
         return Delivered()
