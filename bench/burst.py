@@ -128,6 +128,7 @@ def _figures(
     first_skipped = 0
     waiting_for_room = 0
     misses: dict[int, set[int]] = defaultdict(set)
+    by_miss: dict[int, list[float]] = defaultdict(list)
     for room_id, data in events:
         misses[room_id].add(int(data["miss"]))
         due = datetime.fromisoformat(data["due_at"]).timestamp()
@@ -142,6 +143,7 @@ def _figures(
             first_skipped += data["miss"] == 1
             continue
         lateness.append(posted[key] - due)
+        by_miss[int(data["miss"])].append(posted[key] - due)
         if data["miss"] == 1:
             first_lateness.append(posted[key] - due)
     unclaimed = sum(
@@ -159,6 +161,10 @@ def _figures(
         "reminder_lateness_p50_ms": round(percentile(lateness, 50) * 1000, 1),
         "reminder_lateness_p99_ms": round(percentile(lateness, 99) * 1000, 1),
         "reminder_lateness_max_ms": round(max(lateness, default=float("nan")) * 1000, 1),
+        # The second miss also DMs each commander, the third broadcasts in the announcement channel.
+        "reminder_lateness_p99_ms_by_miss": {
+            miss: round(percentile(values, 99) * 1000, 1) for miss, values in sorted(by_miss.items())
+        },
         "first_reminders_measured": len(first_lateness),
         "first_reminder_lateness_p99_ms": round(percentile(first_lateness, 99) * 1000, 1),
         "first_reminders_skipped": first_skipped,
