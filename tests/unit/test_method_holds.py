@@ -2,9 +2,14 @@
 
 from datetime import UTC, datetime
 
+from slack_sdk import WebClient
+
+from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.lifecycle import Status
 from firebell.services.effects import EffectKind
 from firebell.services.outbox.outcomes import Job
-from firebell.slack.outbox.ratelimits import FIRST_METHOD, MethodHolds, first_method
+from firebell.slack.outbox.directory import SlackDirectory
+from firebell.slack.outbox.ratelimits import FIRST_METHOD, MethodHolds, first_call, first_method
 
 
 class Ticks:
@@ -87,3 +92,49 @@ def test_a_reminder_to_the_commander_starts_by_opening_the_dm() -> None:
     holds.hold("conversations.open", 30)
     assert holds.held_kinds() == frozenset()  # a held DM defers only the reminders that open one
     assert holds.take(first_method(job(EffectKind.POST_REMINDER, target="dm"))) == 30
+
+
+def test_the_first_call_names_the_channel_a_post_is_held_in() -> None:
+    when = datetime(2026, 12, 7, tzinfo=UTC)
+    incident = IncidentSnapshot(
+        id=1,
+        number=1,
+        title="t",
+        severity="SEV1",
+        status=Status.INVESTIGATING,
+        declared_by="U0ALICE00",
+        declared_at=when,
+        roles={"commander": "U0ALICE00"},
+        channel_id="C0ROOM001",
+        announcement_channel_id="C0ANNOUNCE",
+    )
+
+    def job(kind: EffectKind, **payload: object) -> Job:
+        return Job(
+            id=1,
+            kind=kind,
+            lane="l",
+            incident_id=1,
+            payload=payload,
+            idem_key="k",
+            attempts=1,
+            uncertain=False,
+            created_at=when,
+            incident=incident,
+        )
+
+    directory = SlackDirectory(WebClient(token="xoxb-unused"))  # only its caches are read
+    assert first_call(job(EffectKind.POST_REMINDER, target="room"), directory, None) == (
+        "chat.postMessage",
+        "C0ROOM001",
+    )
+    assert first_call(job(EffectKind.POST_NOTICE, target="announcement_thread"), directory, None) == (
+        "chat.postMessage",
+        "C0ANNOUNCE",
+    )
+    assert first_call(job(EffectKind.POST_ANNOUNCEMENT), directory, "C0INCIDENTS") == (
+        "chat.postMessage",
+        "C0INCIDENTS",
+    )
+    assert first_call(job(EffectKind.POST_REMINDER, target="dm"), directory, None) == ("conversations.open", None)
+    assert first_call(job(EffectKind.CREATE_CHANNEL), directory, None) == ("conversations.create", "C0ROOM001")

@@ -27,7 +27,6 @@ from firebell.slack.blocks.runbooks import checklist_message, review_message, su
 from firebell.slack.mrkdwn import plain_from_slack
 from firebell.slack.outbox.directory import ChannelNotFound, SlackDirectory
 from firebell.slack.outbox.outcomes import classify, slack_error
-from firebell.slack.outbox.ratelimits import first_method
 from firebell.slack.outbox.review import ReviewDeliveries
 
 log = logging.getLogger(__name__)
@@ -83,26 +82,6 @@ class Deliverer:
         except ChannelNotFound as exc:
             # The policy names a channel that does not exist (yet): someone can create it, so keep trying.
             return Retry(error=f"announcement channel: {exc}", after=60, alarm=True)
-
-    def first_call(self, job: Job) -> tuple[str, str | None]:
-        """The Slack method this effect calls first and the channel it is about, as far as is known
-        without calling Slack (so that a method or channel Slack throttles can be waited out)."""
-        incident = job.incident
-        target = job.payload.get("target")
-        if job.kind == EffectKind.POST_ANNOUNCEMENT or (job.kind == EffectKind.DM and not job.payload.get("user")):
-            name = self.ctx.policy.announcement_channel
-            return "chat.postMessage", self.directory.known_channel_id(name) if name else None
-        if job.kind == EffectKind.POST_REMINDER and target == "dm" and incident is not None:
-            dm = self.directory.known_dm_channel(incident.commander)
-            return ("chat.postMessage", dm) if dm else ("conversations.open", None)
-        if job.kind == EffectKind.DM:
-            dm = self.directory.known_dm_channel(str(job.payload.get("user")))
-            return ("chat.postMessage", dm) if dm else ("conversations.open", None)
-        if incident is None:
-            return first_method(job), None
-        if target in (Target.ANNOUNCEMENT_THREAD, "announcement"):
-            return first_method(job), incident.announcement_channel_id
-        return first_method(job), incident.channel_id
 
     def post(
         self,

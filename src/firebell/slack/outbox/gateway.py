@@ -23,7 +23,7 @@ from firebell.services.outbox.claims import DEFAULT_LEASE, Claims
 from firebell.services.outbox.outcomes import Failed, Job, Outcome, Retry, backoff_delay
 from firebell.services.outbox.record import GIVE_UP_AFTER, Recorder
 from firebell.slack.outbox.delivery import Deliverer
-from firebell.slack.outbox.ratelimits import MethodHolds
+from firebell.slack.outbox.ratelimits import MethodHolds, first_call
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +174,7 @@ class Gateway:
             self._outcomes.put((job, self._work(job)))
 
     def _work(self, job: Job) -> Outcome:
-        method, channel = self.deliverer.first_call(job)
+        method, channel = first_call(job, self.deliverer.directory, self.ctx.policy.announcement_channel)
         wait = self.holds.take(method, channel=channel)
         if wait > 0:  # Slack refused its method (in its channel) lately: do not ask in vain
             return Retry(error="waiting: Slack rate-limits this method", after=wait)

@@ -13,8 +13,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from firebell.services.effects import EffectKind
+from firebell.services.effects import EffectKind, Target
 from firebell.services.outbox.outcomes import Job
+from firebell.slack.outbox.directory import SlackDirectory
 
 # The Slack method each kind of effect calls first (the one a burst of them runs into).
 FIRST_METHOD: dict[EffectKind, str] = {
@@ -51,6 +52,26 @@ def first_method(job: Job) -> str:
 PER_CHANNEL = frozenset({"chat.postMessage"})
 PACE_SECONDS = 1.0  # Slack: about one message a second per channel
 PACE_FOR = 60.0  # how long after a refusal a channel stays paced
+
+
+def first_call(job: Job, directory: SlackDirectory, announcement_channel: str | None) -> tuple[str, str | None]:
+    """The Slack method an effect calls first and the channel it is about, as far as is known without
+    calling Slack (so that a method or channel Slack throttles can be waited out)."""
+    incident = job.incident
+    target = job.payload.get("target")
+    if job.kind == EffectKind.POST_ANNOUNCEMENT or (job.kind == EffectKind.DM and not job.payload.get("user")):
+        return "chat.postMessage", directory.known_channel_id(announcement_channel) if announcement_channel else None
+    if job.kind == EffectKind.POST_REMINDER and target == "dm" and incident is not None:
+        dm = directory.known_dm_channel(incident.commander)
+        return ("chat.postMessage", dm) if dm else ("conversations.open", None)
+    if job.kind == EffectKind.DM:
+        dm = directory.known_dm_channel(str(job.payload.get("user")))
+        return ("chat.postMessage", dm) if dm else ("conversations.open", None)
+    if incident is None:
+        return first_method(job), None
+    if target in (Target.ANNOUNCEMENT_THREAD, "announcement"):
+        return first_method(job), incident.announcement_channel_id
+    return first_method(job), incident.channel_id
 
 
 class MethodHolds:
