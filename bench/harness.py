@@ -129,9 +129,10 @@ def wait_healthy(service: Service, timeout: float = 60) -> None:
 
 
 @contextlib.contextmanager
-def fake_slack(latency: float = 0.0) -> Iterator[tuple[SlackEmulator, EmulatorServer]]:
-    """The emulator over HTTP, with `latency` seconds added to every Web API call."""
-    emu = SlackEmulator()
+def fake_slack(latency: float = 0.0, *, rate_tiers: bool = False) -> Iterator[tuple[SlackEmulator, EmulatorServer]]:
+    """The emulator over HTTP, with `latency` seconds added to every Web API call (and, with `rate_tiers`,
+    Slack's per-method rate limits)."""
+    emu = SlackEmulator(rate_tiers=rate_tiers)
     emu.latency = latency
     server = EmulatorServer(emu)
     server.start()

@@ -15,7 +15,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import ack, data_scale, reminders, throughput, war_room
+from bench import ack, burst, data_scale, reminders, throughput, war_room
 from bench.harness import database, fake_slack, firebell_service
 
 SERVICE_POLICY = "announcement_channel: incidents\n"
@@ -33,6 +33,9 @@ FULL = {
     "reminder_window": 30,
     "scale_incidents": 10_000,
     "scale_events": 10_000,
+    "burst_incidents": 300,
+    "burst_interval": 10,
+    "burst_window": 30,
 }
 QUICK = {
     "ack_requests": 160,
@@ -47,6 +50,9 @@ QUICK = {
     "reminder_window": 4,
     "scale_incidents": 500,
     "scale_events": 500,
+    "burst_incidents": 30,
+    "burst_interval": 2,
+    "burst_window": 4,
 }
 
 
@@ -91,6 +97,12 @@ def measure(config: dict[str, Any], databases: list[str]) -> dict[str, Any]:
         figures[f"scale_{kind}"] = data_scale.run(
             kind, incidents=config["scale_incidents"], events=config["scale_events"]
         )
+        figures[f"burst_{kind}"] = burst.run(
+            kind, config["burst_incidents"], config["burst_interval"], config["burst_window"]
+        )
+    figures["burst_tiers"] = burst.run(
+        "sqlite", config["burst_incidents"], config["burst_interval"], config["burst_window"], tiers=True
+    )
     return figures
 
 
@@ -171,6 +183,26 @@ def verdicts(f: dict[str, Any], databases: list[str]) -> list[tuple[str, str, st
                 f"{s['page_ms']} ms vs raw {s['raw_page_ms']} ms = {s['page_vs_raw']}x",
                 "<= 3x",
                 s["page_vs_raw"] <= 3,
+            ),
+        ]
+    for name in [f"burst_{kind}" for kind in databases] + ["burst_tiers"]:
+        b = f[name]
+        where = "sqlite, Slack's rate tiers on" if b["tiers"] else b["db"]
+        rows += [
+            (
+                f"burst of {b['incidents']} declares: war room ({where})",
+                f"p50 {b['war_room_p50_ms']} ms, max {b['war_room_max_ms']} ms ({b['war_rooms']} rooms"
+                f" in {b['interval_s'] + b['window_s']:g} s; L = {b['latency_ms']} ms"
+                f"{'; conversations.create refused ' + str(b['channel_creates_throttled']) + 'x' if b['tiers'] else ''})",
+                "report",
+                True,
+            ),
+            (
+                f"burst of {b['incidents']} declares: reminder lateness p99 ({where})",
+                f"{b['reminder_lateness_p99_ms']} ms over {b['reminders_measured']}; first reminders skipped"
+                f" {b['first_reminders_skipped']}, unclaimed {b['first_due_points_unclaimed']}",
+                "<= 1000 ms, 0, 0",
+                burst.verdict(b),
             ),
         ]
     worst_rss = max(v for k, v in f.items() if k.startswith("rss_mb"))

@@ -154,7 +154,7 @@ def outbox() -> None:
 @outbox.command("status")
 def outbox_status() -> None:
     """Counts of pending, delivered and failed effects, and the recent failures."""
-    from firebell.services.outbox import outbox_summary
+    from firebell.services.outbox.admin import outbox_summary
 
     summary = outbox_summary(_context())
     click.echo(f"pending {summary.pending}  delivered {summary.done}  failed {summary.dead}")
@@ -168,7 +168,7 @@ def outbox_status() -> None:
 @click.option("--all", "all_", is_flag=True, help="Every failed effect.")
 def outbox_retry(incident: int | None, all_: bool) -> None:
     """Requeue failed effects once the cause (a scope, a token, a channel) is fixed."""
-    from firebell.services.outbox import requeue_failed
+    from firebell.services.outbox.admin import requeue_failed
 
     if incident is None and not all_:
         _fail("say which: --incident N, or --all")

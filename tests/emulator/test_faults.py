@@ -154,3 +154,18 @@ def test_fault_plan_validation(emu: SlackEmulator) -> None:
     assert fault.matches("chat.update") and not fault.matches("response_url")
     emu.faults.clear()
     assert emu.faults.pending == []
+
+
+def test_rate_tiers_apply_slacks_documented_limits(shared_server: EmulatorServer) -> None:
+    tiered = SlackEmulator(bot_token="xoxb-test-token", rate_tiers=True)
+    shared_server.attach(tiered)
+    client = WebClient(token="xoxb-test-token", base_url=shared_server.api_url, retry_handlers=[])
+    for i in range(20):  # Tier 2: 20 a minute
+        client.conversations_create(name=f"tier-{i}")
+    with pytest.raises(SlackApiError) as exc:
+        client.conversations_create(name="tier-20")
+    assert exc.value.response.status_code == 429
+    assert 1 <= int(exc.value.response.headers["Retry-After"]) <= 60
+    # Another method has limits of its own: posting still works while channel creation is refused.
+    client.chat_postMessage(channel="general", text="still posting")
+    assert not SlackEmulator().enforce_rate_limits  # off unless asked for

@@ -128,8 +128,8 @@ def test_severity_change_is_recorded_and_announced(ctx: Context) -> None:
             ("post_notice", "room"),
             ("post_notice", "announce"),
             ("sync_topic", "topic"),
-            ("sync_announcement", "announce"),
-            ("sync_kickoff", "room"),
+            ("sync_announcement", "announce-edit"),
+            ("sync_kickoff", "kickoff-edit"),
         ]
     )
     with pytest.raises(UsageError, match="INC-1 is already SEV1"):

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from firebell.domain.policy import Policy
 from firebell.emulator import EmulatorServer, SlackEmulator
-from firebell.slack.outbox.outcomes import Delivered, Job
+from firebell.services.outbox.outcomes import Delivered, Job
 from firebell.store.models import Effect
 from tests.harness import Firebell, running_firebell
 
@@ -207,7 +207,7 @@ def test_war_room_refused_for_good_tells_the_declarer_and_strands_nothing(firebe
     # Later commands for the incident queue more effects; none may wait forever for the missing room.
     firebell.wait_for(lambda: not firebell.pending_effects(), what="nothing left pending")
     assert "slack_failure" in [kind for kind, _, _ in firebell.timeline(1)]
-    from firebell.services.outbox import requeue_failed
+    from firebell.services.outbox.admin import requeue_failed
 
     assert requeue_failed(firebell.runtime.ctx, incident_number=1) > 1
     firebell.war_room(1)

@@ -1,4 +1,5 @@
-"""Optional per-method rate limiting by Slack tier (off unless ``emu.enforce_rate_limits``)."""
+"""Optional per-method rate limiting by Slack tier (off unless ``SlackEmulator(rate_tiers=True)``, or
+``emu.enforce_rate_limits`` is set)."""
 
 from __future__ import annotations
 

@@ -44,6 +44,7 @@ class SlackEmulator(Records):
         verification_token: str = "emulator-verification-token",  # noqa: S107 - fake credential
         app_token: str = "xapp-test-token",  # noqa: S107 - a fake's well-known test credential
         seed: bool = True,
+        rate_tiers: bool = False,
     ) -> None:
         self.lock = threading.RLock()
         self.clock = Clock()
@@ -60,7 +61,9 @@ class SlackEmulator(Records):
         self.faults = FaultPlan()
         self.outage = False
         self.latency = 0.0
-        self.enforce_rate_limits = False
+        # Slack's documented per-method tiers (T1 1/min ... T4 100/min; chat.postMessage about 1/s per
+        # channel), answered with 429 and Retry-After like Slack: off unless asked for.
+        self.enforce_rate_limits = rate_tiers
         self.rate_limiter = RateLimiter(self.now)
         self.msg_blocks_limit = 12000
         self.strict_action_ids = False  # True: action_ids unique per message/view, not just per block

@@ -14,7 +14,7 @@ from firebell.services.action_items import nudge_overdue
 from firebell.services.cadence import schedule_unscheduled, send_due_reminders
 from firebell.services.context import Context
 from firebell.services.inbox import prune_done
-from firebell.services.outbox import prune_delivered
+from firebell.services.outbox.admin import prune_delivered
 from firebell.services.runbooks import remind_stale_runbooks
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,6 @@
 """A change to one incident: lock it inside a transaction, stamp the time, record and announce what happened."""
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,10 +12,10 @@ from sqlalchemy.orm import Session
 from firebell.domain.policy import Policy
 from firebell.domain.timeline import EventKind
 from firebell.services.context import Context
-from firebell.services.effects import Target, enqueue_notice, enqueue_sync
+from firebell.services.effects import EffectKind, Target, enqueue, enqueue_notice, enqueue_sync, lane
 from firebell.services.incidents import load_by_channel, load_by_number
 from firebell.services.timeline import record_event
-from firebell.store.models import Incident, TimelineEvent
+from firebell.store.models import Effect, Incident, TimelineEvent
 
 
 @dataclass
@@ -56,6 +57,31 @@ class Change:
         if sync:
             enqueue_sync(self.session, self.incident, now=self.now, announcements=announcements)
         return event
+
+    def enqueue(
+        self,
+        kind: EffectKind,
+        lane_name: str,
+        *,
+        key: str | None = None,
+        payload: dict[str, Any] | None = None,
+        dedupe: bool = False,
+    ) -> Effect | None:
+        """Queue an effect of this incident in one of its lanes, committed with the change.
+
+        `key` identifies the effect for ever (a second with the same key is refused, or skipped with
+        `dedupe`); without one, every call queues a new effect.
+        """
+        return enqueue(
+            self.session,
+            kind=kind,
+            lane=lane(self.incident, lane_name),
+            key=key or f"inc:{self.incident.id}:{kind.value}:{uuid.uuid4().hex}",
+            now=self.now,
+            incident=self.incident,
+            payload=payload,
+            dedupe=dedupe,
+        )
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -34,6 +34,47 @@ class EffectKind(StrEnum):
     POST_RUNBOOK = "post_runbook"
     SYNC_RUNBOOK = "sync_runbook"
     DM = "dm"
+
+
+class Urgency(IntEnum):
+    """Which effects a claim serves first (lower first)."""
+
+    NOW = 0  # someone waits for it or must be told now: the war room and kick-off, answers, reminders (soon pages)
+    SOON = 1  # the rest of a declare people see: invitations, the announcement and its thread
+    SETUP = 2  # cosmetic set-up that can wait behind both: topic, pin, bookmark, edits of earlier posts
+
+
+# Set-up that can wait. Every lane holds effects of one urgency (edits have lanes of their own), so an
+# urgent effect is never stuck behind set-up at the head of its lane.
+SETUP_KINDS = frozenset(
+    {
+        EffectKind.SYNC_TOPIC,
+        EffectKind.PIN_KICKOFF,
+        EffectKind.SYNC_KICKOFF,
+        EffectKind.ADD_BOOKMARK,
+        EffectKind.SYNC_ANNOUNCEMENT,
+        EffectKind.CAPTURE_PIN,
+        EffectKind.POST_POSTMORTEM,
+        EffectKind.DM,
+    }
+)
+# Posts in the announcement channel: Slack allows about one a second there, so a burst of declares
+# queues them, and they must not hold up the war rooms. Their lane (the announcement and its thread,
+# where an escalating reminder is broadcast too) is all SOON; the room's own reminder stays NOW.
+_ANNOUNCEMENT_TARGETS = frozenset({"announcement_thread", "announcement"})
+
+
+def urgency_of(kind: EffectKind, payload: dict[str, Any] | None = None) -> Urgency:
+    """How soon an effect of this kind (with this payload) must go out."""
+    if kind in SETUP_KINDS:
+        return Urgency.SETUP
+    if kind in (EffectKind.INVITE, EffectKind.POST_ANNOUNCEMENT):
+        return Urgency.SOON
+    if kind in (EffectKind.POST_NOTICE, EffectKind.POST_REMINDER) and (payload or {}).get("target") in (
+        _ANNOUNCEMENT_TARGETS
+    ):
+        return Urgency.SOON
+    return Urgency.NOW
 
 
 class Target(StrEnum):
@@ -93,6 +134,7 @@ def effect_row(
         "kind": kind.value,
         "payload": payload,
         "needs": needs_of(kind, payload),
+        "urgency": int(urgency_of(kind, payload)),
         "idem_key": key,
         "status": EffectStatus.PENDING.value,
         "attempts": 0,
@@ -128,6 +170,7 @@ def enqueue(
         kind=kind.value,
         payload=payload or {},
         needs=needs_of(kind, payload or {}),
+        urgency=int(urgency_of(kind, payload)),
         idem_key=key,
         status=EffectStatus.PENDING.value,
         attempts=0,
@@ -179,11 +222,12 @@ def enqueue_sync(
     session: Session, incident: Incident, *, now: datetime, kickoff: bool = True, announcements: bool = True
 ) -> None:
     """Re-render what shows an incident's current state: the topic, the kick-off and the announcement."""
+    # Edits have lanes of their own: set-up, they must not hold up the room's or the announcement's posts.
     kinds = [(EffectKind.SYNC_TOPIC, "topic")]
     if announcements:
-        kinds.append((EffectKind.SYNC_ANNOUNCEMENT, "announce"))
+        kinds.append((EffectKind.SYNC_ANNOUNCEMENT, "announce-edit"))
     if kickoff:
-        kinds.append((EffectKind.SYNC_KICKOFF, "room"))
+        kinds.append((EffectKind.SYNC_KICKOFF, "kickoff-edit"))
     for kind, lane_name in kinds:
         enqueue(
             session,

@@ -1,6 +1,5 @@
 """The postmortem: started when an incident resolves, drafted from the record, edited by people, re-posted."""
 
-import uuid
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from firebell.domain.timeline import EventKind, TimelineEntry
 from firebell.services.action_items import view
 from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
-from firebell.services.effects import EffectKind, enqueue, lane
+from firebell.services.effects import EffectKind
 from firebell.services.incidents import load_by_number, snapshot
 from firebell.services.people import names_for
 from firebell.services.timeline import timeline_of
@@ -39,16 +38,8 @@ def ensure_postmortem(session: Session, incident: Incident, policy: Policy, now:
 def request_postmortem(change: Change, *, reason: str) -> None:
     """Queue drafting and posting the postmortem (on resolve, and on `/incident postmortem`)."""
     ensure_postmortem(change.session, change.incident, change.policy, change.now)
-    enqueue(
-        change.session,
-        kind=EffectKind.POST_POSTMORTEM,
-        # Its own lane: a draft that fails (and retries) must not hold up the war room's messages.
-        lane=lane(change.incident, "postmortem"),
-        key=f"inc:{change.incident.id}:postmortem:{uuid.uuid4().hex}",
-        now=change.now,
-        incident=change.incident,
-        payload={"reason": reason},
-    )
+    # Its own lane: a draft that fails (and retries) must not hold up the war room's messages.
+    change.enqueue(EffectKind.POST_POSTMORTEM, "postmortem", payload={"reason": reason})
 
 
 def regenerate_postmortem(ctx: Context, *, channel_id: str, actor: str) -> IncidentSnapshot:

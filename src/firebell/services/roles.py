@@ -6,7 +6,7 @@ from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
 from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
-from firebell.services.effects import EffectKind, Target, enqueue, lane
+from firebell.services.effects import EffectKind, Target
 from firebell.services.incidents import snapshot
 from firebell.store.models import RoleAssignment
 
@@ -53,12 +53,6 @@ def _record(change: Change, *, role: str, user_id: str, previous: str | None, ac
         targets=targets,
         sync=True,
     )
-    enqueue(
-        change.session,
-        kind=EffectKind.INVITE,
-        lane=lane(incident, "members"),
-        key=f"inc:{incident.id}:invite:{event.id}",
-        now=change.now,
-        incident=incident,
-        payload={"users": [user_id]},
+    change.enqueue(
+        EffectKind.INVITE, "members", key=f"inc:{incident.id}:invite:{event.id}", payload={"users": [user_id]}
     )

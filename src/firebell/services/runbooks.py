@@ -11,9 +11,9 @@ from firebell.domain.errors import FirebellError, UsageError
 from firebell.domain.timeline import EventKind
 from firebell.runbooks.library import Match, RunbookLibrary
 from firebell.runbooks.model import Runbook
-from firebell.services.changes import incident_change
+from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
-from firebell.services.effects import EffectKind, enqueue, lane
+from firebell.services.effects import EffectKind, enqueue
 from firebell.services.timeline import record_event
 from firebell.store.inserts import insert_once
 from firebell.store.models import Incident, RunbookRun, RunbookStepDone
@@ -87,15 +87,7 @@ def post_runbook(ctx: Context, *, channel_id: str, actor: str, runbook: Runbook)
             text=f"Runbook posted: {runbook.title}",
             data={"run": run.id, "slug": runbook.slug},
         )
-        enqueue(
-            change.session,
-            kind=EffectKind.POST_RUNBOOK,
-            lane=lane(change.incident, "room"),
-            key=f"runbook:{run.id}",
-            now=change.now,
-            incident=change.incident,
-            payload={"run": run.id},
-        )
+        change.enqueue(EffectKind.POST_RUNBOOK, "room", key=f"runbook:{run.id}", payload={"run": run.id})
         return run.id
 
 
@@ -127,15 +119,8 @@ def complete_step(ctx: Context, *, run_id: int, step: int, actor: str) -> Checkl
             text=f"{run.title}: step {step} done ({steps[step]['title']})",
             data={"run": run.id, "step": step},
         )
-        enqueue(
-            session,
-            kind=EffectKind.SYNC_RUNBOOK,
-            lane=lane(incident, "room"),
-            key=f"runbook:{run.id}:step:{step}",
-            now=now,
-            incident=incident,
-            payload={"run": run.id},
-        )
+        change = Change(session=session, incident=incident, now=now, policy=ctx.policy)
+        change.enqueue(EffectKind.SYNC_RUNBOOK, "room", key=f"runbook:{run.id}:step:{step}", payload={"run": run.id})
         return _checklist(session, run)
 
 

@@ -3,7 +3,19 @@
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -148,6 +160,10 @@ class Effect(Base):
         # The gateway's queries only ever look at pending rows: partial indexes keep them small.
         Index("ix_effects_pending", "id", sqlite_where=text(_PENDING), postgresql_where=text(_PENDING)),
         Index("ix_effects_pending_lane", "lane", "id", sqlite_where=text(_PENDING), postgresql_where=text(_PENDING)),
+        # Claims take urgent work first: the pending rows in (urgency, id) order.
+        Index(
+            "ix_effects_pending_urgency", "urgency", "id", sqlite_where=text(_PENDING), postgresql_where=text(_PENDING)
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -157,6 +173,10 @@ class Effect(Base):
     payload: Mapped[dict[str, Any]]
     # The incident column an earlier effect must fill in first (channel_id, kickoff_ts, announcement_ts).
     needs: Mapped[str | None] = mapped_column(String(20))
+    # 0: someone waits for it or must be told now (the war room, answers, reminders); 1: the rest of what
+    # people see (invitations, the announcement); 2: set-up that can wait (topic, pin, bookmark, edits).
+    # Claims serve lower first; within a lane, order is by id.
+    urgency: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
     idem_key: Mapped[str] = mapped_column(String(160), unique=True)
     status: Mapped[str] = mapped_column(String(12))
     attempts: Mapped[int] = mapped_column(default=0)

@@ -8,14 +8,15 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from firebell.slack.outbox.outcomes import Failed, Retry, backoff_delay, classify
+from firebell.services.outbox.outcomes import Failed, Retry, backoff_delay
+from firebell.slack.outbox.outcomes import classify
 
 
 def api_error(status: int, data: Any, headers: dict[str, Any] | None = None) -> SlackApiError:
     response = SlackResponse(
         client=None,
         http_verb="POST",
-        api_url="https://slack.test/api/x",
+        api_url="https://slack.test/api/conversations.create",
         req_args={},
         data=data,
         headers=headers or {},
@@ -31,7 +32,7 @@ def test_backoff_doubles_up_to_the_cap() -> None:
 
 def test_rate_limit_uses_retry_after() -> None:
     outcome = classify(api_error(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": ["7"]}))
-    assert outcome == Retry(error="ratelimited (Retry-After 7.0s)", after=7.0)
+    assert outcome == Retry(error="ratelimited (Retry-After 7.0s)", after=7.0, rate_limited="conversations.create")
 
 
 def test_server_errors_and_dropped_connections_are_uncertain() -> None:

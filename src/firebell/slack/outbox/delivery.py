@@ -16,6 +16,7 @@ from firebell.domain.naming import war_room_name
 from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, Target
+from firebell.services.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry
 from firebell.services.pins import record_pin
 from firebell.services.runbooks import checklist, incident_query, matches_for, record_message, run_message_ts
 from firebell.slack.blocks.incident import Message, announcement_message, kickoff_message, topic_text
@@ -25,7 +26,7 @@ from firebell.slack.blocks.replies import pin_recorded_reply, war_room_failed_re
 from firebell.slack.blocks.runbooks import checklist_message, review_message, suggestion_blocks
 from firebell.slack.mrkdwn import plain_from_slack
 from firebell.slack.outbox.directory import ChannelNotFound, SlackDirectory
-from firebell.slack.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry, classify, slack_error
+from firebell.slack.outbox.outcomes import classify, slack_error
 from firebell.slack.outbox.review import ReviewDeliveries
 
 log = logging.getLogger(__name__)
@@ -279,8 +280,7 @@ class Deliverer:
             assert incident.channel_id is not None
             self.post(job, incident.channel_id, message)
         elif target == "dm":
-            channel = self.client.conversations_open(users=incident.commander)["channel"]["id"]
-            self.post(job, str(channel), message)
+            self.post(job, self.directory.dm_channel(incident.commander), message)
         elif incident.announcement_channel_id and incident.announcement_ts:
             self.post(
                 job, incident.announcement_channel_id, message, thread_ts=incident.announcement_ts, broadcast=True
@@ -326,8 +326,7 @@ class Deliverer:
             payload = {**payload, "owner": self.directory.owner_mention(str(payload.get("owner")))}
         message = review_message(payload)
         if payload.get("user"):
-            channel = self.client.conversations_open(users=str(payload["user"]))["channel"]["id"]
-            self.post(job, str(channel), message)
+            self.post(job, self.directory.dm_channel(str(payload["user"])), message)
         else:
             posted = self.announce(job, message)
             if isinstance(posted, Retry):

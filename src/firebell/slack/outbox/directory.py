@@ -28,6 +28,7 @@ class SlackDirectory:
         self._lock = threading.Lock()
         self._identity: dict[str, Any] | None = None
         self._channels: dict[str, str] = {}
+        self._dms: dict[str, str] = {}  # user id -> the bot's DM channel with them (it never changes)
         self._usergroups: dict[str, str] = {}
         self._usergroups_at: float | None = None
 
@@ -89,6 +90,30 @@ class SlackDirectory:
         with self._lock:
             self._channels[wanted] = str(found["id"])
         return str(found["id"])
+
+    def dm_channel(self, user_id: str) -> str:
+        """The bot's DM channel with a person, opened once (conversations.open is Tier 3: 50 a minute,
+        and an escalation wave DMs every commander at once)."""
+        with self._lock:
+            if user_id in self._dms:
+                return self._dms[user_id]
+        channel = str(self._client.conversations_open(users=user_id)["channel"]["id"])
+        with self._lock:
+            self._dms[user_id] = channel
+        return channel
+
+    def known_dm_channel(self, user_id: str) -> str | None:
+        """The DM channel with a person if it was opened already (never calls Slack)."""
+        with self._lock:
+            return self._dms.get(user_id)
+
+    def known_channel_id(self, name_or_id: str) -> str | None:
+        """The channel's id if it was looked up already (never calls Slack)."""
+        wanted = name_or_id.lstrip("#")
+        if _CHANNEL_ID.match(wanted):
+            return wanted
+        with self._lock:
+            return self._channels.get(wanted)
 
     def forget(self, name_or_id: str) -> None:
         """Drop a cached channel id (the channel was renamed or deleted)."""

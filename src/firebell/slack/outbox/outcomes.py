@@ -1,59 +1,13 @@
-"""What happened when the gateway tried to deliver an effect, and how Slack errors are classified."""
+"""How a Slack failure becomes an outcome: retry (maybe uncertain, maybe rate-limited) or fail for good."""
 
 import http.client
 import socket
 import urllib.error
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from firebell.domain.incident import IncidentSnapshot
-
-
-@dataclass(frozen=True)
-class Job:
-    """A claimed outbox row, detached from the session."""
-
-    id: int
-    kind: str
-    lane: str
-    incident_id: int | None
-    payload: dict[str, Any]
-    idem_key: str
-    attempts: int
-    uncertain: bool
-    created_at: datetime
-    incident: IncidentSnapshot | None = None  # the incident as it was when the effect was claimed
-
-
-@dataclass(frozen=True)
-class Delivered:
-    """Done; `incident` holds columns to store on the incident (channel_id, kickoff_ts, ...)."""
-
-    incident: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Retry:
-    """Try again after `after` seconds; `uncertain` when Slack may have acted on the failed attempt."""
-
-    error: str
-    after: float | None = None
-    uncertain: bool = False
-    payload: dict[str, Any] | None = None
-    alarm: bool = False  # needs a person (a revoked token, a missing scope): logged as an error
-
-
-@dataclass(frozen=True)
-class Failed:
-    """Permanently failed: Slack refused in a way a retry cannot fix."""
-
-    error: str
-
-
-Outcome = Delivered | Retry | Failed
+from firebell.services.outbox.outcomes import Failed, Outcome, Retry
 
 # Slack errors that say "try again" rather than "you asked for something impossible".
 TRANSIENT_ERRORS = frozenset(
@@ -105,7 +59,12 @@ def classify(exc: Exception) -> Outcome:
         if status == 429 or error == "ratelimited":
             headers = exc.response.headers if exc.response is not None else {}
             retry_after = _retry_after(headers)
-            return Retry(error=f"ratelimited (Retry-After {retry_after}s)", after=retry_after)
+            return Retry(
+                error=f"ratelimited (Retry-After {retry_after}s)",
+                after=retry_after,
+                rate_limited=_method(exc) or None,
+                channel=_channel(exc),
+            )
         if status >= 500:
             return Retry(error=f"HTTP {status} from Slack", uncertain=True)
         if error in TRANSIENT_ERRORS:
@@ -123,9 +82,20 @@ def classify(exc: Exception) -> Outcome:
     raise exc
 
 
-def backoff_delay(attempts: int, *, cap: float, jitter: float) -> float:
-    """Exponential backoff: 0.5 s, 1 s, 2 s, ... up to `cap`, scaled by `jitter` (about 0.8-1.2)."""
-    return float(min(cap, 0.5 * 2.0 ** max(attempts - 1, 0)) * jitter)
+def _method(exc: SlackApiError) -> str:
+    """The Web API method a failed call was to ("chat.postMessage"), from the URL it was sent to."""
+    url = str(getattr(exc.response, "api_url", "") or "")
+    return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+def _channel(exc: SlackApiError) -> str | None:
+    """The channel a failed call was about, if it named one."""
+    args: Any = getattr(exc.response, "req_args", None) or {}
+    for part in ("json", "data", "params"):
+        values = args.get(part) if isinstance(args, dict) else None
+        if isinstance(values, dict) and values.get("channel"):
+            return str(values["channel"])
+    return None
 
 
 def _retry_after(headers: Any) -> float:

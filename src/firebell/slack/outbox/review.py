@@ -10,10 +10,11 @@ from slack_sdk.errors import SlackApiError
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import incident_label
 from firebell.domain.postmortem import PostmortemDraft, render_postmortem
+from firebell.services.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry
 from firebell.services.people import remember_names
 from firebell.services.postmortem import build_draft, people_in
 from firebell.slack.blocks.review import draft_failed, nudge_message, postmortem_link, postmortem_summary
-from firebell.slack.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry, slack_error
+from firebell.slack.outbox.outcomes import slack_error
 from firebell.store.models import Incident, Postmortem
 
 if TYPE_CHECKING:
@@ -177,6 +178,5 @@ class ReviewDeliveries:
         payload = job.payload
         if payload.get("message") != "action_nudge":
             return Failed(error=f"unknown direct message {payload.get('message')!r}")
-        channel = self.client.conversations_open(users=str(payload["user"]))["channel"]["id"]
-        self.d.post(job, str(channel), nudge_message(payload))
+        self.d.post(job, self.d.directory.dm_channel(str(payload["user"])), nudge_message(payload))
         return Delivered()

@@ -1,0 +1,159 @@
+"""Recording what came of delivery attempts, and what people must hear when Slack refuses for good.
+
+An outcome is written only by the process that still holds the effect's claim: if its lease lapsed and
+another process took the effect over, that process finds what this attempt did, so this outcome is
+dropped. A delivered effect stays claimed until its outcome is written, so the next effect in its lane
+cannot start before this one is recorded.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import Session
+
+from firebell.domain.timeline import EventKind
+from firebell.services.context import Context
+from firebell.services.effects import EffectKind, EffectStatus, enqueue, lane
+from firebell.services.outbox.claims import EFFECTS
+from firebell.services.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry
+from firebell.services.timeline import record_event
+from firebell.store.models import Effect, Incident
+
+log = logging.getLogger(__name__)
+
+GIVE_UP_AFTER = timedelta(hours=24)
+
+
+class Recorder:
+    """Writes outcomes for the claims of `owner`; `backoff(attempts)` says how long a plain retry waits."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        owner: str,
+        *,
+        backoff: Callable[[int], float],
+        give_up_after: timedelta = GIVE_UP_AFTER,
+    ) -> None:
+        self.ctx = ctx
+        self.owner = owner
+        self.backoff = backoff
+        self.give_up_after = give_up_after
+
+    def record(self, batch: list[tuple[Job, Outcome]]) -> None:
+        """Write a batch of outcomes in one transaction."""
+        now = self.ctx.clock()
+        # The common case, delivered with nothing to store on the incident, is one UPDATE for the batch.
+        plain = [job for job, outcome in batch if isinstance(outcome, Delivered) and not outcome.incident]
+        with self.ctx.db.transaction(background=True) as session:
+            if plain:
+                won = set(
+                    session.connection()
+                    .execute(
+                        update(EFFECTS)
+                        .where(Effect.id.in_([job.id for job in plain]), Effect.claimed_by == self.owner)
+                        .values(effect_columns(Delivered(), now=now, delay=0))
+                        .returning(Effect.id)
+                    )
+                    .scalars()
+                )
+                for job in plain:
+                    if job.id not in won:
+                        log.warning("effect %s (%s): claim lost; outcome dropped", job.id, job.kind)
+            for job, outcome in batch:
+                if not (isinstance(outcome, Delivered) and not outcome.incident):
+                    self._record_one(session, job, outcome, now)
+
+    def _record_one(self, session: Session, job: Job, outcome: Outcome, now: datetime) -> None:
+        if isinstance(outcome, Retry) and now - job.created_at > self.give_up_after:
+            outcome = Failed(error=f"gave up after {self.give_up_after}: {outcome.error}")
+        delay = (
+            outcome.after if isinstance(outcome, Retry) and outcome.after is not None else self.backoff(job.attempts)
+        )
+        mine = and_(Effect.id == job.id, Effect.claimed_by == self.owner)
+        result = session.connection().execute(
+            update(EFFECTS).where(mine).values(**effect_columns(outcome, now=now, delay=delay))
+        )
+        if result.rowcount != 1:
+            log.warning("effect %s (%s): claim lost; outcome dropped", job.id, job.kind)
+            return
+        if isinstance(outcome, Delivered):
+            if outcome.incident and job.incident_id is not None:
+                session.execute(
+                    update(Incident)
+                    .where(Incident.id == job.incident_id)
+                    .values(**outcome.incident)
+                    .execution_options(synchronize_session=False)
+                )
+        elif isinstance(outcome, Retry):
+            level = logging.ERROR if outcome.alarm else logging.INFO
+            log.log(level, "effect %s (%s) will retry in %.1fs: %s", job.id, job.kind, delay, outcome.error)
+            if outcome.alarm and job.kind == EffectKind.CREATE_CHANNEL:
+                tell_declarer(session, job, outcome.error, now, retrying=True)
+        else:
+            log.error("effect %s (%s) failed for good: %s", job.id, job.kind, outcome.error)
+            record_failure(session, job, outcome, now)
+            if job.kind == EffectKind.CREATE_CHANNEL:
+                tell_declarer(session, job, outcome.error, now, retrying=False)
+
+
+def record_failure(session: Session, job: Job, outcome: Failed, now: datetime) -> None:
+    """Put an effect that failed for good on its incident's timeline."""
+    incident = session.get(Incident, job.incident_id) if job.incident_id is not None else None
+    if incident is None:
+        return
+    record_event(
+        session,
+        incident,
+        kind=EventKind.SLACK_FAILURE,
+        at=now,
+        actor=None,
+        text=f"Slack refused {job.kind.replace('_', ' ')}: {outcome.error}",
+        data={"effect": job.id, "kind": job.kind, "error": outcome.error},
+    )
+
+
+def tell_declarer(session: Session, job: Job, error: str, now: datetime, *, retrying: bool) -> None:
+    """The declarer was told the war room is on its way: say (once) that Slack refused it."""
+    incident = session.get(Incident, job.incident_id) if job.incident_id is not None else None
+    if incident is None:
+        return
+    ready = session.scalar(
+        select(Effect).where(Effect.incident_id == incident.id, Effect.kind == EffectKind.RESPOND.value)
+    )
+    if ready is None or "response_url" not in ready.payload:
+        return
+    enqueue(
+        session,
+        kind=EffectKind.RESPOND,
+        lane=lane(incident, "respond-failure"),
+        key=f"inc:{incident.id}:war_room_failed",
+        now=now,
+        incident=incident,
+        payload={
+            "response_url": ready.payload["response_url"],
+            "message": "war_room_failed",
+            "error": error,
+            "retrying": retrying,
+        },
+        dedupe=True,
+    )
+
+
+def effect_columns(outcome: Outcome, *, now: datetime, delay: float) -> dict[str, Any]:
+    """The outbox row's new columns after an attempt (the claim is released in every case)."""
+    values: dict[str, Any] = {"claimed_by": None, "claimed_until": None}
+    if isinstance(outcome, Delivered):
+        values.update(status=EffectStatus.DONE.value, done_at=now, last_error=None)
+    elif isinstance(outcome, Retry):
+        values.update(next_attempt_at=now + timedelta(seconds=delay), last_error=outcome.error[:500])
+        if outcome.uncertain:
+            values["uncertain"] = True
+        if outcome.payload is not None:
+            values["payload"] = outcome.payload
+    else:
+        values.update(status=EffectStatus.DEAD.value, done_at=now, last_error=outcome.error[:500])
+    return values
