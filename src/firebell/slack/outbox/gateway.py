@@ -74,7 +74,8 @@ class Gateway:
         self._threads: list[threading.Thread] = []
         self._thread: threading.Thread | None = None
         self._recorder: threading.Thread | None = None
-        self._outcomes: queue.Queue[tuple[Job, Outcome]] = queue.Queue()
+        # None, put by stop() once every worker is done, tells the recorder to finish without waiting.
+        self._outcomes: queue.Queue[tuple[Job, Outcome] | None] = queue.Queue()
         ctx.db.on_effects_committed(self.wake)
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -106,6 +107,7 @@ class Gateway:
         for worker in self._threads:
             worker.join()
         self._threads = []
+        self._outcomes.put(None)
         if self._recorder is not None:  # writes the outcomes of the deliveries that just finished
             self._recorder.join(timeout)
             self._recorder = None
@@ -195,19 +197,27 @@ class Gateway:
 
     def _record(self) -> None:
         """Write outcomes in batches: one transaction for whatever finished meanwhile."""
+        stopping = False
         while True:
             try:
                 first = self._outcomes.get(timeout=0.5)
             except queue.Empty:
-                if self._stop.is_set() and not self._inflight_count():
+                first = None
+            if first is None:
+                stopping = stopping or self._stop.is_set()
+                if stopping and not self._inflight_count():
                     return
                 continue
             batch = [first]
             while len(batch) < RECORD_BATCH:
                 try:
-                    batch.append(self._outcomes.get_nowait())
+                    item = self._outcomes.get_nowait()
                 except queue.Empty:
                     break
+                if item is None:
+                    stopping = True
+                else:
+                    batch.append(item)
             try:
                 self.recorder.record(batch)
             except Exception:
@@ -218,6 +228,8 @@ class Gateway:
                         self._inflight.discard(job.id)
                     self._idle.notify_all()
                 self._wake.set()
+            if stopping and not self._inflight_count():
+                return
 
     def _inflight_count(self) -> int:
         with self._idle:
