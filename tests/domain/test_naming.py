@@ -2,7 +2,7 @@
 
 import pytest
 
-from firebell.domain.naming import MAX_CHANNEL_NAME, is_valid_channel_name, war_room_name
+from firebell.domain.naming import MAX_CHANNEL_NAME, is_valid_channel_name, war_room_name, war_room_url
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,10 @@ def test_collisions_get_another_valid_name() -> None:
     assert len(names) == 5
     assert all(is_valid_channel_name(n) and len(n) <= MAX_CHANNEL_NAME for n in names)
     assert war_room_name("inc", 7, "db down", attempt=2) == "inc-7-db-down-3"
+
+
+def test_war_room_url_uses_the_workspace_when_known_else_slacks_redirect() -> None:
+    assert war_room_url("C0ROOM", "https://acme.slack.com/") == "https://acme.slack.com/archives/C0ROOM"
+    assert war_room_url("C0ROOM") == "https://slack.com/app_redirect?channel=C0ROOM"
+    # Not an https address (a misconfigured or odd auth.test answer): the redirect still works.
+    assert war_room_url("C0ROOM", "javascript:alert(1)") == "https://slack.com/app_redirect?channel=C0ROOM"

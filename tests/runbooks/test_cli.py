@@ -127,3 +127,38 @@ def test_list_of_a_missing_directory_fails() -> None:
     result = CliRunner().invoke(runbooks, ["list", "nowhere"])
     assert result.exit_code == 2
     assert result.stderr == "firebell: nowhere is not a directory of runbooks\n"
+
+
+def test_match_prints_the_ranking_scores_and_threshold() -> None:
+    """The reported false match: a deploy of the metrics pipeline is no HTTP 5xx incident, and the author
+    can see why the 5xx runbook, though it scores, is not suggested."""
+    title = "SEV4: blank dashboards since the 14:00 deploy of the metrics pipeline"
+    result = CliRunner().invoke(runbooks, ["match", title, "--dir", str(SHIPPED)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Query terms: blank dashboard deploy metric pipelin"
+    assert "Threshold: 0.42." in result.output
+    table = lines[lines.index(next(line for line in lines if line.startswith("RANK"))) + 1 :]
+    first = table[0].split()
+    assert first[0] == "1" and float(first[1]) >= 0.42  # it scores above the threshold...
+    assert "no: only context words in title/keywords" in table[0] and "http-5xx-after-deploy" in table[0]
+    assert len([line for line in table if line[:1].isdigit()]) == 6  # every runbook is ranked
+    assert lines[-1] == "Suggested: none"
+
+
+def test_match_shows_what_is_suggested_and_why_the_rest_is_not() -> None:
+    result = CliRunner().invoke(runbooks, ["match", "500s on checkout after rollout"])  # the policy's runbooks
+    assert result.exit_code == 0, result.output
+    assert "Query terms: 5xx checkout deploy" in result.output
+    rows = [line.split() for line in result.output.splitlines() if line[:1].isdigit()]
+    assert rows[0][:4] == ["1", rows[0][1], "yes", "http-5xx-after-deploy"]
+    scores = [float(row[1]) for row in rows]
+    assert scores == sorted(scores, reverse=True)
+    assert any("no: not in title/keywords" in line for line in result.output.splitlines())
+    assert result.output.splitlines()[-1] == "Suggested: http-5xx-after-deploy"
+
+
+def test_match_on_a_missing_directory_is_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(runbooks, ["match", "db down", "--dir", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"firebell: {tmp_path / 'nowhere'} is not a directory of runbooks"

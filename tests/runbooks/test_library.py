@@ -60,7 +60,7 @@ def test_search_limits_and_empty_queries() -> None:
     library = RunbookLibrary.load(SHIPPED)
     assert library.search("") == []
     assert library.search("the of and") == []  # only common words
-    everything = "postgres 5xx certificate kafka stripe ddos"
+    everything = "postgres 5xx certificate backlog stripe ddos"
     assert len(library.search(everything, limit=10, min_score=0)) == 6
     assert len(library.search(everything, limit=2, min_score=0)) == 2
     assert library.search("database", limit=0) == []
@@ -93,3 +93,27 @@ def test_the_shipped_library_holds_the_six_runbooks_and_not_the_readme() -> None
         "tls-certificate-expiry",
         "traffic-flood-ddos",
     ]
+
+
+def test_a_context_word_or_a_service_alone_never_makes_a_suggestion(write: WriteRunbook, tmp_path: Path) -> None:
+    """`deploy` says when, `orders-db` says where; neither says what broke."""
+    write(
+        "disk-full.md",
+        GOOD.replace("keywords: [DiskAlmostFull, disk full]", "keywords: [DiskAlmostFull, disk full, deploy]"),
+    )
+    library = RunbookLibrary.load(tmp_path)
+    assert library.search("the deploy of the metrics pipeline", min_score=0) == []
+    assert library.search("orders slow", min_score=0) == []  # `orders` only in services (orders-db)
+    assert [m.runbook.slug for m in library.search("disk full after the deploy")] == ["disk-full"]
+    explanation = library.explain("the deploy of the metrics pipeline")
+    [ranked] = explanation.ranking
+    assert ranked.matched["deploy"] == ("keywords",) and not ranked.candidate
+    assert explanation.suggested == []
+
+
+def test_alert_name_parts_alone_never_make_a_suggestion(write: WriteRunbook, tmp_path: Path) -> None:
+    """`almost` is only a part of DiskAlmostFull: it ranks, but is no reason to suggest the runbook."""
+    write("disk-full.md", GOOD)
+    library = RunbookLibrary.load(tmp_path)
+    assert library.search("almost missed the train", min_score=0) == []
+    assert [m.runbook.slug for m in library.search("DiskAlmostFull")] == ["disk-full"]

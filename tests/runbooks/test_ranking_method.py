@@ -17,7 +17,15 @@ FIELDS = (FieldSpec("title", weight=3.0), FieldSpec("body", weight=1.0))
         ("x509 k8s", ["x509", "kubernet"]),
         ("The queue is on fire", ["queu", "fire"]),
         ("timing out, timed out", ["timeout", "timeout"]),
-        ("Zahlungsausfall über 50%", ["zahlungsausfall", "über", "50"]),
+        ("Zahlungsausfall über 50%", ["zahlungsausfall", "über"]),  # a bare amount names no failure
+        # What people type in a hurry: times, severities and amounts go; status codes stay; versions are one word.
+        ("SEV2 since 14:05, 2M msgs, 15 min", ["msg"]),
+        ("500s after v2.14.1; 2024.11.3 and v3 too", ["5xx", "version", "version", "version", "too"]),
+        ("rolled back the rollout; roll-out again", ["rollback", "deploy", "deploy"]),
+        ("pg master, psql, RDS", ["postgr", "primary", "postgr", "databas"]),
+        ("certs via Let's Encrypt, 3rd party PSP", ["certificat", "letsencrypt", "thirdparty", "provider"]),
+        ("DoS, DDoS, 50x, ISE, surge of scrapers", ["flood", "flood", "5xx", "5xx", "spik", "scrap"]),
+        ("DLQ and dead letter queue", ["dlq", "dlq"]),
     ],
 )
 def test_terms(text: str, expected: list[str]) -> None:

@@ -47,8 +47,8 @@ def test_resolve_posts_the_draft_file_summary_and_announcement_link(firebell: Fi
     assert room in file.channels
     markdown = (file.content or b"").decode()
     assert markdown.startswith("# INC-1: Checkout failing")
-    assert "Resolution: Index rebuilt; error rate back to normal" in markdown
-    assert "- Incident Commander: alice, then bob" in markdown.replace("Alice", "alice").replace("Bob", "bob")
+    assert "Index rebuilt; error rate back to normal." in markdown
+    assert "- Incident Commanders in turn: alice, then bob" in markdown.replace("Alice", "alice").replace("Bob", "bob")
     assert "DB CPU pinned at 100%" in markdown
     assert emu.user_id("alice") not in markdown  # names were looked up with users.info
     [summary] = summaries(firebell, room)
@@ -72,7 +72,15 @@ def test_api_and_cli_return_the_same_markdown(firebell: Firebell) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/markdown")
     assert response.text.splitlines()[0] == "# INC-1: Checkout failing"
-    assert response.text.split("\n", 4)[4] == (file.content or b"").decode().split("\n", 4)[4]  # same but the stamp
+    # The same but the stamp and the war-room link: the outbox knows the workspace's address from auth.test,
+    # the API and the CLI do not ask Slack, so they link through Slack's redirect.
+    posted = (file.content or b"").decode()
+    assert f"(https://firebell.slack.com/archives/{room})" in posted
+    assert f"(https://slack.com/app_redirect?channel={room})" in response.text
+    direct = posted.replace(
+        f"https://firebell.slack.com/archives/{room}", f"https://slack.com/app_redirect?channel={room}"
+    )
+    assert response.text.split("\n", 4)[4] == direct.split("\n", 4)[4]
     env = {
         "DATABASE_URL": firebell.runtime.settings.database_url,
         "PATH": "/usr/bin:/bin",

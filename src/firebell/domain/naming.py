@@ -26,3 +26,12 @@ def war_room_name(prefix: str, number: int, title: str, *, attempt: int = 0) -> 
 def is_valid_channel_name(name: str) -> bool:
     """Slack's rule: lowercase letters, digits, hyphens and underscores, 1-80 characters."""
     return bool(_VALID.match(name))
+
+
+def war_room_url(channel_id: str, workspace_url: str | None = None) -> str:
+    """A link that opens the war room: in the workspace when its URL is known (auth.test's `url`), else
+    Slack's redirect, which opens the channel in whichever workspace the reader is signed in to."""
+    base = (workspace_url or "").strip().rstrip("/")
+    if base.startswith("https://"):
+        return f"{base}/archives/{channel_id}"
+    return f"https://slack.com/app_redirect?channel={channel_id}"

@@ -2,14 +2,18 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 from firebell.domain.action_items import ActionItemView, ItemStatus
 from firebell.domain.cadence import CadenceReport
 from firebell.domain.durations import format_duration
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.lifecycle import Status
+from firebell.domain.key_times import KeyTimes, key_times
 from firebell.domain.naming import incident_label
-from firebell.domain.policy import Severity
+from firebell.domain.policy import Policy, Severity
+from firebell.domain.postmortem_summary import DRAFT_MARK, SummaryFacts, draft_summary
+from firebell.domain.responders import Responder, responders
+from firebell.domain.severity_history import SeverityStep, peak_severity, severity_history
 from firebell.domain.timeline import BY_TIME, EventKind, TimelineEntry
 
 FACTOR_PROMPTS = (
@@ -62,34 +66,25 @@ class PostmortemDraft:
     """Everything the draft is made of."""
 
     incident: IncidentSnapshot
-    severity: Severity
+    policy: Policy
     timeline: list[TimelineEntry]
     cadence: CadenceReport
     action_items: list[ActionItemView]
     sections: PostmortemSections
     names: dict[str, str] = field(default_factory=dict)
     generated_at: datetime | None = None
+    war_room_url: str | None = None
 
 
-@dataclass(frozen=True)
-class KeyTimes:
-    """Detection, mitigation and resolution times, where known."""
-
-    time_to_detect: timedelta | None
-    time_to_mitigate: timedelta | None
-    time_to_resolve: timedelta | None
-
-
-def key_times(incident: IncidentSnapshot, impact_started_at: datetime | None) -> KeyTimes:
-    """Time to detect (impact start to declare), mitigate and resolve (from declare)."""
-    return KeyTimes(
-        time_to_detect=incident.declared_at - impact_started_at if impact_started_at else None,
-        time_to_mitigate=incident.mitigated_at - incident.declared_at if incident.mitigated_at else None,
-        time_to_resolve=incident.resolved_at - incident.declared_at if incident.resolved_at else None,
-    )
-
-
-_RARE_KINDS = frozenset({EventKind.DECLARED, EventKind.COMMANDER_CHANGED, EventKind.STATUS_CHANGED})
+_RARE_KINDS = frozenset(
+    {
+        EventKind.DECLARED,
+        EventKind.COMMANDER_CHANGED,
+        EventKind.STATUS_CHANGED,
+        EventKind.SEVERITY_CHANGED,
+        EventKind.RUNBOOK_POSTED,
+    }
+)
 _SECONDS = tuple(f"{second:02d}" for second in range(60))
 _LABELS = {kind: _KIND_LABEL.get(kind, kind.value) for kind in EventKind}
 _SPECIAL_KINDS = frozenset(
@@ -116,6 +111,10 @@ def _cell(text: str) -> str:
 
 def _prose(text: str) -> str:
     return text.strip()
+
+
+def _took(duration: timedelta | None) -> str:
+    return format_duration(duration) if duration is not None else "not yet"
 
 
 class _Renderer:
@@ -145,6 +144,9 @@ class _Renderer:
             "who is at fault. Italic text is a prompt for the review to answer.",
             "",
         )
+        if self.d.war_room_url:
+            room = f"#{incident.channel_name}" if incident.channel_name else "the war room"
+            self.add(f"War room: [{room}]({self.d.war_room_url})", "")
         self.summary()
         self.impact()
         self.times()
@@ -157,43 +159,57 @@ class _Renderer:
         self.review()
         return "\n".join(self.lines).rstrip() + "\n"
 
+    @cached_property
+    def history(self) -> list[SeverityStep]:
+        return severity_history(self.rare)
+
+    @cached_property
+    def peak(self) -> Severity:
+        policy, current = self.d.policy, self.d.incident.severity
+        return policy.known(peak_severity(self.history, current, policy.rank))
+
+    @cached_property
+    def times_(self) -> KeyTimes:
+        return key_times(self.d.incident, self.d.sections.impact_started_at)
+
+    @cached_property
+    def people(self) -> list[Responder]:
+        return responders(self.d.incident, self.d.timeline, self.d.action_items)
+
     def summary(self) -> None:
-        incident = self.d.incident
         self.add("## Summary", "")
         if self.d.sections.summary:
             self.add(_prose(self.d.sections.summary), "")
-        else:
-            if incident.description:
-                self.add(_prose(incident.description), "")
-            resolution = self.resolve_note()
-            if resolution:
-                self.add(f"Resolution: {resolution}", "")
-            if not incident.description and not resolution:
-                self.add("_What happened, in two or three sentences a customer-facing colleague could read._", "")
-
-    def resolve_note(self) -> str | None:
-        notes = [
-            str(e.data.get("note"))
-            for e in self.rare
-            if e.kind is EventKind.STATUS_CHANGED and e.data.get("to") == Status.RESOLVED.value and e.data.get("note")
-        ]
-        return notes[-1] if notes else None
+            return
+        facts = SummaryFacts(
+            incident=self.d.incident,
+            times=self.times_,
+            history=self.history,
+            peak=self.peak,
+            timeline=self.rare,
+            responders=len(self.people),
+            who=self.who,
+        )
+        self.add(DRAFT_MARK, "", draft_summary(facts), "")
 
     def impact(self) -> None:
-        severity = self.d.severity
-        self.add("## Customer impact", "", f"**{severity.name}**: {severity.description}", "")
-        if self.d.incident.customer_impact:
-            self.add(_prose(self.d.incident.customer_impact), "")
+        incident, peak = self.d.incident, self.peak
+        self.add("## Customer impact", "", f"**Peak severity {peak.name}**: {peak.description}", "")
+        if len(self.history) > 1:
+            self.add("Severity history:", "")
+            for step in self.history:
+                self.add(f"- {_when(step.at)}: {step.severity} (set by {self.who(step.actor)})")
+            self.add("")
+        if incident.customer_impact:
+            self.add(_prose(incident.customer_impact), "")
         else:
             self.add("_Who was affected, how, and for how long? Which journeys failed?_", "")
 
     def times(self) -> None:
-        incident = self.d.incident
-        started = self.d.sections.impact_started_at
-        times = key_times(incident, started)
+        incident, times = self.d.incident, self.times_
         rows = []
-        if started:
-            rows.append(("Impact started", _when(started)))
+        if times.start_is_impact:
+            rows.append(("Impact started", _when(times.start)))
         rows += [
             ("Declared", _when(incident.declared_at)),
             ("Mitigated", _when(incident.mitigated_at)),
@@ -201,29 +217,38 @@ class _Renderer:
         ]
         if times.time_to_detect is not None:
             rows.append(("Time to detect", format_duration(times.time_to_detect)))
-        rows.append(
-            (
-                "Time to mitigate",
-                format_duration(times.time_to_mitigate) if times.time_to_mitigate is not None else "not yet",
+        rows += [
+            ("Time to mitigate", _took(times.time_to_mitigate)),
+            ("Time to resolve", _took(times.time_to_resolve)),
+            ("Measured from", times.measured_from),
+        ]
+        if times.impact_duration is None:
+            rows.append(("Customer impact duration", "ongoing (not mitigated yet)"))
+        elif times.start_is_impact:
+            rows.append(
+                ("Customer impact duration", f"{format_duration(times.impact_duration)} (impact start to mitigation)")
             )
-        )
-        rows.append(
-            (
-                "Time to resolve",
-                format_duration(times.time_to_resolve) if times.time_to_resolve is not None else "not yet",
+        else:
+            lasted = format_duration(times.impact_duration)
+            rows.append(
+                ("Customer impact duration", f"at least {lasted} (declare to mitigation; impact start not recorded)")
             )
-        )
         self.add("## Key times", "", "| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows), "")
+        if not times.start_is_impact:
+            self.add("_When did customers start to be affected? Set the impact start (Edit summary & lessons)._", "")
 
     def responders(self) -> None:
-        incident = self.d.incident
         self.add("## Responders", "")
+        for person in self.people:
+            roles = ", ".join(person.roles)
+            did = "; ".join(person.activity())
+            line = f"- {self.who(person.user_id)}"
+            if roles:
+                line += f" ({roles})"
+            self.add(f"{line}: {did}" if did else line)
         commanders = self.commanders()
-        self.add(f"- Incident Commander: {', then '.join(commanders)}")
-        for role, user in incident.roles.items():
-            if role != "commander":
-                self.add(f"- {role.capitalize()}: {self.who(user)}")
-        self.add(f"- Declared by: {self.who(incident.declared_by)}")
+        if len(commanders) > 1:
+            self.add(f"- Incident Commanders in turn: {', then '.join(commanders)}")
         handovers = [e for e in self.rare if e.kind is EventKind.COMMANDER_CHANGED]
         if handovers:
             self.add("", "Handovers:")

@@ -1,4 +1,4 @@
-"""`firebell runbooks check|list`: validate and show the runbooks directory."""
+"""`firebell runbooks check|list|match`: validate and show the runbooks directory, and explain suggestions."""
 
 import sys
 from datetime import date
@@ -10,9 +10,11 @@ from firebell.config import Settings, load_policy
 from firebell.domain.errors import FirebellError
 from firebell.runbooks.check import check_dir, has_errors
 from firebell.runbooks.errors import RunbookError
+from firebell.runbooks.library import MATCH_FIELDS, Explanation, Ranked, RunbookLibrary
 from firebell.runbooks.location import runbooks_dir
 from firebell.runbooks.model import Runbook
 from firebell.runbooks.parse import load_runbook, runbook_paths
+from firebell.runbooks.terms import CONTEXT_WORDS
 
 
 def _policy() -> tuple[Path, list[str]]:
@@ -96,3 +98,61 @@ def list_command(directory: Path | None) -> None:
             click.echo(line)
     for path in skipped:
         click.echo(f"skipped {path}: malformed; see `firebell runbooks check {directory}`", err=True)
+
+
+def _standing(ranked: Ranked, explanation: Explanation) -> str:
+    if ranked in explanation.suggested:
+        return "yes"
+    if not ranked.matched:
+        return "no: no query term"
+    if not ranked.candidate:
+        in_match_fields = any(set(fields) & set(MATCH_FIELDS) for fields in ranked.matched.values())
+        return "no: only context words in title/keywords" if in_match_fields else "no: not in title/keywords"
+    if ranked.score < explanation.threshold:
+        return "no: below threshold"
+    return f"no: beyond the best {explanation.limit}"
+
+
+@runbooks.command("match")
+@click.argument("title")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path),
+    help="Runbooks directory (default: the policy's runbooks_dir).",
+)
+def match_command(title: str, directory: Path | None) -> None:
+    """Show how an incident title ranks the runbooks: terms, scores, the threshold, and what is suggested."""
+    if directory is None:
+        try:
+            directory, _ = _policy()
+        except FirebellError as exc:
+            _fail(exc.message)
+            return
+    if not directory.is_dir():
+        _fail(f"{directory} is not a directory of runbooks")
+    library = RunbookLibrary.load(directory)
+    if not library.all():
+        _fail(f"no runbooks in {directory}")
+    explanation = library.explain(title)
+    click.echo(f"Query terms: {' '.join(explanation.query_terms) or '(none)'}")
+    if explanation.unknown_terms:
+        click.echo(f"In no runbook: {' '.join(explanation.unknown_terms)} (these lower every score)")
+    click.echo(
+        f"Threshold: {explanation.threshold:.2f}. A runbook is suggested (at most {explanation.limit}) when it "
+        "scores at least this and a query term other than a context word "
+        f"({', '.join(CONTEXT_WORDS)}) is in its title or keywords."
+    )
+    click.echo("")
+    rows = [["RANK", "SCORE", "SUGGESTED", "RUNBOOK", "MATCHED (term: fields)"]]
+    for rank, ranked in enumerate(explanation.ranking, start=1):
+        matched = "; ".join(f"{term}: {', '.join(fields)}" for term, fields in ranked.matched.items()) or "-"
+        rows.append([str(rank), f"{ranked.score:.2f}", _standing(ranked, explanation), ranked.runbook.slug, matched])
+    for line in _table(rows):
+        click.echo(line)
+    suggested = explanation.suggested
+    click.echo("")
+    if suggested:
+        click.echo(f"Suggested: {', '.join(r.runbook.slug for r in suggested)}")
+    else:
+        click.echo("Suggested: none")

@@ -71,9 +71,11 @@ class Bm25fIndex:
         weights = (self._idf.get(term, unseen) * (self.k1 + 1) for term in dict.fromkeys(query_terms))
         return math.sqrt(sum(weight * weight for weight in weights))
 
-    def _pseudo_frequency(self, doc: int, term: str) -> float:
+    def _pseudo_frequency(self, doc: int, term: str, only: Sequence[str] | None = None) -> float:
         total = 0.0
         for spec in self.fields:
+            if only is not None and spec.name not in only:
+                continue
             tf = self._counts[doc][spec.name].get(term, 0)
             if not tf:
                 continue
@@ -82,17 +84,22 @@ class Bm25fIndex:
             total += spec.weight * tf / norm
         return total
 
-    def score(self, doc: int, query_terms: Sequence[str]) -> float:
-        """The BM25F score of one document for a query (its distinct terms; repeats do not count twice)."""
+    def score(self, doc: int, query_terms: Sequence[str], only: Sequence[str] | None = None) -> float:
+        """The BM25F score of one document for a query (its distinct terms; repeats do not count twice),
+        from all fields or `only` the named ones."""
         total = 0.0
         for term in dict.fromkeys(query_terms):
             idf = self._idf.get(term)
             if idf is None:
                 continue
-            tf = self._pseudo_frequency(doc, term)
+            tf = self._pseudo_frequency(doc, term, only)
             total += idf * tf * (self.k1 + 1) / (self.k1 + tf)
         return total
 
     def matches_in(self, doc: int, query_terms: Sequence[str], fields: Sequence[str]) -> bool:
         """Whether any query term occurs in one of the named fields of a document."""
         return any(self._counts[doc][name].get(term, 0) for name in fields for term in query_terms)
+
+    def fields_with(self, doc: int, term: str) -> tuple[str, ...]:
+        """The fields of a document that contain a term, in field order."""
+        return tuple(spec.name for spec in self.fields if self._counts[doc][spec.name].get(term, 0))

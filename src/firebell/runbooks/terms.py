@@ -1,10 +1,13 @@
 """Index terms: how runbook text and incident titles become comparable words.
 
-Text is split on anything that is not a letter or digit and lowercased; numbers are kept (`502`, `5xx`).
-CamelCase alert names (`HighHTTP5xxRate`) yield the whole name, so an exact alert name is a strong, rare
-match, and its parts (`high`, `http`, `5xx`, `rate`), so a similar alert still finds the runbook. Common
-English words are dropped. Light stemming folds plurals and -ing/-ed forms together (`failing`, `failed`,
-`fails` -> `fail`); a short table maps the words responders use interchangeably to one term.
+Text is split on anything that is not a letter or digit and lowercased. CamelCase alert names
+(`HighHTTP5xxRate`) yield the whole name, so an exact alert name is a strong, rare match, and its parts
+(`high`, `http`, `5xx`, `rate`), so a similar alert still finds the runbook. Common English words are
+dropped, and so is what people type in a hurry that names no failure: times (`14:05`), severities (`SEV2`),
+bare counts and amounts (`15`, `2M`, `6h`); HTTP status codes (`502s`) are kept. Versions (`v2.14.1`,
+`2024.11.3`, `v3`) become the word `version`. Light stemming folds plurals and -ing/-ed forms together
+(`failing`, `failed`, `fails` -> `fail`); a table maps the words and abbreviations responders use
+interchangeably to one term (`rollout` and `deploy`, `500s` and `5xx`, `pg` and `postgres`).
 """
 
 import re
@@ -12,32 +15,84 @@ import re
 _WORD = re.compile(r"[^\W_]+")
 _CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+[a-z]*")
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]|[A-Z]{2}\d")
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?\b)?", re.IGNORECASE)
+_VERSION = re.compile(r"(?<![\w.])v?\d+(?:\.\d+){1,3}(?![\w.])|(?<![\w.])v\d+(?![\w.])", re.IGNORECASE)
+# Two-word forms that mean one thing ("roll back" is the rollback, "roll out" the deploy).
+_PHRASES = (
+    (re.compile(r"\broll(?:s|ed|ing)?[\s-]*back\b", re.IGNORECASE), "rollback"),
+    (re.compile(r"\broll(?:s|ed|ing)?[\s-]*out\b", re.IGNORECASE), "rollout"),
+    (re.compile(r"\bthird[\s-]+party\b|\b3rd[\s-]*party\b", re.IGNORECASE), "thirdparty"),
+    (re.compile(r"\blet'?s[\s-]*encrypt\b", re.IGNORECASE), "letsencrypt"),
+    (re.compile(r"\bdead[\s-]*letter(?:[\s-]*queue)?s?\b", re.IGNORECASE), "dlq"),
+)
+_SEVERITY = re.compile(r"^(?:sev|p)\d$")
+_AMOUNT = re.compile(r"^\d+(?:k|m|h|s|ms|min|mins|d|w|kb|mb|gb|tb|pct)?$")
+_STATUS_CODE = re.compile(r"^[1-5]\d\d$")
 
-_COMMON_WORDS = """a about after all also an and any are as at be been before but by can do does for from had has have how
-    if in into is it its may more no not of on once only or our out over so some such than that the their them
-    then there these they this those to up us was we were what when where which while who will with without
-    you your"""
+_COMMON_WORDS = """a about after again all also am an and any are as at be been before but by can do does for from
+    had has have how if in into is it its may more no not now of on once only or our out over since so some still
+    such than that the their them then there these they this those to up us was we were what when where which
+    while who will with without you your sev utc via min mins sec secs hr hrs"""
 STOPWORDS = frozenset(_COMMON_WORDS.split())
 
 # Words responders use for the same thing, and the one term each stands for. Applied to runbooks and to
 # queries alike, so either spelling finds the other.
 SYNONYMS = {
-    "500": "5xx",  # "502s after deploy" is the same incident as "HTTP 5xx rate high"
+    # Server errors: "502s after deploy" is the same incident as "HTTP 5xx rate high".
+    "500": "5xx",
+    "501": "5xx",
     "502": "5xx",
     "503": "5xx",
     "504": "5xx",
+    "50x": "5xx",
+    "ise": "5xx",  # internal server error
+    # Deploys: how a change reaches production.
+    "rollout": "deploy",
+    "redeploy": "deploy",
+    "deployment": "deploy",
+    "ship": "deploy",
+    "shipped": "deploy",
+    "canary": "deploy",
+    # Databases.
     "db": "database",
+    "rds": "database",
+    "aurora": "database",
     "postgresql": "postgres",
     "pg": "postgres",
+    "psql": "postgres",
+    "master": "primary",
+    "replica": "replication",
+    "readonly": "read",
+    # Certificates.
     "cert": "certificate",
     "ssl": "tls",
     "expiry": "expired",  # expiry, expire, expired, expiring: one term
     "expire": "expired",
+    "renewal": "renew",
+    # Waiting on others.
     "timing": "timeout",  # "timing out", "timed out"
     "timed": "timeout",
-    "k8s": "kubernetes",
+    "3p": "thirdparty",
+    "psp": "provider",  # payment service provider
+    # Queues.
+    "rabbit": "rabbitmq",
+    "rmq": "rabbitmq",
+    "sqs": "queue",
+    "lagging": "lag",
+    # Floods.
     "ddos": "flood",  # a DDoS is a traffic flood, whoever sends it
+    "dos": "flood",
+    "surge": "spike",
+    "scraper": "scraping",
+    "crawler": "scraping",
+    "rps": "request",
+    "qps": "request",
+    "k8s": "kubernetes",
 }
+
+# Words that say when or around what something broke, not what broke: they rank, but never on their own
+# make a runbook a suggestion (see library.MATCH_FIELDS).
+CONTEXT_WORDS = ("deploy", "release", "version", "upgrade", "change", "migration")
 
 
 def stem(word: str) -> str:
@@ -61,21 +116,54 @@ def stem(word: str) -> str:
     return word
 
 
-_CANONICAL = {stem(word): stem(term) for word, term in SYNONYMS.items()}
+def _canonical(word: str) -> str:
+    stemmed = stem(word)
+    return _CANONICAL.get(word) or _CANONICAL.get(stemmed) or stemmed
 
 
-def _words(text: str) -> list[str]:
+_CANONICAL: dict[str, str] = {}
+_CANONICAL.update({stem(word): stem(term) for word, term in SYNONYMS.items()})
+_CANONICAL.update({word: stem(term) for word, term in SYNONYMS.items()})
+CONTEXT_TERMS = frozenset(_canonical(word) for word in CONTEXT_WORDS)
+
+
+def _is_noise(word: str) -> bool:
+    """A word that names no failure: a severity, a bare count or amount (but not an HTTP status code)."""
+    if _SEVERITY.match(word):
+        return True
+    return bool(_AMOUNT.match(word)) and not _STATUS_CODE.match(word.rstrip("s"))
+
+
+def _words(text: str, *, parts: bool = True) -> list[str]:
+    text = _TIME.sub(" ", text)
+    text = _VERSION.sub(" version ", text)
+    for phrase, word in _PHRASES:
+        text = phrase.sub(word, text)
     words: list[str] = []
     for word in _WORD.findall(text):
-        words.append(word.lower())
-        if _CAMEL.search(word):
-            parts = [part.lower() for part in _CAMEL_PART.findall(word)]
-            if len(parts) > 1:
-                words.extend(parts)
+        lowered = word.lower()
+        words.append(lowered)
+        if parts:
+            words.extend(camel_parts(word))
     return words
+
+
+def camel_parts(word: str) -> list[str]:
+    """The lowercase parts of a CamelCase name (`HighHTTP5xxRate` -> high, http, 5xx, rate); [] for a plain word."""
+    if not _CAMEL.search(word) or word.lower() in SYNONYMS:  # DDoS is one word, not D-Do-S
+        return []
+    found = [part.lower() for part in _CAMEL_PART.findall(word) if len(part) > 1]
+    return found if len(found) > 1 else []
 
 
 def terms(text: str) -> list[str]:
     """The index terms of a text, in order, repeats kept (term frequency matters to ranking)."""
-    stemmed = (stem(word) for word in _words(text) if word not in STOPWORDS)
-    return [_CANONICAL.get(word, word) for word in stemmed]
+    return [_canonical(word) for word in _words(text) if word not in STOPWORDS and not _is_noise(word)]
+
+
+def name_part_terms(text: str) -> tuple[list[str], list[str]]:
+    """(terms without the parts of CamelCase names, the terms of those parts): a runbook's alert names count
+    whole in its keywords and only weakly by their parts (`stuck` in KubeDeploymentRolloutStuck)."""
+    whole = [_canonical(w) for w in _words(text, parts=False) if w not in STOPWORDS and not _is_noise(w)]
+    split = [_canonical(part) for word in _WORD.findall(text) for part in camel_parts(word)]
+    return whole, [term for term in split if term not in STOPWORDS and not _is_noise(term)]

@@ -10,7 +10,7 @@ from firebell.domain.cadence import CADENCE_KINDS, cadence_report
 from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Status
-from firebell.domain.naming import incident_label
+from firebell.domain.naming import incident_label, war_room_url
 from firebell.domain.policy import Policy
 from firebell.domain.postmortem import PostmortemDraft, PostmortemSections, render_postmortem
 from firebell.domain.timeline import EventKind, TimelineEntry
@@ -55,8 +55,10 @@ def regenerate_postmortem(ctx: Context, *, channel_id: str, actor: str) -> Incid
         return snapshot(change.incident)
 
 
-def build_draft(session: Session, incident: Incident, policy: Policy, *, now: datetime) -> PostmortemDraft:
-    """Everything the draft shows, read from the store."""
+def build_draft(
+    session: Session, incident: Incident, policy: Policy, *, now: datetime, workspace_url: str | None = None
+) -> PostmortemDraft:
+    """Everything the draft shows, read from the store (`workspace_url` makes the war-room link direct)."""
     entries = timeline_of(session, incident.id)
     items = [
         view(item, incident.number)
@@ -68,13 +70,14 @@ def build_draft(session: Session, incident: Incident, policy: Policy, *, now: da
     picture = snapshot(incident)
     return PostmortemDraft(
         incident=picture,
-        severity=policy.known(incident.severity),
+        policy=policy,
         timeline=entries,
         cadence=cadence_report([e for e in entries if e.kind in CADENCE_KINDS], now=now),
         action_items=items,
         sections=sections,
         names=names_for(session, people_in(picture, entries, items)),
         generated_at=now,
+        war_room_url=war_room_url(incident.channel_id, workspace_url) if incident.channel_id else None,
     )
 
 

@@ -8,8 +8,9 @@ from firebell.domain.action_items import DUE_FORMS, ActionItemView, ItemStatus
 from firebell.domain.cadence import CadenceReport
 from firebell.domain.durations import format_duration
 from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.key_times import key_times
 from firebell.domain.naming import incident_label
-from firebell.domain.postmortem import PostmortemSections, key_times
+from firebell.domain.postmortem import PostmortemSections
 from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.kit import (
     Block,
@@ -63,9 +64,12 @@ def postmortem_summary(
     ]
     if times.time_to_detect is not None:
         fields.append(f"*Time to detect*\n{format_duration(times.time_to_detect)}")
+    if times.impact_duration is not None:
+        at_least = "" if times.start_is_impact else "at least "
+        fields.append(f"*Customer impact*\n{at_least}{format_duration(times.impact_duration)}")
     open_items = sum(1 for i in items if i.status is ItemStatus.OPEN)
     counts = (
-        f"{events} timeline events · updates on time {cadence.updates_on_time}/{cadence.updates_due} · "
+        f"times from the {times.measured_from} · {events} timeline events · updates on time {cadence.updates_on_time}/{cadence.updates_due} · "
         f"longest silence {format_duration(cadence.longest_silence)} · action items {open_items} open of {len(items)}"
     )
     link = (

@@ -90,10 +90,11 @@ class ReviewDeliveries:
         """Build the draft once, asking Slack for the names it needs that Firebell has not seen yet;
         store its Markdown."""
         now = self.ctx.clock()
+        workspace_url = self._workspace_url()  # before the read: no Slack call while a session is open
         with self.ctx.db.read() as session:
             row = session.get(Incident, incident_id)
             assert row is not None
-            draft = build_draft(session, row, self.ctx.policy, now=now)
+            draft = build_draft(session, row, self.ctx.policy, now=now, workspace_url=workspace_url)
         wanted = people_in(draft.incident, draft.timeline, draft.action_items)
         learned = {}
         for user_id in sorted(wanted - set(draft.names))[:MAX_NAME_LOOKUPS]:
@@ -108,6 +109,12 @@ class ReviewDeliveries:
             assert pm is not None
             pm.markdown, pm.generated_at = markdown, now
         return draft, markdown
+
+    def _workspace_url(self) -> str | None:
+        """The workspace's address from auth.test (cached), so the draft links the war room directly."""
+        identity = self.d.directory.identity()
+        url = identity.get("url") if identity else None
+        return str(url) if url else None
 
     def _uploaded(self, job: Job, incident: IncidentSnapshot, markdown: str) -> str:
         """The file of this effect's draft, uploaded once: a retry reuses the recorded file."""
