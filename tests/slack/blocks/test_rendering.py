@@ -9,7 +9,7 @@ import pytest
 
 from firebell.domain.cadence import CadenceReport
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.lifecycle import Status
+from firebell.domain.lifecycle import Action, Status, allowed_actions
 from firebell.domain.policy import Policy
 from firebell.slack.blocks.incident import ActionId, announcement_message, kickoff_message, topic_text
 from firebell.slack.blocks.notices import notice_message
@@ -81,7 +81,9 @@ def test_kickoff_has_title_severity_ic_status_next_steps_and_buttons() -> None:
 @pytest.mark.parametrize(
     ("status", "buttons"),
     [
-        (Status.MITIGATED, [ActionId.POST_UPDATE, ActionId.CHANGE_SEVERITY, ActionId.RESOLVE]),
+        # The mitigation may not hold: a mitigated incident can be reopened, so its kick-off offers it.
+        (Status.MITIGATED, [ActionId.POST_UPDATE, ActionId.CHANGE_SEVERITY, ActionId.RESOLVE, ActionId.REOPEN]),
+        (Status.INVESTIGATING, [ActionId.POST_UPDATE, ActionId.CHANGE_SEVERITY, ActionId.MITIGATE, ActionId.RESOLVE]),
         (Status.RESOLVED, [ActionId.REOPEN]),
         (Status.CLOSED, []),
     ],
@@ -90,6 +92,16 @@ def test_kickoff_buttons_follow_the_lifecycle(status: Status, buttons: list[str]
     message = kickoff_message(incident(status=status), POLICY)
     found = [e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
     assert found == buttons
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_kickoff_offers_every_transition_the_lifecycle_allows(status: Status) -> None:
+    message = kickoff_message(incident(status=status), POLICY)
+    found = {e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]}
+    by_action = {Action.MITIGATE: ActionId.MITIGATE, Action.RESOLVE: ActionId.RESOLVE, Action.REOPEN: ActionId.REOPEN}
+    # Closing is the review's command (`/incident close`), never a button.
+    expected = {by_action[a] for a in allowed_actions(status) if a is not Action.CLOSE}
+    assert found & set(by_action.values()) == expected
 
 
 def test_user_text_never_pings_in_any_message() -> None:
