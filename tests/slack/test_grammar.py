@@ -152,7 +152,7 @@ def test_bad_action_commands(text: str, message: str) -> None:
 def test_an_unknown_subcommand_suggests_the_nearest_command(typed: str, suggested: str) -> None:
     with pytest.raises(UsageError) as unknown:
         parse_command(typed, POLICY)
-    assert unknown.value.message.startswith(f"Unknown subcommand `{typed.split()[0]}`. {suggested}")
+    assert unknown.value.message.startswith(f"Unknown subcommand `{typed.split(maxsplit=1)[0]}`. {suggested}")
 
 
 @pytest.mark.parametrize("typed", ["xyzzy", "deploy now", "icecream", "s" * 5000, "sev" + "9" * 5000])
