@@ -73,5 +73,5 @@ def test_invalid_permissions_name_the_key(section: dict[str, object], error: str
 def test_a_permission_may_name_a_custom_role() -> None:
     raw = {"roles": ["commander", "captain"], "permissions": {"severity": ["captain"]}}
     assert policy_from_mapping(raw, source="p.yaml").permissions.severity == ("captain",)
-    with pytest.raises(PolicyError, match="permissions.severity: deputy is not a role"):
+    with pytest.raises(PolicyError, match=r"permissions\.severity: deputy is not a role"):
         policy_from_mapping({**raw, "permissions": {"severity": ["deputy"]}}, source="p.yaml")

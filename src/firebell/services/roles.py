@@ -2,6 +2,7 @@
 
 from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.lifecycle import Operation
 from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
 from firebell.services.changes import Change, incident_change
@@ -16,6 +17,7 @@ def assign_role(ctx: Context, *, channel_id: str, actor: str, role: str, user_id
     role = ctx.policy.role(role)
     with incident_change(ctx, channel_id=channel_id) as change:
         incident = change.incident
+        change.guard(Operation.COMMAND if role == "commander" else Operation.ROLES, actor=actor)
         holder = next((r for r in incident.roles if r.role == role), None)
         if holder is not None and holder.user_id == user_id:
             who = "the Incident Commander" if role == "commander" else f"the {role}"

@@ -185,6 +185,20 @@ def test_notices(payload: dict[str, Any], expected: str) -> None:
     assert expected in json.dumps(message.blocks, ensure_ascii=False)
 
 
+@pytest.mark.parametrize(
+    ("status", "cadence"),
+    [
+        ("investigating", "Status updates now every *15m*."),
+        ("mitigated", "Status updates now every *15m*."),
+        ("resolved", "No status updates are due: the incident is resolved."),
+    ],
+)
+def test_a_severity_change_promises_a_cadence_only_while_the_incident_is_open(status: str, cadence: str) -> None:
+    payload = {"notice": "severity_changed", "from": "SEV3", "to": "SEV1", "direction": "raised", "actor": "U0BOB0000"}
+    message = notice_message({**payload, "status": status, "number": 42, "target": "room"}, POLICY)
+    assert cadence in json.dumps(message.blocks)
+
+
 def test_notice_in_announcement_thread_names_the_incident() -> None:
     message = notice_message(
         {

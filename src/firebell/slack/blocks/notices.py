@@ -44,11 +44,13 @@ def _role_assigned(payload: dict[str, Any], policy: Policy) -> Message:
 def _severity_changed(payload: dict[str, Any], policy: Policy) -> Message:
     new = policy.known(payload["to"])
     arrow = ":arrow_up:" if payload.get("direction") == "raised" else ":arrow_down:"
-    cadence = (
-        f"Status updates now every *{format_duration(new.update_interval)}*."
-        if new.update_interval
-        else f"{new.name} has no fixed update cadence."
-    )
+    status = Status(payload.get("status", Status.INVESTIGATING.value))
+    if not status.is_open:  # a resolved incident has no cadence, whatever its severity would ask of an open one
+        cadence = f"No status updates are due: the incident is {status.value}."
+    elif new.update_interval:
+        cadence = f"Status updates now every *{format_duration(new.update_interval)}*."
+    else:
+        cadence = f"{new.name} has no fixed update cadence."
     text = (
         f"{arrow} {_prefix(payload)}Severity {payload.get('direction', 'changed')} from *{payload['from']}* "
         f"to *{new.name}* by {mention(payload.get('actor'))}."

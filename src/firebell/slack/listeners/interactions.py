@@ -10,9 +10,10 @@ from slack_sdk.errors import SlackApiError
 
 from firebell.domain.errors import FirebellError
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.lifecycle import Action, Status
+from firebell.domain.lifecycle import Action, Operation, Status
 from firebell.domain.naming import incident_label
 from firebell.services.cadence import snooze
+from firebell.services.changes import guard_snapshot
 from firebell.services.context import Context
 from firebell.services.incidents import DeclareRequest, declare_incident, get_incident, incident_for_channel
 from firebell.services.lifecycle import change_status
@@ -51,7 +52,9 @@ class Interactions:
         self.ctx = ctx
         self.after_ack = after_ack
 
-    def _incident_here(self, body: dict[str, Any], respond: Respond) -> IncidentSnapshot | None:
+    def _incident_here(
+        self, body: dict[str, Any], respond: Respond, operation: Operation | None = None
+    ) -> IncidentSnapshot | None:
         channel = _channel_of(body)
         incident = incident_for_channel(self.ctx, channel) if channel else None
         value = str(body["actions"][0].get("value") or "")
@@ -62,19 +65,26 @@ class Interactions:
                 incident = None
         if incident is None:
             self.after_ack.run(_tell, respond, "This button belongs to an incident war room; use it there.")
+            return None
+        if operation is not None:  # refuse now rather than offer a form whose submission would be refused
+            try:
+                guard_snapshot(self.ctx.policy, incident, operation, actor=str(body["user"]["id"]))
+            except FirebellError as exc:
+                self.after_ack.run(_tell, respond, exc.message)
+                return None
         return incident
 
     def open_update_form(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Post update" button."""
         ack()
-        incident = self._incident_here(body, respond)
+        incident = self._incident_here(body, respond, Operation.UPDATE)
         if incident is not None:
             self.after_ack.run(self._open, client, respond, body, update_modal(incident, self.ctx.policy))
 
     def open_severity_form(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Change severity" button."""
         ack()
-        incident = self._incident_here(body, respond)
+        incident = self._incident_here(body, respond, Operation.SEVERITY)
         if incident is not None:
             self.after_ack.run(self._open, client, respond, body, severity_modal(incident, self.ctx.policy))
 

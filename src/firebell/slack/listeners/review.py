@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from firebell.domain.errors import FirebellError, UsageError
+from firebell.domain.lifecycle import Operation
 from firebell.domain.naming import incident_label
 from firebell.services.action_items import (
     add_action_item,
@@ -17,6 +18,7 @@ from firebell.services.action_items import (
     items_of_owner,
     reassign_item,
 )
+from firebell.services.changes import guard_snapshot
 from firebell.services.context import Context
 from firebell.services.incidents import get_incident
 from firebell.services.lifecycle import OpenActionItems, close_review
@@ -85,14 +87,25 @@ class Review:
         """ "Edit summary & lessons" on the postmortem summary."""
         ack()
         number = int(body["actions"][0]["value"])
-        view = sections_form(get_incident(self.ctx, number), postmortem_sections(self.ctx, number))
+        try:
+            incident = get_incident(self.ctx, number)
+            guard_snapshot(self.ctx.policy, incident, Operation.POSTMORTEM, actor=str(body["user"]["id"]))
+        except FirebellError as exc:
+            self.after_ack.run(_say, respond, error_reply(exc.message))
+            return
+        view = sections_form(incident, postmortem_sections(self.ctx, number))
         self.after_ack.run(self._open, client, respond, body, view)
 
     def add_action_pressed(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Add action item" on the postmortem summary."""
         ack()
-        view = action_form(get_incident(self.ctx, int(body["actions"][0]["value"])))
-        self.after_ack.run(self._open, client, respond, body, view)
+        try:
+            incident = get_incident(self.ctx, int(body["actions"][0]["value"]))
+            guard_snapshot(self.ctx.policy, incident, Operation.ACTION_ITEMS, actor=str(body["user"]["id"]))
+        except FirebellError as exc:
+            self.after_ack.run(_say, respond, error_reply(exc.message))
+            return
+        self.after_ack.run(self._open, client, respond, body, action_form(incident))
 
     def _list(self, scope: str, *, user: str, channel: str, note: str | None = None) -> Message:
         """The caller's open items (MINE) or the war room's items (ROOM), with their controls."""
