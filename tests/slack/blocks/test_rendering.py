@@ -12,7 +12,7 @@ from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Action, Status, allowed_actions
 from firebell.domain.policy import Policy
 from firebell.slack.blocks.incident import ActionId, announcement_message, kickoff_message, topic_text
-from firebell.slack.blocks.notices import notice_message
+from firebell.slack.blocks.notices import command_taken_dm, notice_message
 from firebell.slack.blocks.replies import error_reply, help_reply, list_reply, status_reply
 
 POLICY = Policy()
@@ -197,6 +197,13 @@ def test_a_severity_change_promises_a_cadence_only_while_the_incident_is_open(st
     payload = {"notice": "severity_changed", "from": "SEV3", "to": "SEV1", "direction": "raised", "actor": "U0BOB0000"}
     message = notice_message({**payload, "status": status, "number": 42, "target": "room"}, POLICY)
     assert cadence in json.dumps(message.blocks)
+
+
+def test_the_dm_to_an_ic_whose_command_was_taken_never_pings_from_the_title() -> None:
+    payload = {"message": "command_taken", "user": "U0ALICE00", "new": "U0BOB0000", "actor": "U0BOB0000"}
+    message = command_taken_dm(incident(title=EVIL), payload)
+    assert live_tokens(as_payload(message)) <= {"@U0BOB0000"}
+    assert "&lt;!channel&gt;" in json.dumps(message.blocks)
 
 
 def test_notice_in_announcement_thread_names_the_incident() -> None:
