@@ -199,6 +199,22 @@ def test_a_severity_change_promises_a_cadence_only_while_the_incident_is_open(st
     assert cadence in json.dumps(message.blocks)
 
 
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        (
+            "room",
+            ":rotating_light: <@U0ALICE00>, <@U0BOB0000> took command: <@U0BOB0000> is now the Incident Commander",
+        ),
+        ("announcement_thread", ":handshake: *INC-42* Command handed over: <@U0BOB0000> is now the Incident Commander"),
+    ],
+)
+def test_command_taken_is_an_alarm_in_the_room_and_plain_news_in_the_announcement(target: str, expected: str) -> None:
+    payload = {"notice": "handover", "user": "U0BOB0000", "previous": "U0ALICE00", "actor": "U0BOB0000"}
+    message = notice_message({**payload, "taken": True, "number": 42, "target": target}, POLICY)
+    assert message.text.startswith(expected)
+
+
 def test_the_dm_to_an_ic_whose_command_was_taken_never_pings_from_the_title() -> None:
     payload = {"message": "command_taken", "user": "U0ALICE00", "new": "U0BOB0000", "actor": "U0BOB0000"}
     message = command_taken_dm(incident(title=EVIL), payload)

@@ -29,19 +29,20 @@ def _prefix(payload: dict[str, Any]) -> str:
 
 def _handover(payload: dict[str, Any], policy: Policy) -> Message:
     user, previous, actor = payload["user"], payload.get("previous"), payload.get("actor")
-    if payload.get("taken") and previous:
-        return _command_taken(payload, user=user, previous=previous, actor=actor)
+    # The alarm is for the war room, where the previous IC is; the announcement thread gets the plain news.
+    if payload.get("taken") and previous and payload.get("target") == "room":
+        return _command_taken(user=user, previous=previous, actor=actor)
     was = f" (was {mention(previous)})" if previous else ""
     by = f" by {mention(actor)}" if actor and actor not in (user, previous) else ""
     text = f":handshake: {_prefix(payload)}Command handed over{by}: {mention(user)} is now the Incident Commander{was}."
     return Message(text=text, blocks=[section(text)])
 
 
-def _command_taken(payload: dict[str, Any], *, user: str, previous: str, actor: str | None) -> Message:
+def _command_taken(*, user: str, previous: str, actor: str | None) -> Message:
     # Someone other than the IC moved command: the IC must not find out later that they no longer lead.
     who = "took command" if actor == user else f"handed command to {mention(user)}"
     text = (
-        f":rotating_light: {_prefix(payload)}{mention(previous)}, {mention(actor)} {who}: "
+        f":rotating_light: {mention(previous)}, {mention(actor)} {who}: "
         f"{mention(user)} is now the Incident Commander, not you. "
         "If that is wrong, talk to them here before taking it back."
     )
