@@ -61,6 +61,9 @@ def test_a_closed_incident_is_read_only_except_notes_action_items_and_the_postmo
     message = refused.value.message
     assert message.startswith("INC-4 is closed, so ")
     assert "`/incident note <text>`" in message  # says what is still possible
+    first = message.split(". ", 1)[0]
+    assert first.endswith("notes, action items and the postmortem still work")
+    assert len(first) < 150  # a form shows only the first sentence
     assert "declare a new incident" in message
 
 

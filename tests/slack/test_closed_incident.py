@@ -20,7 +20,7 @@ from tests.slack.test_war_room import command
 
 INTERVAL = timedelta(seconds=2)
 CLOSED = "INC-1 is closed, so "
-STILL = "You can still add notes"
+STILL = "notes, action items and the postmortem still work. Use `/incident note &lt;text&gt;`"  # escaped mrkdwn
 
 
 @pytest.fixture
@@ -111,8 +111,8 @@ def test_a_closed_incident_refuses_every_change_and_says_what_is_still_possible(
     }
     for text, why in refusals.items():
         reply = command(firebell, text, room, user="alice")
-        assert reply.startswith(f":warning: {CLOSED}{why}."), (text, reply)
-        assert STILL in reply and "declare a new incident" in reply
+        assert reply.startswith(f":warning: {CLOSED}{why}; {STILL}"), (text, reply)
+        assert reply.endswith("If the problem is back, declare a new incident.")
 
     # Buttons: the reminder's (open the update form, snooze), the chooser's and the checklist's.
     driver.click("bob", room, reminder.ts, "incident.post_update")
@@ -126,7 +126,9 @@ def test_a_closed_incident_refuses_every_change_and_says_what_is_still_possible(
 
     # Forms opened before the close.
     submitted = driver.submit_view("bob", update_form.id, {"severity": "SEV2", "text": "Late update"})
-    assert CLOSED in submitted.json()["errors"]["text"]
+    assert submitted.json()["errors"]["text"] == (
+        "INC-1 is closed, so its severity can no longer change; notes, action items and the postmortem still work."
+    )
     submitted = driver.submit_view("carol", severity_form.id, {"severity": "SEV2"})
     assert submitted.json()["errors"]["severity"].startswith(f"{CLOSED}its severity can no longer change")
 

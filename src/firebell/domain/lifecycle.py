@@ -112,9 +112,9 @@ _CLOSED_REFUSES: dict[Operation, str] = {
     Operation.SNOOZE: "it has no update reminders to snooze",
     Operation.RUNBOOKS: "no runbook checklists are posted or ticked off any more",
 }
-STILL_POSSIBLE_WHEN_CLOSED = (
-    "You can still add notes (`/incident note <text>`), work on action items (`/incident action`, "
-    "`/incident actions`) and the postmortem (`/incident postmortem`, Edit summary & lessons). "
+STILL_POSSIBLE_WHEN_CLOSED = "notes, action items and the postmortem still work"
+HOW_WHEN_CLOSED = (
+    "Use `/incident note <text>`, `/incident action <text>` or `/incident postmortem`. "
     "If the problem is back, declare a new incident."
 )
 
@@ -122,4 +122,7 @@ STILL_POSSIBLE_WHEN_CLOSED = (
 def check_allowed(status: Status, operation: Operation, *, label: str) -> None:
     """Raise IncidentClosed, saying what is still possible, when a closed incident does not allow `operation`."""
     if status is Status.CLOSED and operation not in CLOSED_ALLOWS:
-        raise IncidentClosed(f"{label} is closed, so {_CLOSED_REFUSES[operation]}. {STILL_POSSIBLE_WHEN_CLOSED}")
+        # The first sentence stands alone (a form shows only that): what was refused and what still works.
+        raise IncidentClosed(
+            f"{label} is closed, so {_CLOSED_REFUSES[operation]}; {STILL_POSSIBLE_WHEN_CLOSED}. {HOW_WHEN_CLOSED}"
+        )

@@ -21,7 +21,7 @@ from firebell.services.severity import change_severity
 from firebell.services.updates import post_update_from_form
 from firebell.slack.blocks.incident import ActionId
 from firebell.slack.blocks.kit import plain, section
-from firebell.slack.blocks.modals import metadata, severity_modal, submitted, update_modal
+from firebell.slack.blocks.modals import form_error, metadata, severity_modal, submitted, update_modal
 from firebell.slack.blocks.reminders import snoozed_message
 from firebell.slack.blocks.replies import error_reply
 from firebell.slack.listeners.after_ack import AfterAck
@@ -143,7 +143,7 @@ class Interactions:
                 ),
             )
         except FirebellError as exc:
-            ack(response_action="errors", errors={"title": exc.message[:150]})
+            ack(response_action="errors", errors={"title": form_error(exc.message)})
             return
         label = incident_label(incident.number)
         done = {
@@ -179,7 +179,7 @@ class Interactions:
                 status=Status(status) if status and status != meta.get("status") else None,
             )
         except FirebellError as exc:
-            ack(response_action="errors", errors={"text": exc.message[:150]})
+            ack(response_action="errors", errors={"text": form_error(exc.message)})
             return
         ack()
 
@@ -192,6 +192,6 @@ class Interactions:
                 raise FirebellError("Pick a severity.")
             change_severity(self.ctx, channel_id=channel, actor=body["user"]["id"], severity=severity)
         except FirebellError as exc:
-            ack(response_action="errors", errors={"severity": exc.message[:150]})
+            ack(response_action="errors", errors={"severity": form_error(exc.message)})
             return
         ack()

@@ -25,7 +25,7 @@ from firebell.services.lifecycle import OpenActionItems, close_review
 from firebell.services.postmortem import postmortem_sections, regenerate_postmortem, save_sections
 from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.kit import mention
-from firebell.slack.blocks.modals import metadata, submitted, submitted_datetime
+from firebell.slack.blocks.modals import form_error, metadata, submitted, submitted_datetime
 from firebell.slack.blocks.replies import confirmation, error_reply
 from firebell.slack.blocks.review import (
     ListScope,
@@ -192,7 +192,7 @@ class Review:
                 review_on=date.fromisoformat(review_on) if review_on else None,
             )
         except FirebellError as exc:
-            ack(response_action="errors", errors={"impact_started_at": exc.message[:150]})
+            ack(response_action="errors", errors={"impact_started_at": form_error(exc.message)})
             return
         ack()
 
@@ -212,6 +212,6 @@ class Review:
                 due=date.fromisoformat(due) if due else None,
             )
         except FirebellError as exc:
-            ack(response_action="errors", errors={"text": exc.message[:150]})
+            ack(response_action="errors", errors={"text": form_error(exc.message)})
             return
         ack()
