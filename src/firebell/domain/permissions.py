@@ -55,6 +55,10 @@ class Permissions(BaseModel):
         who: tuple[str, ...] = getattr(self, operation.value)
         return who
 
+    def restricted(self) -> dict[str, tuple[str, ...]]:
+        """The keys not open to anyone, with who may (what `firebell policy check` shows)."""
+        return {op.value: self.allowed(op) for op in Operation if ANYONE not in self.allowed(op)}
+
     def unknown_names(self, roles: tuple[str, ...]) -> dict[str, list[str]]:
         """Per key, the names that are neither `anyone`, `declarer` nor one of `roles`."""
         valid = {ANYONE, DECLARER, *roles}
