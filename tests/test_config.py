@@ -4,8 +4,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
-from firebell.config import Settings, load_policy
+from firebell.config import Settings, load_policy, policy_from_mapping
 from firebell.domain.errors import PolicyError
 from firebell.domain.policy import Policy
 
@@ -69,3 +70,14 @@ def test_shipped_policy_file_is_valid_and_matches_the_defaults() -> None:
     ]
     assert shipped.roles == defaults.roles
     assert shipped.announcement_channel == defaults.announcement_channel
+
+
+def test_the_commented_permissions_example_in_the_shipped_policy_is_valid() -> None:
+    text = (Path(__file__).parents[1] / "config" / "firebell.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("# permissions:")))
+    example = [line[2:] for line in lines[start:] if line.startswith("# ")]
+    assert example[0].startswith("permissions:")
+    policy = policy_from_mapping(yaml.safe_load("\n".join(lines[:start] + example)), source="example")
+    assert policy.permissions.severity == ("commander", "deputy")
+    assert policy.permissions.close == ("commander", "declarer")

@@ -240,3 +240,8 @@ def policy_check(path: str | None) -> None:
             else "no fixed update cadence"
         )
         click.echo(f"  {severity.name}: {cadence}")
+    restricted = loaded.permissions.restricted()
+    click.echo(
+        "Permissions: "
+        + ("; ".join(f"{key}: {', '.join(who)}" for key, who in restricted.items()) or "anyone may do anything")
+    )

@@ -5,11 +5,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from firebell.domain.errors import PolicyError
-from firebell.domain.policy import Policy
+from firebell.domain.permissions import Permissions
+from firebell.domain.policy import CadencePolicy, Policy, ReviewPolicy
 
 DEFAULT_POLICY_FILE = Path("firebell.yaml")
 
@@ -75,6 +76,14 @@ def _location(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
     return "".join(parts) or "(top level)"
 
 
+# Sections whose unknown keys are listed against their own settings, not the top level's.
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "cadence": CadencePolicy,
+    "postmortem": ReviewPolicy,
+    "permissions": Permissions,
+}
+
+
 def policy_from_mapping(raw: Any, *, source: str) -> Policy:
     """Validate a parsed policy document; errors name the key, the expectation and the value."""
     if raw is None:
@@ -89,9 +98,11 @@ def policy_from_mapping(raw: Any, *, source: str) -> Policy:
             where = _location(tuple(error["loc"]), raw)
             message = str(error["msg"]).removeprefix("Value error, ")
             if error["type"] == "extra_forbidden":
-                known = ", ".join(Policy.model_fields)
+                section = _SECTIONS.get(str(error["loc"][0])) if len(error["loc"]) == 2 else None
+                known = ", ".join(section.model_fields if section else Policy.model_fields)
                 message = f"unknown setting (known settings: {known})"
-            lines.append(f"{source}: {where}: {message}")
+            # A rule across settings (no single location) names its keys in the message itself.
+            lines.append(f"{source}: {where}: {message}" if error["loc"] else f"{source}: {message}")
         raise PolicyError("Invalid policy file:\n" + "\n".join(lines)) from None
 
 

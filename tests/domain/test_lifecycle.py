@@ -2,8 +2,16 @@ import itertools
 
 import pytest
 
-from firebell.domain.errors import IllegalTransition
-from firebell.domain.lifecycle import Action, Status, allowed_actions, transition
+from firebell.domain.errors import IllegalTransition, IncidentClosed
+from firebell.domain.lifecycle import (
+    OPERATION_OF,
+    Action,
+    Operation,
+    Status,
+    allowed_actions,
+    check_allowed,
+    transition,
+)
 
 LEGAL = {
     (Status.INVESTIGATING, Action.MITIGATE): Status.MITIGATED,
@@ -37,3 +45,39 @@ def test_open_statuses_and_allowed_actions() -> None:
     assert not Status.RESOLVED.is_open
     assert allowed_actions(Status.INVESTIGATING) == [Action.MITIGATE, Action.RESOLVE]
     assert allowed_actions(Status.CLOSED) == []
+
+
+# What a closed incident still allows: writing things down, following up, the postmortem. Nothing else.
+CLOSED_STILL_ALLOWS = {Operation.NOTE, Operation.ACTION_ITEMS, Operation.POSTMORTEM}
+
+
+@pytest.mark.parametrize("operation", list(Operation))
+def test_a_closed_incident_is_read_only_except_notes_action_items_and_the_postmortem(operation: Operation) -> None:
+    if operation in CLOSED_STILL_ALLOWS:
+        check_allowed(Status.CLOSED, operation, label="INC-4")
+        return
+    with pytest.raises(IncidentClosed) as refused:
+        check_allowed(Status.CLOSED, operation, label="INC-4")
+    message = refused.value.message
+    assert message.startswith("INC-4 is closed, so ")
+    assert "`/incident note <text>`" in message  # says what is still possible
+    first = message.split(". ", 1)[0]
+    assert first.endswith("notes, action items and the postmortem still work")
+    assert len(first) < 150  # a form shows only the first sentence
+    assert "declare a new incident" in message
+
+
+@pytest.mark.parametrize(
+    ("status", "operation"), list(itertools.product([s for s in Status if s is not Status.CLOSED], Operation))
+)
+def test_the_closed_rule_leaves_other_statuses_alone(status: Status, operation: Operation) -> None:
+    check_allowed(status, operation, label="INC-4")
+
+
+def test_every_lifecycle_action_is_an_operation() -> None:
+    assert set(OPERATION_OF) == set(Action)
+    assert {op.value for op in OPERATION_OF.values()} == {a.value for a in Action}
+
+
+def test_a_mitigated_incident_can_be_reopened() -> None:
+    assert allowed_actions(Status.MITIGATED) == [Action.RESOLVE, Action.REOPEN]

@@ -124,3 +124,41 @@ def test_action_commands(text: str, expected: object) -> None:
 def test_bad_action_commands(text: str, message: str) -> None:
     with pytest.raises(UsageError, match=message):
         parse_command(text, Policy())
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("sev9", "Did you mean `/incident sev 9`? That would not work either: Unknown severity `9`."),
+        ("sev1", "Did you mean `/incident sev 1`?"),
+        ("SEV2", "Did you mean `/incident sev 2`?"),
+        ("sev-3", "Did you mean `/incident sev 3`?"),
+        ("severity2", "Did you mean `/incident sev 2`?"),
+        ("resovle fixed the pool", "Did you mean `/incident resolve fixed the pool`?"),
+        ("upate rolled back v42", "Did you mean `/incident update rolled back v42`?"),
+        ("decalre sev2 db down", "Did you mean `/incident declare sev2 db down`?"),
+        ("mitgate", "Did you mean `/incident mitigate`?"),
+        ("stauts", "Did you mean `/incident status`?"),
+        ("notes cache warmed", "Did you mean `/incident note cache warmed`?"),
+        ("timelime", "Did you mean `/incident timeline`?"),
+        ("postmortme", "Did you mean `/incident postmortem`?"),
+        ("lsit", "Did you mean `/incident list`?"),
+        ("hlep", "Did you mean `/incident help`?"),
+        ("ic<@U0BOB0000|bob>", "Did you mean `/incident ic <@U0BOB0000|bob>`?"),
+        ("reopne", "Did you mean `/incident reopen`?"),
+        ("updated", "Did you mean `/incident update`? That would not work either: `update` needs some text"),
+    ],
+)
+def test_an_unknown_subcommand_suggests_the_nearest_command(typed: str, suggested: str) -> None:
+    with pytest.raises(UsageError) as unknown:
+        parse_command(typed, POLICY)
+    assert unknown.value.message.startswith(f"Unknown subcommand `{typed.split(maxsplit=1)[0]}`. {suggested}")
+
+
+@pytest.mark.parametrize("typed", ["xyzzy", "deploy now", "icecream", "s" * 5000, "sev" + "9" * 5000])
+def test_nothing_near_an_unknown_subcommand_lists_them_all(typed: str) -> None:
+    with pytest.raises(UsageError) as unknown:
+        parse_command(typed, POLICY)
+    assert "Did you mean" not in unknown.value.message
+    assert "Valid subcommands: action, actions, close, declare, help, ic, list," in unknown.value.message
+    assert len(unknown.value.message) < 400

@@ -25,6 +25,14 @@ class IllegalTransition(FirebellError):
     """A lifecycle action that the incident's current status does not allow."""
 
 
+class IncidentClosed(IllegalTransition):
+    """A closed incident is read-only except notes, action items and the postmortem."""
+
+
+class NotPermitted(FirebellError):
+    """The person may not do this; the message says who may."""
+
+
 class NotAnIncidentChannel(UsageError):
     """A channel command used outside an incident's war room."""
 

@@ -1,8 +1,8 @@
-"""The incident lifecycle: investigating -> mitigated -> resolved -> closed, with reopen."""
+"""The incident lifecycle: investigating -> mitigated -> resolved -> closed, with reopen; what a closed one allows."""
 
 from enum import StrEnum
 
-from firebell.domain.errors import IllegalTransition
+from firebell.domain.errors import IllegalTransition, IncidentClosed
 
 
 class Status(StrEnum):
@@ -67,3 +67,62 @@ def transition(current: Status, action: Action, *, label: str) -> Status:
 def allowed_actions(current: Status) -> list[Action]:
     """The actions the current status allows, in lifecycle order."""
     return [action for (status, action) in _ALLOWED if status == current]
+
+
+class Operation(StrEnum):
+    """Everything a person can do to an incident: the keys of the closed-incident rule and of `permissions`."""
+
+    UPDATE = "update"
+    NOTE = "note"
+    SEVERITY = "severity"
+    COMMAND = "command"
+    ROLES = "roles"
+    MITIGATE = "mitigate"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    CLOSE = "close"
+    SNOOZE = "snooze"
+    RUNBOOKS = "runbooks"
+    ACTION_ITEMS = "action_items"
+    POSTMORTEM = "postmortem"
+
+
+OPERATION_OF: dict[Action, Operation] = {
+    Action.MITIGATE: Operation.MITIGATE,
+    Action.RESOLVE: Operation.RESOLVE,
+    Action.REOPEN: Operation.REOPEN,
+    Action.CLOSE: Operation.CLOSE,
+}
+
+# A closed incident's review is done: it is a record. What can still happen to it is writing down
+# (notes, pins), following up (action items) and the postmortem; nothing that changes what it was or
+# would announce it again. A problem that comes back is a new incident, declared and linked by a note.
+CLOSED_ALLOWS = frozenset({Operation.NOTE, Operation.ACTION_ITEMS, Operation.POSTMORTEM})
+
+# What was refused, said as "INC-3 is closed, so <this> ...".
+_CLOSED_REFUSES: dict[Operation, str] = {
+    Operation.UPDATE: "it takes no more status updates",
+    Operation.SEVERITY: "its severity can no longer change",
+    Operation.COMMAND: "it has no one in command any more",
+    Operation.ROLES: "its roles can no longer change",
+    Operation.MITIGATE: "it cannot be mitigated",
+    Operation.RESOLVE: "it cannot be resolved again",
+    Operation.REOPEN: "it cannot be reopened",
+    Operation.CLOSE: "there is nothing left to close",
+    Operation.SNOOZE: "it has no update reminders to snooze",
+    Operation.RUNBOOKS: "no runbook checklists are posted or ticked off any more",
+}
+STILL_POSSIBLE_WHEN_CLOSED = "notes, action items and the postmortem still work"
+HOW_WHEN_CLOSED = (
+    "Use `/incident note <text>`, `/incident action <text>` or `/incident postmortem`. "
+    "If the problem is back, declare a new incident."
+)
+
+
+def check_allowed(status: Status, operation: Operation, *, label: str) -> None:
+    """Raise IncidentClosed, saying what is still possible, when a closed incident does not allow `operation`."""
+    if status is Status.CLOSED and operation not in CLOSED_ALLOWS:
+        # The first sentence stands alone (a form shows only that): what was refused and what still works.
+        raise IncidentClosed(
+            f"{label} is closed, so {_CLOSED_REFUSES[operation]}; {STILL_POSSIBLE_WHEN_CLOSED}. {HOW_WHEN_CLOSED}"
+        )

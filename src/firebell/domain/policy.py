@@ -10,6 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from firebell.domain.durations import parse_duration
 from firebell.domain.errors import UnknownRole, UnknownSeverity
+from firebell.domain.permissions import ANYONE, DECLARER, Permissions
 
 
 def _duration(value: Any) -> timedelta | None:
@@ -151,6 +152,7 @@ class Policy(BaseModel):
     roles: tuple[str, ...] = DEFAULT_ROLES
     cadence: CadencePolicy = CadencePolicy()
     postmortem: ReviewPolicy = ReviewPolicy()
+    permissions: Permissions = Permissions()
     # None: the runbooks shipped with Firebell (firebell.runbooks.location). A relative path read from a policy file
     # is made absolute against the file's folder by config.load_policy, as Prometheus does for rule files.
     runbooks_dir: Path | None = None
@@ -214,6 +216,12 @@ class Policy(BaseModel):
             raise ValueError(f"severities: names must be unique, got {names}")
         if self.default_severity.upper() not in names:
             raise ValueError(f"default_severity: {self.default_severity!r} is not one of {names}")
+        for key, unknown in self.permissions.unknown_names(self.roles).items():
+            raise ValueError(
+                f"permissions.{key}: {', '.join(unknown)} {'is not a role' if len(unknown) == 1 else 'are not roles'}; "
+                f"use {ANYONE}, {DECLARER} "
+                f"or roles from `roles` ({', '.join(self.roles)})"
+            )
         return self
 
     @property

@@ -17,9 +17,10 @@ from firebell.domain.action_items import (
 )
 from firebell.domain.errors import FirebellError, UsageError
 from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.lifecycle import Operation
 from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
-from firebell.services.changes import incident_change
+from firebell.services.changes import guard, incident_change
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, enqueue, enqueue_notice
 from firebell.services.incidents import load_by_channel, load_by_number, snapshot
@@ -61,6 +62,7 @@ def add_action_item(
             "put the detail in the postmortem and link it."
         )
     with incident_change(ctx, channel_id=channel_id) as change:
+        change.guard(Operation.ACTION_ITEMS, actor=actor)
         due_on = parse_due(due, today=change.now.date()) if isinstance(due, str) else due
         item = ActionItem(
             incident_id=change.incident.id,
@@ -134,16 +136,24 @@ def _load_item(session: Session, item_id: int) -> ActionItem:
     return item
 
 
+def _guard_item(ctx: Context, incident: Incident, item: ActionItem, *, actor: str) -> None:
+    # An item's owner may always finish or pass on their own item, whatever `permissions.action_items` says.
+    if item.owner is not None and item.owner == actor:
+        return
+    guard(ctx.policy, incident, Operation.ACTION_ITEMS, actor=actor)
+
+
 def complete_item(ctx: Context, *, item_id: int, actor: str) -> ActionItemView:
     """Mark an action item done (recorded on its incident's timeline)."""
     with ctx.db.transaction() as session:
         item = _load_item(session, item_id)
         if item.status == ItemStatus.DONE.value:
             raise UsageError(f"Action item #{item_id} is already done.")
-        now = ctx.clock()
-        item.status, item.done_at, item.done_by = ItemStatus.DONE.value, now, actor
         incident = session.get(Incident, item.incident_id)
         assert incident is not None
+        _guard_item(ctx, incident, item, actor=actor)
+        now = ctx.clock()
+        item.status, item.done_at, item.done_by = ItemStatus.DONE.value, now, actor
         record_event(
             session,
             incident,
@@ -162,9 +172,10 @@ def reassign_item(ctx: Context, *, item_id: int, actor: str, owner: str) -> Acti
         item = _load_item(session, item_id)
         if item.owner == owner:
             raise UsageError(f"Action item #{item_id} is already theirs.")
-        previous, item.owner, item.last_nudged_on = item.owner, owner, None
         incident = session.get(Incident, item.incident_id)
         assert incident is not None
+        _guard_item(ctx, incident, item, actor=actor)
+        previous, item.owner, item.last_nudged_on = item.owner, owner, None
         record_event(
             session,
             incident,

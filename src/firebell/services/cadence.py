@@ -11,7 +11,7 @@ from firebell.domain.cadence import MissedUpdate, missed_update, next_update_due
 from firebell.domain.durations import format_duration
 from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.lifecycle import Status
+from firebell.domain.lifecycle import Operation, Status
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Escalation, Policy
 from firebell.domain.timeline import EventKind
@@ -202,6 +202,7 @@ def snooze(ctx: Context, *, channel_id: str, actor: str, duration: timedelta) ->
         raise UsageError(f"Snooze for {format_duration(duration)} is not offered; choose one of: {valid}.")
     with incident_change(ctx, channel_id=channel_id) as change:
         incident = change.incident
+        change.guard(Operation.SNOOZE, actor=actor)
         if incident.next_update_due_at is None:
             raise UsageError(f"{incident_label(incident.number)} has no update cadence running; nothing to snooze.")
         until = change.now + duration

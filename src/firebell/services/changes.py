@@ -9,6 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.lifecycle import Operation, Status, check_allowed
+from firebell.domain.naming import incident_label
+from firebell.domain.permissions import check_permitted
 from firebell.domain.policy import Policy
 from firebell.domain.timeline import EventKind
 from firebell.services.context import Context
@@ -26,6 +30,10 @@ class Change:
     incident: Incident
     now: datetime
     policy: Policy
+
+    def guard(self, operation: Operation, *, actor: str) -> None:
+        """Refuse, saying why, what a closed incident does not allow or the policy does not let `actor` do."""
+        guard(self.policy, self.incident, operation, actor=actor)
 
     def record(
         self,
@@ -82,6 +90,30 @@ class Change:
             payload=payload,
             dedupe=dedupe,
         )
+
+
+def roles_of(incident: Incident) -> dict[str, str]:
+    """Who holds each role; the declarer commands until command is handed over."""
+    roles = {assignment.role: assignment.user_id for assignment in incident.roles}
+    roles.setdefault("commander", incident.declared_by)
+    return roles
+
+
+def guard(policy: Policy, incident: Incident, operation: Operation, *, actor: str) -> None:
+    """The one check every use case makes first: what the status allows, then who may (the policy's permissions)."""
+    label = incident_label(incident.number)
+    check_allowed(Status(incident.status), operation, label=label)
+    check_permitted(
+        policy.permissions, operation, actor=actor, roles=roles_of(incident), declarer=incident.declared_by, label=label
+    )
+
+
+def guard_snapshot(policy: Policy, incident: IncidentSnapshot, operation: Operation, *, actor: str) -> None:
+    """The same check on an incident already read, before offering a form whose submission it would refuse."""
+    label = incident.label
+    check_allowed(incident.status, operation, label=label)
+    roles = {"commander": incident.commander, **incident.roles}
+    check_permitted(policy.permissions, operation, actor=actor, roles=roles, declarer=incident.declared_by, label=label)
 
 
 @contextmanager

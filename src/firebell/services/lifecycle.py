@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from firebell.domain.action_items import ItemStatus
 from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.lifecycle import Action, Status, transition
+from firebell.domain.lifecycle import OPERATION_OF, Action, Operation, Status, transition
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
 from firebell.domain.timeline import EventKind
@@ -21,6 +21,7 @@ from firebell.store.models import ActionItem
 def apply_action(change: Change, policy: Policy, *, actor: str, action: Action, text: str | None = None) -> None:
     """Apply a lifecycle action within a change; an illegal one raises IllegalTransition."""
     incident, now = change.incident, change.now
+    change.guard(OPERATION_OF[action], actor=actor)
     old = Status(incident.status)
     new = transition(old, action, label=incident_label(incident.number))
     incident.status = new.value
@@ -71,6 +72,7 @@ class OpenActionItems(UsageError):
 def close_review(ctx: Context, *, channel_id: str, actor: str, confirmed: bool = False) -> IncidentSnapshot:
     """The review is done: close the incident (asking first when action items are still open)."""
     with incident_change(ctx, channel_id=channel_id) as change:
+        change.guard(Operation.CLOSE, actor=actor)  # before asking about open items: they may not close at all
         open_items = change.session.scalar(
             select(func.count(ActionItem.id)).where(
                 ActionItem.incident_id == change.incident.id, ActionItem.status == ItemStatus.OPEN.value

@@ -9,7 +9,7 @@ from firebell.domain.action_items import ActionItemView
 from firebell.domain.cadence import CADENCE_KINDS, cadence_report
 from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.lifecycle import Status
+from firebell.domain.lifecycle import Operation, Status
 from firebell.domain.naming import incident_label, war_room_url
 from firebell.domain.policy import Policy
 from firebell.domain.postmortem import PostmortemDraft, PostmortemSections, render_postmortem
@@ -45,6 +45,7 @@ def request_postmortem(change: Change, *, reason: str) -> None:
 def regenerate_postmortem(ctx: Context, *, channel_id: str, actor: str) -> IncidentSnapshot:
     """Draft the postmortem again from the current timeline and post it (the people's sections are kept)."""
     with incident_change(ctx, channel_id=channel_id) as change:
+        change.guard(Operation.POSTMORTEM, actor=actor)
         if Status(change.incident.status).is_open:
             raise UsageError(
                 f"{incident_label(change.incident.number)} is still open. The postmortem is drafted when it "
@@ -129,6 +130,7 @@ def save_sections(
 ) -> IncidentSnapshot:
     """Store what people wrote; kept across regenerations of the draft."""
     with incident_change(ctx, number=number) as change:
+        change.guard(Operation.POSTMORTEM, actor=actor)
         if impact_started_at is not None and impact_started_at > change.incident.declared_at:
             raise UsageError("Impact can't have started after the incident was declared.")
         if impact_started_at is not None and change.incident.declared_at - impact_started_at > timedelta(days=30):

@@ -2,6 +2,7 @@
 
 from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.lifecycle import Operation
 from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
 from firebell.services.changes import Change, incident_change
@@ -16,6 +17,7 @@ def assign_role(ctx: Context, *, channel_id: str, actor: str, role: str, user_id
     role = ctx.policy.role(role)
     with incident_change(ctx, channel_id=channel_id) as change:
         incident = change.incident
+        change.guard(Operation.COMMAND if role == "commander" else Operation.ROLES, actor=actor)
         holder = next((r for r in incident.roles if r.role == role), None)
         if holder is not None and holder.user_id == user_id:
             who = "the Incident Commander" if role == "commander" else f"the {role}"
@@ -37,8 +39,11 @@ def hand_over(ctx: Context, *, channel_id: str, actor: str, user_id: str) -> Inc
 
 def _record(change: Change, *, role: str, user_id: str, previous: str | None, actor: str) -> None:
     incident = change.incident
+    # Command moved by someone other than the IC it is taken from: announced to them, loudly.
+    taken = role == "commander" and previous is not None and actor != previous
     if role == "commander":
-        kind, notice, text = EventKind.COMMANDER_CHANGED, "handover", "Incident Commander handed over"
+        kind, notice = EventKind.COMMANDER_CHANGED, "handover"
+        text = "Incident Commander taken over" if taken else "Incident Commander handed over"
         targets: tuple[Target, ...] = (Target.ROOM, Target.ANNOUNCEMENT_THREAD)
     else:
         kind, notice, text = EventKind.ROLE_ASSIGNED, "role_assigned", f"Role assigned: {role}"
@@ -47,12 +52,19 @@ def _record(change: Change, *, role: str, user_id: str, previous: str | None, ac
         kind=kind,
         actor=actor,
         text=text,
-        data={"role": role, "user": user_id, "previous": previous},
+        data={"role": role, "user": user_id, "previous": previous, "taken": taken},
         notice=notice,
-        notice_data={"role": role, "user": user_id, "previous": previous, "actor": actor},
+        notice_data={"role": role, "user": user_id, "previous": previous, "actor": actor, "taken": taken},
         targets=targets,
         sync=True,
     )
+    if taken:
+        change.enqueue(
+            EffectKind.DM,
+            "command-taken",
+            key=f"inc:{incident.id}:command-taken:{event.id}",
+            payload={"message": "command_taken", "user": previous, "new": user_id, "actor": actor},
+        )
     change.enqueue(
         EffectKind.INVITE, "members", key=f"inc:{incident.id}:invite:{event.id}", payload={"users": [user_id]}
     )

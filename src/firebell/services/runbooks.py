@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import select
 
 from firebell.domain.errors import FirebellError, UsageError
+from firebell.domain.lifecycle import Operation
 from firebell.domain.timeline import EventKind
 from firebell.runbooks.library import Match, RunbookLibrary
 from firebell.runbooks.model import Runbook
-from firebell.services.changes import Change, incident_change
+from firebell.services.changes import Change, guard, incident_change
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, enqueue
 from firebell.services.timeline import record_event
@@ -70,6 +71,7 @@ def _snapshot_steps(runbook: Runbook) -> dict[str, Any]:
 def post_runbook(ctx: Context, *, channel_id: str, actor: str, runbook: Runbook) -> int:
     """Put a runbook's steps in the war room as a checklist; returns the checklist's id."""
     with incident_change(ctx, channel_id=channel_id) as change:
+        change.guard(Operation.RUNBOOKS, actor=actor)
         run = RunbookRun(
             incident_id=change.incident.id,
             slug=runbook.slug,
@@ -101,6 +103,9 @@ def complete_step(ctx: Context, *, run_id: int, step: int, actor: str) -> Checkl
         steps = {int(s["number"]): s for s in run.steps["steps"]}
         if step not in steps:
             raise RunbookNotFound(f"The checklist has no step {step}.")
+        incident = session.get(Incident, run.incident_id)
+        assert incident is not None
+        guard(ctx.policy, incident, Operation.RUNBOOKS, actor=actor)
         done = insert_once(
             session,
             RunbookStepDone(run_id=run.id, step=step, done_by=actor, done_at=now),
@@ -108,8 +113,6 @@ def complete_step(ctx: Context, *, run_id: int, step: int, actor: str) -> Checkl
         )
         if done is None:
             raise UsageError(f"Step {step} of {run.title} is already done.")
-        incident = session.get(Incident, run.incident_id)
-        assert incident is not None
         record_event(
             session,
             incident,

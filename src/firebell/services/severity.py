@@ -2,6 +2,7 @@
 
 from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.lifecycle import Operation
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
 from firebell.domain.timeline import EventKind
@@ -15,6 +16,7 @@ from firebell.services.incidents import snapshot
 def apply_severity(change: Change, policy: Policy, *, actor: str, severity: str) -> None:
     """Set a new severity within a change: recorded, announced, and the cadence recomputed."""
     incident = change.incident
+    change.guard(Operation.SEVERITY, actor=actor)
     new = policy.severity(severity).name
     old = incident.severity
     if old == new:

@@ -2,7 +2,7 @@
 
 from firebell.domain.cadence import is_on_time
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.lifecycle import Action, Status
+from firebell.domain.lifecycle import Action, Operation, Status
 from firebell.domain.policy import Policy
 from firebell.domain.timeline import EventKind
 from firebell.services.cadence import reschedule
@@ -17,6 +17,7 @@ from firebell.services.severity import apply_severity
 def apply_update(change: Change, policy: Policy, *, actor: str, text: str) -> None:
     """Record and post a status update within a change, and reset the cadence."""
     incident = change.incident
+    change.guard(Operation.UPDATE, actor=actor)
     on_time = is_on_time(due=incident.next_update_due_at, misses=incident.missed_updates, now=change.now)
     change.record(
         kind=EventKind.UPDATE,
@@ -68,5 +69,6 @@ def post_update_from_form(
 def add_note(ctx: Context, *, channel_id: str, actor: str, text: str) -> IncidentSnapshot:
     """Add a note to the timeline; nothing is posted."""
     with incident_change(ctx, channel_id=channel_id) as change:
+        change.guard(Operation.NOTE, actor=actor)
         change.record(kind=EventKind.NOTE, actor=actor, text=text)
         return snapshot(change.incident)

@@ -1,11 +1,12 @@
 """The `/incident` command language: parse the text Slack sends into a typed command."""
 
+import difflib
 import re
 from dataclasses import dataclass
 
 from firebell.domain.errors import UsageError
 from firebell.domain.policy import Policy
-from firebell.slack.mrkdwn import plain_from_slack, user_id_from_mention
+from firebell.slack.mrkdwn import plain_from_slack, truncate, user_id_from_mention
 
 
 @dataclass(frozen=True)
@@ -319,5 +320,41 @@ def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR09
         return ShowStatus()
     if name == "timeline":
         return ShowTimeline()
-    known = ", ".join(sorted({usage.syntax.split(" ", 1)[0] for usage in USAGE}))
-    raise UsageError(f"Unknown subcommand `{word}`. Valid subcommands: {known}. Try `/incident help`.")
+    raise UsageError(_unknown(word, rest, policy))
+
+
+def _names() -> list[str]:
+    return sorted({usage.syntax.split(" ", 1)[0] for usage in USAGE})
+
+
+MAX_SUGGESTED_WORD = 24
+# A subcommand run into its argument: `sev9`, `sev-1`, `ic<@U1>`.
+_GLUED = re.compile(r"^[-_:=]?(\d|<@)")
+
+
+def suggest(word: str, rest: str = "") -> str | None:
+    """The command most likely meant by an unknown subcommand `word` (followed by `rest`), or None."""
+    lowered = word.lower()
+    if len(lowered) > MAX_SUGGESTED_WORD:  # no subcommand is that long: nothing near it to suggest
+        return None
+    for name in sorted([*_names(), *_ALIASES], key=len, reverse=True):
+        remainder = lowered[len(name) :] if lowered.startswith(name) else ""
+        if remainder and _GLUED.match(remainder):
+            canonical = _ALIASES.get(name, name)
+            return " ".join(part for part in (canonical, word[len(name) :].lstrip("-_:="), rest) if part)
+    close = difflib.get_close_matches(lowered, [*_names(), *_ALIASES], n=1, cutoff=0.7)
+    if not close:
+        return None
+    return " ".join(part for part in (_ALIASES.get(close[0], close[0]), rest) if part)
+
+
+def _unknown(word: str, rest: str, policy: Policy) -> str:
+    message = f"Unknown subcommand `{truncate(word, MAX_SUGGESTED_WORD)}`."
+    guess = suggest(word, truncate(rest, 60))
+    if guess is None:
+        return f"{message} Valid subcommands: {', '.join(_names())}. Try `/incident help`."
+    try:
+        parse_command(guess, policy)
+    except UsageError as exc:  # the nearest command is malformed too: say what it would need
+        return f"{message} Did you mean `/incident {guess}`? That would not work either: {exc.message}"
+    return f"{message} Did you mean `/incident {guess}`?"

@@ -9,10 +9,10 @@ import pytest
 
 from firebell.domain.cadence import CadenceReport
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.lifecycle import Status
+from firebell.domain.lifecycle import Action, Status, allowed_actions
 from firebell.domain.policy import Policy
 from firebell.slack.blocks.incident import ActionId, announcement_message, kickoff_message, topic_text
-from firebell.slack.blocks.notices import notice_message
+from firebell.slack.blocks.notices import command_taken_dm, notice_message
 from firebell.slack.blocks.replies import error_reply, help_reply, list_reply, status_reply
 
 POLICY = Policy()
@@ -81,7 +81,9 @@ def test_kickoff_has_title_severity_ic_status_next_steps_and_buttons() -> None:
 @pytest.mark.parametrize(
     ("status", "buttons"),
     [
-        (Status.MITIGATED, [ActionId.POST_UPDATE, ActionId.CHANGE_SEVERITY, ActionId.RESOLVE]),
+        # The mitigation may not hold: a mitigated incident can be reopened, so its kick-off offers it.
+        (Status.MITIGATED, [ActionId.POST_UPDATE, ActionId.CHANGE_SEVERITY, ActionId.RESOLVE, ActionId.REOPEN]),
+        (Status.INVESTIGATING, [ActionId.POST_UPDATE, ActionId.CHANGE_SEVERITY, ActionId.MITIGATE, ActionId.RESOLVE]),
         (Status.RESOLVED, [ActionId.REOPEN]),
         (Status.CLOSED, []),
     ],
@@ -90,6 +92,16 @@ def test_kickoff_buttons_follow_the_lifecycle(status: Status, buttons: list[str]
     message = kickoff_message(incident(status=status), POLICY)
     found = [e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
     assert found == buttons
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_kickoff_offers_every_transition_the_lifecycle_allows(status: Status) -> None:
+    message = kickoff_message(incident(status=status), POLICY)
+    found = {e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]}
+    by_action = {Action.MITIGATE: ActionId.MITIGATE, Action.RESOLVE: ActionId.RESOLVE, Action.REOPEN: ActionId.REOPEN}
+    # Closing is the review's command (`/incident close`), never a button.
+    expected = {by_action[a] for a in allowed_actions(status) if a is not Action.CLOSE}
+    assert found & set(by_action.values()) == expected
 
 
 def test_user_text_never_pings_in_any_message() -> None:
@@ -171,6 +183,43 @@ def test_announcement_links_the_war_room_and_shows_state() -> None:
 def test_notices(payload: dict[str, Any], expected: str) -> None:
     message = notice_message({**payload, "number": 42, "target": "room"}, POLICY)
     assert expected in json.dumps(message.blocks, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("status", "cadence"),
+    [
+        ("investigating", "Status updates now every *15m*."),
+        ("mitigated", "Status updates now every *15m*."),
+        ("resolved", "No status updates are due: the incident is resolved."),
+    ],
+)
+def test_a_severity_change_promises_a_cadence_only_while_the_incident_is_open(status: str, cadence: str) -> None:
+    payload = {"notice": "severity_changed", "from": "SEV3", "to": "SEV1", "direction": "raised", "actor": "U0BOB0000"}
+    message = notice_message({**payload, "status": status, "number": 42, "target": "room"}, POLICY)
+    assert cadence in json.dumps(message.blocks)
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        (
+            "room",
+            ":rotating_light: <@U0ALICE00>, <@U0BOB0000> took command: <@U0BOB0000> is now the Incident Commander",
+        ),
+        ("announcement_thread", ":handshake: *INC-42* Command handed over: <@U0BOB0000> is now the Incident Commander"),
+    ],
+)
+def test_command_taken_is_an_alarm_in_the_room_and_plain_news_in_the_announcement(target: str, expected: str) -> None:
+    payload = {"notice": "handover", "user": "U0BOB0000", "previous": "U0ALICE00", "actor": "U0BOB0000"}
+    message = notice_message({**payload, "taken": True, "number": 42, "target": target}, POLICY)
+    assert message.text.startswith(expected)
+
+
+def test_the_dm_to_an_ic_whose_command_was_taken_never_pings_from_the_title() -> None:
+    payload = {"message": "command_taken", "user": "U0ALICE00", "new": "U0BOB0000", "actor": "U0BOB0000"}
+    message = command_taken_dm(incident(title=EVIL), payload)
+    assert live_tokens(as_payload(message)) <= {"@U0BOB0000"}
+    assert "&lt;!channel&gt;" in json.dumps(message.blocks)
 
 
 def test_notice_in_announcement_thread_names_the_incident() -> None:

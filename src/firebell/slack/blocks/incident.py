@@ -5,7 +5,7 @@ from typing import Any
 
 from firebell.domain.durations import format_duration
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.lifecycle import Status
+from firebell.domain.lifecycle import Action, Status, allowed_actions
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
 from firebell.slack.blocks.kit import (
@@ -76,44 +76,46 @@ def _roles_line(incident: IncidentSnapshot) -> str:
     return " · ".join(others) if others else "No other roles yet: `/incident role deputy @someone`"
 
 
+@dataclass(frozen=True)
+class _LifecycleButton:
+    label: str
+    action_id: str
+    confirm_title: str  # with {label}
+    confirm_text: str
+    confirm_ok: str
+    style: str | None = None
+
+
+# How each lifecycle action looks as a button. Which ones a kick-off shows comes from the lifecycle's
+# transition table; closing the review is a command (`/incident close`), so it has no button.
+_LIFECYCLE_BUTTONS = {
+    Action.MITIGATE: _LifecycleButton(
+        "Mitigate", ActionId.MITIGATE, "Mark {label} mitigated?", "Customer impact has stopped.", "Mitigated"
+    ),
+    Action.RESOLVE: _LifecycleButton(
+        "Resolve", ActionId.RESOLVE, "Resolve {label}?", "The incident is over and the fix holds.", "Resolve", "danger"
+    ),
+    Action.REOPEN: _LifecycleButton(
+        "Reopen", ActionId.REOPEN, "Reopen {label}?", "The problem is back: this returns it to investigating.", "Reopen"
+    ),
+}
+
+
 def _lifecycle_buttons(incident: IncidentSnapshot) -> list[dict[str, Any]]:
     value = str(incident.number)
     label = incident_label(incident.number)
-    if incident.status is Status.CLOSED:
-        return []
-    if incident.status is Status.RESOLVED:
-        return [
-            button(
-                "Reopen",
-                ActionId.REOPEN,
-                value=value,
-                confirm=confirm_dialog(
-                    f"Reopen {label}?", "The problem is back: this returns it to investigating.", "Reopen"
-                ),
-            )
+    elements = []
+    if incident.status.is_open:
+        elements += [
+            button("Post update", ActionId.POST_UPDATE, value=value, style="primary"),
+            button("Change severity", ActionId.CHANGE_SEVERITY, value=value),
         ]
-    elements = [
-        button("Post update", ActionId.POST_UPDATE, value=value, style="primary"),
-        button("Change severity", ActionId.CHANGE_SEVERITY, value=value),
-    ]
-    if incident.status is Status.INVESTIGATING:
-        elements.append(
-            button(
-                "Mitigate",
-                ActionId.MITIGATE,
-                value=value,
-                confirm=confirm_dialog(f"Mark {label} mitigated?", "Customer impact has stopped.", "Mitigated"),
-            )
-        )
-    elements.append(
-        button(
-            "Resolve",
-            ActionId.RESOLVE,
-            value=value,
-            style="danger",
-            confirm=confirm_dialog(f"Resolve {label}?", "The incident is over and the fix holds.", "Resolve"),
-        )
-    )
+    for action in allowed_actions(incident.status):
+        spec = _LIFECYCLE_BUTTONS.get(action)
+        if spec is None:
+            continue
+        confirm = confirm_dialog(spec.confirm_title.format(label=label), spec.confirm_text, spec.confirm_ok)
+        elements.append(button(spec.label, spec.action_id, value=value, style=spec.style, confirm=confirm))
     return elements
 
 

@@ -188,3 +188,14 @@ def metadata(view: dict[str, Any]) -> dict[str, Any]:
     except json.JSONDecodeError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+FORM_ERROR_LIMIT = 150  # what Firebell shows under a form field: a sentence, not a paragraph
+
+
+def form_error(message: str, limit: int = FORM_ERROR_LIMIT) -> str:
+    """A refusal cut to fit under a form field: whole sentences when the first fits, else cut and marked."""
+    if len(message) <= limit:
+        return message
+    end = message.rfind(". ", 0, limit)
+    return message[: end + 1] if end > 0 else message[: limit - 1] + "…"

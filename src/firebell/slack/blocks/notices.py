@@ -3,11 +3,12 @@
 from typing import Any
 
 from firebell.domain.durations import format_duration
+from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
 from firebell.slack.blocks.incident import Message, status_label
-from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, context, mention, section
+from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, channel_link, context, mention, section
 from firebell.slack.blocks.review import unowned_message
 from firebell.slack.mrkdwn import escape_mrkdwn, mrkdwn_chunks, truncate
 
@@ -28,10 +29,37 @@ def _prefix(payload: dict[str, Any]) -> str:
 
 def _handover(payload: dict[str, Any], policy: Policy) -> Message:
     user, previous, actor = payload["user"], payload.get("previous"), payload.get("actor")
+    # The alarm is for the war room, where the previous IC is; the announcement thread gets the plain news.
+    if payload.get("taken") and previous and payload.get("target") == "room":
+        return _command_taken(user=user, previous=previous, actor=actor)
     was = f" (was {mention(previous)})" if previous else ""
     by = f" by {mention(actor)}" if actor and actor not in (user, previous) else ""
     text = f":handshake: {_prefix(payload)}Command handed over{by}: {mention(user)} is now the Incident Commander{was}."
     return Message(text=text, blocks=[section(text)])
+
+
+def _command_taken(*, user: str, previous: str, actor: str | None) -> Message:
+    # Someone other than the IC moved command: the IC must not find out later that they no longer lead.
+    who = "took command" if actor == user else f"handed command to {mention(user)}"
+    text = (
+        f":rotating_light: {mention(previous)}, {mention(actor)} {who}: "
+        f"{mention(user)} is now the Incident Commander, not you. "
+        "If that is wrong, talk to them here before taking it back."
+    )
+    return Message(text=text, blocks=[section(text)])
+
+
+def command_taken_dm(incident: IncidentSnapshot, payload: dict[str, Any]) -> Message:
+    """The direct message to an Incident Commander whose command someone else took or moved."""
+    actor, new = payload.get("actor"), payload.get("new")
+    who = "took command of" if actor == new else "handed command of"
+    to = "" if actor == new else f" to {mention(new)}"
+    text = (
+        f":rotating_light: {mention(actor)} {who} *{incident.label}*{to} "
+        f"({escape_mrkdwn(truncate(incident.title, 150))}). You are no longer its Incident Commander."
+    )
+    room = f" Talk to them in {channel_link(incident.channel_id)}."
+    return Message(text=text, blocks=[section(text + room)])
 
 
 def _role_assigned(payload: dict[str, Any], policy: Policy) -> Message:
@@ -44,11 +72,13 @@ def _role_assigned(payload: dict[str, Any], policy: Policy) -> Message:
 def _severity_changed(payload: dict[str, Any], policy: Policy) -> Message:
     new = policy.known(payload["to"])
     arrow = ":arrow_up:" if payload.get("direction") == "raised" else ":arrow_down:"
-    cadence = (
-        f"Status updates now every *{format_duration(new.update_interval)}*."
-        if new.update_interval
-        else f"{new.name} has no fixed update cadence."
-    )
+    status = Status(payload.get("status", Status.INVESTIGATING.value))
+    if not status.is_open:  # a resolved incident has no cadence, whatever its severity would ask of an open one
+        cadence = f"No status updates are due: the incident is {status.value}."
+    elif new.update_interval:
+        cadence = f"Status updates now every *{format_duration(new.update_interval)}*."
+    else:
+        cadence = f"{new.name} has no fixed update cadence."
     text = (
         f"{arrow} {_prefix(payload)}Severity {payload.get('direction', 'changed')} from *{payload['from']}* "
         f"to *{new.name}* by {mention(payload.get('actor'))}."

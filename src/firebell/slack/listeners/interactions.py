@@ -10,9 +10,10 @@ from slack_sdk.errors import SlackApiError
 
 from firebell.domain.errors import FirebellError
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.lifecycle import Action, Status
+from firebell.domain.lifecycle import Action, Operation, Status
 from firebell.domain.naming import incident_label
 from firebell.services.cadence import snooze
+from firebell.services.changes import guard_snapshot
 from firebell.services.context import Context
 from firebell.services.incidents import DeclareRequest, declare_incident, get_incident, incident_for_channel
 from firebell.services.lifecycle import change_status
@@ -20,7 +21,7 @@ from firebell.services.severity import change_severity
 from firebell.services.updates import post_update_from_form
 from firebell.slack.blocks.incident import ActionId
 from firebell.slack.blocks.kit import plain, section
-from firebell.slack.blocks.modals import metadata, severity_modal, submitted, update_modal
+from firebell.slack.blocks.modals import form_error, metadata, severity_modal, submitted, update_modal
 from firebell.slack.blocks.reminders import snoozed_message
 from firebell.slack.blocks.replies import error_reply
 from firebell.slack.listeners.after_ack import AfterAck
@@ -51,7 +52,9 @@ class Interactions:
         self.ctx = ctx
         self.after_ack = after_ack
 
-    def _incident_here(self, body: dict[str, Any], respond: Respond) -> IncidentSnapshot | None:
+    def _incident_here(
+        self, body: dict[str, Any], respond: Respond, operation: Operation | None = None
+    ) -> IncidentSnapshot | None:
         channel = _channel_of(body)
         incident = incident_for_channel(self.ctx, channel) if channel else None
         value = str(body["actions"][0].get("value") or "")
@@ -62,19 +65,26 @@ class Interactions:
                 incident = None
         if incident is None:
             self.after_ack.run(_tell, respond, "This button belongs to an incident war room; use it there.")
+            return None
+        if operation is not None:  # refuse now rather than offer a form whose submission would be refused
+            try:
+                guard_snapshot(self.ctx.policy, incident, operation, actor=str(body["user"]["id"]))
+            except FirebellError as exc:
+                self.after_ack.run(_tell, respond, exc.message)
+                return None
         return incident
 
     def open_update_form(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Post update" button."""
         ack()
-        incident = self._incident_here(body, respond)
+        incident = self._incident_here(body, respond, Operation.UPDATE)
         if incident is not None:
             self.after_ack.run(self._open, client, respond, body, update_modal(incident, self.ctx.policy))
 
     def open_severity_form(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Change severity" button."""
         ack()
-        incident = self._incident_here(body, respond)
+        incident = self._incident_here(body, respond, Operation.SEVERITY)
         if incident is not None:
             self.after_ack.run(self._open, client, respond, body, severity_modal(incident, self.ctx.policy))
 
@@ -133,7 +143,7 @@ class Interactions:
                 ),
             )
         except FirebellError as exc:
-            ack(response_action="errors", errors={"title": exc.message[:150]})
+            ack(response_action="errors", errors={"title": form_error(exc.message)})
             return
         label = incident_label(incident.number)
         done = {
@@ -169,7 +179,7 @@ class Interactions:
                 status=Status(status) if status and status != meta.get("status") else None,
             )
         except FirebellError as exc:
-            ack(response_action="errors", errors={"text": exc.message[:150]})
+            ack(response_action="errors", errors={"text": form_error(exc.message)})
             return
         ack()
 
@@ -182,6 +192,6 @@ class Interactions:
                 raise FirebellError("Pick a severity.")
             change_severity(self.ctx, channel_id=channel, actor=body["user"]["id"], severity=severity)
         except FirebellError as exc:
-            ack(response_action="errors", errors={"severity": exc.message[:150]})
+            ack(response_action="errors", errors={"severity": form_error(exc.message)})
             return
         ack()

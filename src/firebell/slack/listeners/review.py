@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from firebell.domain.errors import FirebellError, UsageError
+from firebell.domain.lifecycle import Operation
 from firebell.domain.naming import incident_label
 from firebell.services.action_items import (
     add_action_item,
@@ -17,13 +18,14 @@ from firebell.services.action_items import (
     items_of_owner,
     reassign_item,
 )
+from firebell.services.changes import guard_snapshot
 from firebell.services.context import Context
 from firebell.services.incidents import get_incident
 from firebell.services.lifecycle import OpenActionItems, close_review
 from firebell.services.postmortem import postmortem_sections, regenerate_postmortem, save_sections
 from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.kit import mention
-from firebell.slack.blocks.modals import metadata, submitted, submitted_datetime
+from firebell.slack.blocks.modals import form_error, metadata, submitted, submitted_datetime
 from firebell.slack.blocks.replies import confirmation, error_reply
 from firebell.slack.blocks.review import (
     ListScope,
@@ -85,14 +87,25 @@ class Review:
         """ "Edit summary & lessons" on the postmortem summary."""
         ack()
         number = int(body["actions"][0]["value"])
-        view = sections_form(get_incident(self.ctx, number), postmortem_sections(self.ctx, number))
+        try:
+            incident = get_incident(self.ctx, number)
+            guard_snapshot(self.ctx.policy, incident, Operation.POSTMORTEM, actor=str(body["user"]["id"]))
+        except FirebellError as exc:
+            self.after_ack.run(_say, respond, error_reply(exc.message))
+            return
+        view = sections_form(incident, postmortem_sections(self.ctx, number))
         self.after_ack.run(self._open, client, respond, body, view)
 
     def add_action_pressed(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Add action item" on the postmortem summary."""
         ack()
-        view = action_form(get_incident(self.ctx, int(body["actions"][0]["value"])))
-        self.after_ack.run(self._open, client, respond, body, view)
+        try:
+            incident = get_incident(self.ctx, int(body["actions"][0]["value"]))
+            guard_snapshot(self.ctx.policy, incident, Operation.ACTION_ITEMS, actor=str(body["user"]["id"]))
+        except FirebellError as exc:
+            self.after_ack.run(_say, respond, error_reply(exc.message))
+            return
+        self.after_ack.run(self._open, client, respond, body, action_form(incident))
 
     def _list(self, scope: str, *, user: str, channel: str, note: str | None = None) -> Message:
         """The caller's open items (MINE) or the war room's items (ROOM), with their controls."""
@@ -179,7 +192,7 @@ class Review:
                 review_on=date.fromisoformat(review_on) if review_on else None,
             )
         except FirebellError as exc:
-            ack(response_action="errors", errors={"impact_started_at": exc.message[:150]})
+            ack(response_action="errors", errors={"impact_started_at": form_error(exc.message)})
             return
         ack()
 
@@ -199,6 +212,6 @@ class Review:
                 due=date.fromisoformat(due) if due else None,
             )
         except FirebellError as exc:
-            ack(response_action="errors", errors={"text": exc.message[:150]})
+            ack(response_action="errors", errors={"text": form_error(exc.message)})
             return
         ack()

@@ -7,6 +7,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk.errors import SlackApiError
 
 from firebell.domain.errors import FirebellError
+from firebell.domain.lifecycle import Operation, check_allowed
 from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
 from firebell.services.incidents import incident_for_channel
@@ -40,6 +41,7 @@ class Runbooks:
         incident = incident_for_channel(self.ctx, channel)
         if incident is None:
             raise FirebellError("Runbooks are posted in an incident's war room; run this there.")
+        check_allowed(incident.status, Operation.RUNBOOKS, label=incident.label)  # a closed one posts no more
         query = command.query or incident_query(incident.title, incident.description)
         library = self.shelf.library
         return chooser_message(matches_for(library, query), query=query, everything=library.all())

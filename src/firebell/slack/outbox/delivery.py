@@ -20,7 +20,7 @@ from firebell.services.outbox.outcomes import Delivered, Failed, Job, Outcome, R
 from firebell.services.pins import record_pin
 from firebell.services.runbooks import checklist, incident_query, matches_for, record_message, run_message_ts
 from firebell.slack.blocks.incident import Message, announcement_message, kickoff_message, topic_text
-from firebell.slack.blocks.notices import notice_message
+from firebell.slack.blocks.notices import command_taken_dm, notice_message
 from firebell.slack.blocks.reminders import reminder_message
 from firebell.slack.blocks.replies import pin_recorded_reply, war_room_failed_reply, war_room_ready_reply
 from firebell.slack.blocks.runbooks import checklist_message, review_message, suggestion_blocks
@@ -320,6 +320,9 @@ class Deliverer:
         payload = job.payload
         if payload.get("message") == "action_nudge":
             return self.review.dm(job, incident)
+        if payload.get("message") == "command_taken" and incident is not None:
+            self.post(job, self.directory.dm_channel(str(payload["user"])), command_taken_dm(incident, payload))
+            return Delivered()
         if payload.get("message") != "runbook_review":
             return Failed(error=f"unknown direct message {payload.get('message')!r}")
         if not payload.get("user"):
