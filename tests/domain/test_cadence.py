@@ -98,17 +98,26 @@ def test_on_time(due: datetime | None, misses: int, now: datetime, expected: boo
     assert is_on_time(due=due, misses=misses, now=now) is expected
 
 
-def test_escalation_ladder_defaults_and_repeats_its_last_step() -> None:
+def test_escalation_ladder_announces_once_then_reminds_the_room() -> None:
     cadence = POLICY.cadence
     assert cadence.step(1) == (Escalation.ROOM,)
     assert cadence.step(2) == (Escalation.ROOM, Escalation.DM_COMMANDER, Escalation.MENTION_DEPUTY)
     assert cadence.step(3) == (Escalation.ROOM, Escalation.ANNOUNCEMENT)
-    assert cadence.step(7) == cadence.step(3)
+    # A forgotten incident does not flood the announcement channel: past the ladder, the room only.
+    assert [cadence.step(miss) for miss in (4, 5, 50)] == [(Escalation.ROOM,)] * 3
 
 
 def test_custom_ladder_and_bad_ladders() -> None:
     policy = policy_from_mapping({"cadence": {"escalation": [["room"], ["dm_commander"]]}}, source="p")
     assert policy.cadence.step(5) == (Escalation.DM_COMMANDER,)
+    announcing = policy_from_mapping(
+        {"cadence": {"escalation": [["room"], ["announcement", "dm_commander"]]}}, source="p"
+    )
+    assert announcing.cadence.step(2) == (Escalation.ANNOUNCEMENT, Escalation.DM_COMMANDER)
+    assert announcing.cadence.step(3) == (Escalation.DM_COMMANDER,)
+    only_announce = policy_from_mapping({"cadence": {"escalation": [["announcement"]]}}, source="p")
+    assert only_announce.cadence.step(1) == (Escalation.ANNOUNCEMENT,)
+    assert only_announce.cadence.step(2) == (Escalation.ROOM,)
     with pytest.raises(
         PolicyError,
         match=r"cadence\.escalation\[0\]\[0\]: Input should be 'room', 'mention_deputy', 'dm_commander' or 'announcement'",

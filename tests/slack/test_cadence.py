@@ -109,6 +109,23 @@ def test_overdue_update_reminds_the_current_ic(firebell: Firebell, clock: Clock)
     assert reminder_events(firebell) == list(zip(due_points, due_points, strict=True))
 
 
+def test_a_forgotten_incident_is_announced_once_then_reminded_in_the_room(firebell: Firebell) -> None:
+    room = declare(firebell)
+    announcement_id = ""
+    for _ in range(6):  # six due points pass without an update: three past the ladder's last step
+        assert firebell.advance(INTERVAL) == 1
+        firebell.settle()
+        announcement_id = announcement_id or firebell.incident(1).announcement_channel_id or ""
+    assert len(firebell.reminders(room)) == 6  # the room hears at every due point
+    announced = [m for m in firebell.bot_messages(announcement_id) if "no status update for" in m.text]
+    assert len(announced) == 1  # the announcement channel once, at the third miss
+    escalations = [text for kind, _, text in firebell.timeline(1) if kind == "escalation"]
+    assert escalations == [
+        "Reminder sent to the Incident Commander directly",
+        "Announced that the incident is without updates",
+    ]
+
+
 def test_an_update_resets_the_timer(firebell: Firebell, clock: Clock) -> None:
     room = declare(firebell)
     for _ in range(4):  # keep posting on time, four seconds in all: no reminder may fire
