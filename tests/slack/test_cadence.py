@@ -9,6 +9,7 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -20,7 +21,7 @@ from firebell.services.timeline import timeline_of
 from tests.clock import Clock
 from tests.harness import Firebell, outbox_key, running_firebell
 
-FAST_POLICY = {
+FAST_POLICY: dict[str, Any] = {
     "severities": [
         {"name": "SEV1", "description": "Significant customer impact", "update_interval": "2s"},
         {"name": "SEV2", "description": "Partial customer impact", "update_interval": "30s"},
@@ -217,3 +218,24 @@ def test_reminders_survive_a_restart(
         assert all(due <= at for at, due in events)  # none reminded before it was due
         keys = [outbox_key(m) for m in second.reminders(room)]
         assert len(keys) == len(set(keys))
+
+
+def test_a_changed_interval_moves_scheduled_due_points_at_start(
+    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, *, policy: Policy, clock: Clock
+) -> None:
+    """Firebell restarted on the same database with SEV2's interval cut from 30s to 5s: the incident
+    declared under the old policy is due 5s after its declaration, not 30s."""
+    severities = [{**s, "update_interval": "5s"} if s["name"] == "SEV2" else s for s in FAST_POLICY["severities"]]
+    faster = policy_from_mapping({**FAST_POLICY, "severities": severities}, source="test")
+    declared = clock.now
+    with running_firebell(emu, slack, database_url, policy, clock=clock) as first:
+        room = declare(first, severity="sev2")
+        assert first.incident(1).next_update_due_at == declared + timedelta(seconds=30)
+        first.settle()
+    with running_firebell(emu, slack, database_url, faster, clock=clock) as second:
+        assert second.incident(1).next_update_due_at == declared + timedelta(seconds=5)
+        assert second.advance(timedelta(seconds=5)) == 1
+        second.wait_for(lambda: second.reminders(room), timeout=6, what="the reminder on the new interval")
+    with running_firebell(emu, slack, database_url, faster, clock=clock) as third:
+        # Restarted under the same policy: the due point the reminder set stays where it is.
+        assert third.incident(1).next_update_due_at == declared + timedelta(seconds=10)
