@@ -53,7 +53,7 @@ def test_private_channels_need_the_groups_scopes(client: WebClient, public_only:
     assert exc.value.response["error"] == "missing_scope"
     assert emu.channel_by_name("inc-9-private") is None
     assert any("for a private channel" in violation for violation in emu.violations)
-    emu.scopes |= {"groups:write", "groups:read"}
+    emu.scopes = (emu.scopes or set()) | {"groups:write", "groups:read"}
     assert client.conversations_setTopic(channel=private.id, topic="now")["ok"]
     assert client.conversations_create(name="inc-9-private", is_private=True)["ok"]
 
