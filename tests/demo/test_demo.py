@@ -31,6 +31,11 @@ def test_demo_runs_a_whole_incident_and_writes_the_postmortem(tmp_path: Path) ->
     for expected in (
         "── 1/12 Declare a SEV1",
         "#inc-1-checkout-returning-5xx-after-deploy  channel created",
+        # the declarer invited, then the new commander at the handover: shown as Slack shows joins
+        "#inc-1-checkout-returning-5xx-after-deploy  Alice Moreau\n    (@Alice Moreau has joined the channel)",
+        "#inc-1-checkout-returning-5xx-after-deploy  Bob Okafor\n    (@Bob Okafor has joined the channel)",
+        # mentions that notify are marked; Slack's notices notify no one
+        "‹@name› notifies that person (or channel)",
         # kick-off, rendered from Block Kit with its buttons as labels (its pin is checked below)
         "INC-1: CHECKOUT RETURNING 5XX AFTER DEPLOY",
         "[Post update] [Change severity] [Mitigate] [Resolve]",
@@ -44,19 +49,19 @@ def test_demo_runs_a_whole_incident_and_writes_the_postmortem(tmp_path: Path) ->
         "RUNBOOK: ELEVATED HTTP 5XX AFTER A DEPLOY (ROLL BACK)",
         "1/10 steps done",
         # handover
-        "Command handed over: @Bob Okafor is now the Incident Commander (was @Alice Moreau).",
+        "Command handed over: ‹@Bob Okafor› is now the Incident Commander (was ‹@Alice Moreau›).",
         # the pinned message
-        ":pushpin: Added @Carol Lindqvist's message to the timeline.",
+        ":pushpin: Added ‹@Carol Lindqvist›'s message to the timeline.",
         # status updates, in the room and the announcement thread
         "Rolling back checkout v2.14 to v2.13",
         "#incidents  Firebell (app)  (in thread)",
         # the reminder, and the form its button opens
-        "@Bob Okafor a status update for *INC-1* is due",
+        "‹@Bob Okafor› a status update for *INC-1* is due",
         "'Update INC-1' opened for Bob Okafor",
         # severity, mitigate, resolve
-        "Severity lowered from *SEV1* to *SEV2* by @Bob Okafor.",
+        "Severity lowered from *SEV1* to *SEV2* by ‹@Bob Okafor›.",
         "(set the channel topic: SEV2 | Mitigated | IC: @Bob Okafor | Checkout returning 5xx after deploy)",
-        "Resolved: INC-1 resolved by @Bob Okafor.",
+        "Resolved: INC-1 resolved by ‹@Bob Okafor›.",
         # postmortem
         "INC-1 POSTMORTEM DRAFT",
         ":paperclip: INC-1 postmortem draft (inc-1-postmortem.md,",

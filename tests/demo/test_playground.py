@@ -71,10 +71,11 @@ def test_playground_session() -> None:
     assert "You are in #inc-1-search-is-slow." in after("alice in #general> :open inc-1")
     assert "(only visible to Alice Moreau)" in after("alice in #inc-1-search-is-slow> /incident status")
     assert "You are now Bob Okafor (@bob)." in text
-    assert "@Bob Okafor is now the Incident Commander of INC-1" in after("bob in #inc-1-search-is-slow> /incident ic")
-    assert "Command handed over: @Bob Okafor" in text
+    assert "‹@Bob Okafor› is now the Incident Commander of INC-1" in after("bob in #inc-1-search-is-slow> /incident ic")
+    assert "Command handed over: ‹@Bob Okafor›" in text
+    assert "(@Bob Okafor has joined the channel)" in text
     assert "3. " in after("bob in #inc-1-search-is-slow> :messages")
-    assert "Added @Bob Okafor's message to the timeline" in after("bob in #inc-1-search-is-slow> :pin 3")
+    assert "Added ‹@Bob Okafor›'s message to the timeline" in after("bob in #inc-1-search-is-slow> :pin 3")
     opened = after("bob in #inc-1-search-is-slow> :click post update")
     assert "'Update INC-1' opened for Bob Okafor" in opened
     assert "fields: severity*, status*, text* (* required)" in opened
@@ -82,7 +83,7 @@ def test_playground_session() -> None:
     assert "Severity lowered from *SEV2* to *SEV3*" in after("bob in #inc-1-search-is-slow> /incident sev 3")
     assert "Noted on the INC-1 timeline" in after("bob in #inc-1-search-is-slow> /incident note")
     assert "is now scribe of INC-1" in after("bob in #inc-1-search-is-slow> /incident role scribe")
-    assert "Action item *#1* added (@Carol Lindqvist" in after("bob in #inc-1-search-is-slow> /incident action ")
+    assert "Action item *#1* added (‹@Carol Lindqvist›" in after("bob in #inc-1-search-is-slow> /incident action ")
     assert "Alert on search p99" in after("bob in #inc-1-search-is-slow> /incident actions\n")
     assert "TLS" in after("bob in #inc-1-search-is-slow> /incident runbook tls").upper()
     assert "INC-1 TIMELINE" in after("bob in #inc-1-search-is-slow> /incident timeline")
@@ -114,3 +115,39 @@ def test_reminders_from_the_scheduler_arrive_while_idle(monkeypatch: pytest.Monk
     text = out.getvalue()
     waited = text.split("> :wait 5", 1)[1]
     assert "a status update for *INC-1* is due" in waited  # printed by the watcher, nobody typed anything
+
+
+CLICK_SCRIPT = """\
+/incident declare sev2 Search is slow
+:open inc-1
+/incident update reindex paused
+:messages
+:click 1 "Post update"
+:cancel
+:click 1 mitigate
+:click 99 Resolve
+:click 2 Resolve
+:click 1 Nope
+:quit
+"""
+
+
+def test_click_names_a_button_of_any_numbered_message() -> None:
+    out = io.StringIO()
+    assert run_playground(user="alice", color=False, stdin=io.StringIO(CLICK_SCRIPT), file=out) == 0
+    text = out.getvalue()
+    room = "alice in #inc-1-search-is-slow> "
+
+    def after(line: str) -> str:
+        start = text.index(room + line) + len(room + line)
+        following = text.find(room, start)
+        return text[start : following if following >= 0 else None]
+
+    listed = after(":messages")
+    assert re.search(r"  1\. .*\[Post update\] \[Change severity\] \[Mitigate\] \[Resolve\]", listed), listed
+    assert "'Update INC-1' opened for Alice Moreau" in after(':click 1 "Post update"')
+    assert "(pressing [Mitigate] on the message from" in after(":click 1 mitigate")
+    assert "*Status*: :adhesive_bandage: Mitigated" in after(":click 1 mitigate")
+    assert "Say which message: :click <n> <button>, n from 1 to" in after(":click 99 Resolve")
+    assert "Message 2 has no buttons; messages here with buttons: 1." in after(":click 2 Resolve")
+    assert re.search(r"Message 1 shows \[.*\[Post update\] \[Change severity\] \[Resolve\]; none is “Nope”", text)

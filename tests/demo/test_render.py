@@ -23,14 +23,36 @@ def test_mrkdwn_tokens_become_what_slack_shows() -> None:
         "Declared <!date^1795499304^{date_short_pretty} {time}|2026-11-24 05:48 UTC>. 5 &lt; 6 &amp; ok"
     )
     assert mrkdwn(text, NAMES) == (
-        "@Alice Moreau handed over to @Bob Okafor in #inc-1-db-down; ask @here or @dba-oncall. "
+        "‹@Alice Moreau› handed over to ‹@Bob Okafor› in #inc-1-db-down; ask ‹@here› or ‹@dba-oncall›. "
         "See the draft (https://example.com/pm) and https://example.com. "
         "Declared 2026-11-24 05:48 UTC. 5 < 6 & ok"
     )
 
 
+def test_only_mentions_that_notify_are_marked() -> None:
+    """Text that reads like a mention (escaped, or never a token) is shown as text, as Slack shows it."""
+    assert mrkdwn("<!channel> and <!everyone|everyone>", NAMES) == "‹@channel› and ‹@everyone›"
+    assert mrkdwn("@channel &lt;!channel&gt; &lt;@U1&gt;", NAMES) == "@channel <!channel> <@U1>"
+    assert mrkdwn("<@U1> in <#C1>", NAMES, pings=False) == "@Alice Moreau in #inc-1-db-down"
+    rich = {
+        "type": "rich_text",
+        "elements": [
+            {
+                "type": "rich_text_section",
+                "elements": [
+                    {"type": "broadcast", "range": "here"},
+                    {"type": "text", "text": " @here "},
+                    {"type": "usergroup", "usergroup_id": "S1"},
+                ],
+            }
+        ],
+    }
+    assert block_lines(rich, NAMES) == ["‹@here› @here ‹@S1›"]
+    assert block_lines({"type": "header", "text": plain("<!channel> down", "plain_text")}, NAMES) == ["<!CHANNEL> DOWN"]
+
+
 def test_unknown_ids_fall_back_to_the_label_then_the_id() -> None:
-    assert mrkdwn("<@U9|zed> <@U8> <#C9|ops> <#C8>", NAMES) == "@zed @U8 #ops #C8"
+    assert mrkdwn("<@U9|zed> <@U8> <#C9|ops> <#C8>", NAMES) == "‹@zed› ‹@U8› #ops #C8"
 
 
 def test_blocks_render_as_lines_with_buttons_as_labels() -> None:
@@ -61,9 +83,9 @@ def test_blocks_render_as_lines_with_buttons_as_labels() -> None:
         "INC-1: DB DOWN",
         "*SEV1*: Significant impact",
         "*Status*: :mag: Investigating",
-        "*Incident Commander*: @Alice Moreau",
+        "*Incident Commander*: ‹@Alice Moreau›",
         "─" * 24,
-        "Declared by @Bob Okafor · via Slack",
+        "Declared by ‹@Bob Okafor› · via Slack",
         "[Post update] [Resolve] [Severity ▾]",
         "Step 1",
         "[Done]",
@@ -72,7 +94,7 @@ def test_blocks_render_as_lines_with_buttons_as_labels() -> None:
 
 
 def test_text_is_shown_when_there_are_no_blocks() -> None:
-    assert render_message("Hello <@U1>\nsecond line", [], NAMES) == ["Hello @Alice Moreau", "second line"]
+    assert render_message("Hello <@U1>\nsecond line", [], NAMES) == ["Hello ‹@Alice Moreau›", "second line"]
 
 
 def test_modal_inputs_rich_text_and_unknown_blocks() -> None:
@@ -98,7 +120,7 @@ def test_modal_inputs_rich_text_and_unknown_blocks() -> None:
     }
     assert block_lines(text_input, NAMES) == ["Update: [What we know]"]
     assert block_lines(select, NAMES) == ["Severity: [SEV2 ▾]"]
-    assert block_lines(rich, NAMES) == ["ping @Bob Okafor"]
+    assert block_lines(rich, NAMES) == ["ping ‹@Bob Okafor›"]
     assert block_lines({"type": "video"}, NAMES) == []
 
 
@@ -108,6 +130,10 @@ def test_styled_applies_emphasis_and_keeps_the_words() -> None:
     styles = {line.plain[span.start : span.end]: str(span.style) for span in line.spans}
     assert styles == {"INC-1": "bold", "now": "italic", "SEV2": "cyan", "old": "strike"}
     assert styled(":fire: hot").plain == "🔥 hot"
+    pinged = styled("ask ‹@Alice Moreau› and *‹@here›* now", emoji=False)
+    assert pinged.plain == "ask @Alice Moreau and @here now"  # highlighted instead of marked
+    highlighted = [pinged.plain[span.start : span.end] for span in pinged.spans if "yellow" in str(span.style)]
+    assert highlighted == ["@Alice Moreau", "@here"]
 
 
 def test_typed_mentions_are_escaped_like_slack_does() -> None:
@@ -116,4 +142,8 @@ def test_typed_mentions_are_escaped_like_slack_does() -> None:
     assert as_slack_sends(emu, "ic @bob, see #general") == f"ic <@{bob}|bob>, see <#{general}|general>"
     assert as_slack_sends(emu, "mail bob@example.com about @nobody in #nowhere") == (
         "mail bob@example.com about @nobody in #nowhere"
+    )
+    # Typed in the client: markup characters are sent as entities, @channel as the broadcast it is.
+    assert as_slack_sends(emu, "@channel <!here> a&b @bob", typed=True) == (
+        f"<!channel> &lt;!here&gt; a&amp;b <@{bob}|bob>"
     )

@@ -5,7 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from firebell.config import policy_from_mapping
-from firebell.domain.cadence import cadence_report, is_on_time, missed_update, next_update_due, update_interval
+from firebell.domain.cadence import (
+    cadence_report,
+    due_under_policy,
+    is_on_time,
+    missed_update,
+    next_update_due,
+    update_interval,
+)
 from firebell.domain.errors import PolicyError
 from firebell.domain.lifecycle import Status
 from firebell.domain.policy import Escalation, Policy
@@ -98,17 +105,26 @@ def test_on_time(due: datetime | None, misses: int, now: datetime, expected: boo
     assert is_on_time(due=due, misses=misses, now=now) is expected
 
 
-def test_escalation_ladder_defaults_and_repeats_its_last_step() -> None:
+def test_escalation_ladder_announces_once_then_reminds_the_room() -> None:
     cadence = POLICY.cadence
     assert cadence.step(1) == (Escalation.ROOM,)
     assert cadence.step(2) == (Escalation.ROOM, Escalation.DM_COMMANDER, Escalation.MENTION_DEPUTY)
     assert cadence.step(3) == (Escalation.ROOM, Escalation.ANNOUNCEMENT)
-    assert cadence.step(7) == cadence.step(3)
+    # A forgotten incident does not flood the announcement channel: past the ladder, the room only.
+    assert [cadence.step(miss) for miss in (4, 5, 50)] == [(Escalation.ROOM,)] * 3
 
 
 def test_custom_ladder_and_bad_ladders() -> None:
     policy = policy_from_mapping({"cadence": {"escalation": [["room"], ["dm_commander"]]}}, source="p")
     assert policy.cadence.step(5) == (Escalation.DM_COMMANDER,)
+    announcing = policy_from_mapping(
+        {"cadence": {"escalation": [["room"], ["announcement", "dm_commander"]]}}, source="p"
+    )
+    assert announcing.cadence.step(2) == (Escalation.ANNOUNCEMENT, Escalation.DM_COMMANDER)
+    assert announcing.cadence.step(3) == (Escalation.DM_COMMANDER,)
+    only_announce = policy_from_mapping({"cadence": {"escalation": [["announcement"]]}}, source="p")
+    assert only_announce.cadence.step(1) == (Escalation.ANNOUNCEMENT,)
+    assert only_announce.cadence.step(2) == (Escalation.ROOM,)
     with pytest.raises(
         PolicyError,
         match=r"cadence\.escalation\[0\]\[0\]: Input should be 'room', 'mention_deputy', 'dm_commander' or 'announcement'",
@@ -154,3 +170,53 @@ def test_open_incident_silence_runs_to_now() -> None:
     report = cadence_report([entry(0, EventKind.DECLARED)], now=T0 + 90 * M)
     assert report.longest_silence == 90 * M
     assert (report.updates_due, report.updates_on_time) == (0, 0)
+
+
+def test_due_under_policy_replays_the_schedule_it_was_set_under() -> None:
+    """With the policy in force all along, the replay lands on the due point the use cases stored."""
+    entries = [
+        entry(0, EventKind.DECLARED),
+        entry(15, EventKind.REMINDER, due_at=(T0 + 15 * M).isoformat()),  # on time: next 15m on, at 30
+        entry(50, EventKind.REMINDER, due_at=(T0 + 30 * M).isoformat()),  # down across 45: 15m from then
+        entry(52, EventKind.SNOOZED, seconds=30 * 60),
+    ]
+    due = due_under_policy(POLICY, severity="SEV1", status=Status.INVESTIGATING, last_update_at=T0, entries=entries)
+    assert due == T0 + 82 * M  # the snooze (52 + 30) outlasts the reminder's next due point (50 + 15)
+    without_snooze = due_under_policy(
+        POLICY, severity="SEV1", status=Status.INVESTIGATING, last_update_at=T0, entries=entries[:3]
+    )
+    assert without_snooze == T0 + 65 * M
+
+
+def test_due_under_policy_follows_a_changed_interval() -> None:
+    fast = policy_from_mapping(
+        {"severities": [{"name": "SEV1", "description": "x", "update_interval": "5m"}], "default_severity": "SEV1"},
+        source="p",
+    )
+    declared = [entry(0, EventKind.DECLARED)]
+    assert due_under_policy(
+        fast, severity="SEV1", status=Status.INVESTIGATING, last_update_at=T0, entries=declared
+    ) == (T0 + 5 * M)
+    reminded = [*declared, entry(15, EventKind.REMINDER, due_at=(T0 + 15 * M).isoformat())]
+    due = due_under_policy(fast, severity="SEV1", status=Status.INVESTIGATING, last_update_at=T0, entries=reminded)
+    assert due == T0 + 20 * M  # one new interval after the last missed due point
+    mitigated = due_under_policy(fast, severity="SEV1", status=Status.MITIGATED, last_update_at=T0, entries=reminded)
+    assert mitigated == T0 + 25 * M  # 15 + 5m x the mitigated factor
+
+
+def test_due_under_policy_restarts_from_the_last_update_and_stops_without_a_cadence() -> None:
+    updated = T0 + 40 * M
+    entries = [
+        entry(0, EventKind.DECLARED),
+        entry(15, EventKind.REMINDER, due_at=(T0 + 15 * M).isoformat()),
+        entry(20, EventKind.SNOOZED, seconds=60 * 60),
+        entry(40, EventKind.UPDATE),  # resets: the reminder and the snooze before it no longer count
+    ]
+    due = due_under_policy(
+        POLICY, severity="SEV1", status=Status.INVESTIGATING, last_update_at=updated, entries=entries
+    )
+    assert due == updated + 15 * M
+    assert (
+        due_under_policy(POLICY, severity="SEV4", status=Status.INVESTIGATING, last_update_at=T0, entries=entries)
+        is None
+    )

@@ -5,10 +5,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from firebell.domain.errors import IllegalTransition, NotAnIncidentChannel, UsageError
 from firebell.domain.lifecycle import Action, Status
 from firebell.domain.timeline import EventKind
+from firebell.services import incidents
 from firebell.services.context import Context
 from firebell.services.incidents import DeclareRequest, declare_incident, get_incident, list_incidents
 from firebell.services.lifecycle import change_status
@@ -98,6 +100,23 @@ def test_concurrent_declares_get_distinct_numbers(ctx: Context) -> None:
         thread.join()
     assert errors == []
     assert sorted(numbers) == list(range(1, 26))
+
+
+def test_a_failed_declare_leaves_a_gap_and_never_reuses_its_number(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Documented in the README: numbers are unique and increasing, not gap-free."""
+    assert declare_incident(ctx, DeclareRequest(title="First", declared_by=ALICE)).number == 1
+
+    def refuse(*_: object, **__: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("the database went away"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(incidents, "record_event", refuse)
+        with pytest.raises(OperationalError):
+            declare_incident(ctx, DeclareRequest(title="Lost", declared_by=ALICE))
+    assert [i.number for i in list_incidents(ctx)] == [1]  # nothing of the failed declare was kept
+    assert declare_incident(ctx, DeclareRequest(title="Third", declared_by=ALICE)).number == 3
 
 
 def test_handover_and_roles(ctx: Context) -> None:

@@ -9,6 +9,7 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -20,7 +21,7 @@ from firebell.services.timeline import timeline_of
 from tests.clock import Clock
 from tests.harness import Firebell, outbox_key, running_firebell
 
-FAST_POLICY = {
+FAST_POLICY: dict[str, Any] = {
     "severities": [
         {"name": "SEV1", "description": "Significant customer impact", "update_interval": "2s"},
         {"name": "SEV2", "description": "Partial customer impact", "update_interval": "30s"},
@@ -107,6 +108,23 @@ def test_overdue_update_reminds_the_current_ic(firebell: Firebell, clock: Clock)
     assert kinds.count("escalation") == 2  # the DM to the IC, then the announcement
     due_points = [declared + n * INTERVAL for n in (1, 2, 3)]
     assert reminder_events(firebell) == list(zip(due_points, due_points, strict=True))
+
+
+def test_a_forgotten_incident_is_announced_once_then_reminded_in_the_room(firebell: Firebell) -> None:
+    room = declare(firebell)
+    announcement_id = ""
+    for _ in range(6):  # six due points pass without an update: three past the ladder's last step
+        assert firebell.advance(INTERVAL) == 1
+        firebell.settle()
+        announcement_id = announcement_id or firebell.incident(1).announcement_channel_id or ""
+    assert len(firebell.reminders(room)) == 6  # the room hears at every due point
+    announced = [m for m in firebell.bot_messages(announcement_id) if "no status update for" in m.text]
+    assert len(announced) == 1  # the announcement channel once, at the third miss
+    escalations = [text for kind, _, text in firebell.timeline(1) if kind == "escalation"]
+    assert escalations == [
+        "Reminder sent to the Incident Commander directly",
+        "Announced that the incident is without updates",
+    ]
 
 
 def test_an_update_resets_the_timer(firebell: Firebell, clock: Clock) -> None:
@@ -200,3 +218,24 @@ def test_reminders_survive_a_restart(
         assert all(due <= at for at, due in events)  # none reminded before it was due
         keys = [outbox_key(m) for m in second.reminders(room)]
         assert len(keys) == len(set(keys))
+
+
+def test_a_changed_interval_moves_scheduled_due_points_at_start(
+    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, *, policy: Policy, clock: Clock
+) -> None:
+    """Firebell restarted on the same database with SEV2's interval cut from 30s to 5s: the incident
+    declared under the old policy is due 5s after its declaration, not 30s."""
+    severities = [{**s, "update_interval": "5s"} if s["name"] == "SEV2" else s for s in FAST_POLICY["severities"]]
+    faster = policy_from_mapping({**FAST_POLICY, "severities": severities}, source="test")
+    declared = clock.now
+    with running_firebell(emu, slack, database_url, policy, clock=clock) as first:
+        room = declare(first, severity="sev2")
+        assert first.incident(1).next_update_due_at == declared + timedelta(seconds=30)
+        first.settle()
+    with running_firebell(emu, slack, database_url, faster, clock=clock) as second:
+        assert second.incident(1).next_update_due_at == declared + timedelta(seconds=5)
+        assert second.advance(timedelta(seconds=5)) == 1
+        second.wait_for(lambda: second.reminders(room), timeout=6, what="the reminder on the new interval")
+    with running_firebell(emu, slack, database_url, faster, clock=clock) as third:
+        # Restarted under the same policy: the due point the reminder set stays where it is.
+        assert third.incident(1).next_update_due_at == declared + timedelta(seconds=10)

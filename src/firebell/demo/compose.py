@@ -14,8 +14,19 @@ _USER = re.compile(r"(?<![<\w])@([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
 _CHANNEL = re.compile(r"(?<![<\w])#([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)
 
 
-def as_slack_sends(emu: SlackEmulator, text: str) -> str:
-    """`text` with every `@name` of a workspace member and `#name` of a channel escaped as Slack does."""
+_BROADCAST = re.compile(r"(?<![<\w])@(channel|here|everyone)\b", re.IGNORECASE)
+
+
+def as_slack_sends(emu: SlackEmulator, text: str, *, typed: bool = False) -> str:
+    """`text` with every `@name` of a workspace member and `#name` of a channel escaped as Slack does.
+
+    With `typed` (a message or slash command typed in the client), also as the client sends typed text:
+    `&`, `<` and `>` as entities, so typing `<!channel>` sends text, and `@channel`, `@here` and
+    `@everyone` as the broadcasts they are.
+    """
+    if typed:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = _BROADCAST.sub(lambda match: f"<!{match.group(1).lower()}>", text)
 
     def user(match: re.Match[str]) -> str:
         found = emu.find_user(match.group(1).lower())

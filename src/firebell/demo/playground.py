@@ -20,6 +20,7 @@ from firebell.emulator import Channel, Ephemeral, Message, SlackEmulator
 from firebell.emulator.modals import clear_stack
 
 from .compose import as_slack_sends
+from .prompt import PromptLine
 from .render import buttons, mrkdwn, render_message
 from .stack import PLAYGROUND_INTERVALS, Stack, demo_policy, running_stack
 from .transcript import Transcript, clock, make_console
@@ -32,6 +33,7 @@ HELP = """\
 :open <channel>             go to a channel (#name, a unique prefix such as inc-1, or dm) and list its messages
 :messages                   list the current channel's messages again, numbered
 :click <button>             press a button (label, or its number) in the newest message here that has buttons
+:click <n> <button>         press a button in message n (see :messages), e.g. :click 3 "Edit summary"
 :pin <n>                    react with :pushpin: to message n of the current channel (see :messages)
 :submit <field>=<value> | …  submit your open form, e.g. :submit text=Rolled back | status=mitigated
 :cancel                     close your open form
@@ -133,33 +135,45 @@ class Playground:
         if command != "/incident":
             raise PlaygroundError(f"{command} is not a command in this workspace; Firebell installs /incident.")
         result = self.stack.driver.slash_command(
-            "/incident", as_slack_sends(self.emu, text.strip()), user=self.user, channel=self.channel_id
+            "/incident", as_slack_sends(self.emu, text.strip(), typed=True), user=self.user, channel=self.channel_id
         )
         if result.status_code != 200:
             self.say(f"Slack shows: /incident failed with the error “dispatch_failed” ({result.status_code})", "red")
 
     def post(self, text: str) -> None:
         """Post a message as the current user."""
-        self.stack.driver.post_as_user(self.user, self.channel_id, as_slack_sends(self.emu, text))
+        self.stack.driver.post_as_user(self.user, self.channel_id, as_slack_sends(self.emu, text, typed=True))
 
-    def click(self, label: str) -> None:
-        """Press a button in the newest message of this channel that has buttons."""
-        if not label:
-            raise PlaygroundError("Say which button: :click <label>, e.g. :click Resolve")
-        source = self._newest_with_buttons()
-        if source is None:
-            raise PlaygroundError(f"No message in {self.transcript.where(self.channel)} has buttons you can press.")
+    def click(self, spec: str) -> None:
+        """Press a button: in the newest message here that has buttons, or in message n of :messages
+        (`:click 3 "Edit summary"`)."""
+        number, _, rest = spec.partition(" ")
+        if number.isdigit() and rest.strip():
+            source: Message | Ephemeral = self._numbered(number, ":click <n> <button>")
+            label, shown_as = rest, f"Message {number}"
+            if not buttons(source.blocks):
+                with_buttons = [str(n) for n, m in enumerate(self._messages(), start=1) if buttons(m.blocks)]
+                listed = ", ".join(with_buttons) or "none"
+                raise PlaygroundError(f"Message {number} has no buttons; messages here with buttons: {listed}.")
+        else:
+            newest = self._newest_with_buttons()
+            if newest is None:
+                raise PlaygroundError(f"No message in {self.transcript.where(self.channel)} has buttons you can press.")
+            source, label, shown_as = newest, spec, "The newest message with buttons here"
+        wanted = label.strip().strip("\"“”'[]").lower()
+        if not wanted:
+            raise PlaygroundError(
+                "Say which button: :click <label>, e.g. :click Resolve, or :click <n> <label> for message n."
+            )
         choices = buttons(source.blocks)
-        labels = [text for text, _, _ in choices]
-        wanted = label.lower().strip("[]")
         match = None
         if wanted.isdigit() and 1 <= int(wanted) <= len(choices):
             match = choices[int(wanted) - 1]
         for test in (str.__eq__, str.startswith, str.__contains__):
             match = match or next((c for c in choices if test(c[0].lower(), wanted)), None)
         if match is None:
-            shown = " ".join(f"[{text}]" for text in labels)
-            raise PlaygroundError(f"The newest message with buttons here shows {shown}; none is “{label}”.")
+            shown = " ".join(f"[{text}]" for text, _, _ in choices)
+            raise PlaygroundError(f"{shown_as} shows {shown}; none is “{label.strip()}”.")
         text, block, element = match
         self.say(f"(pressing [{text}] on the message from {clock(source.ts)})", style="dim")
         self.stack.driver.click(
@@ -170,6 +184,17 @@ class Playground:
             value=element.get("value"),
             block_id=block.get("block_id"),
         )
+
+    def _numbered(self, number: str, usage: str) -> Message:
+        """Message `number` of the current channel, as :messages numbers them (`usage` says how to ask)."""
+        messages = self._messages()
+        if not number.isdigit() or not 1 <= int(number) <= len(messages):
+            raise PlaygroundError(
+                f"Say which message: {usage}, n from 1 to {len(messages)} (:messages lists them)."
+                if messages
+                else f"There are no messages in {self.transcript.where(self.channel)} yet."
+            )
+        return messages[int(number) - 1]
 
     def _newest_with_buttons(self) -> Message | Ephemeral | None:
         user_id = self.emu.user_id(self.user)
@@ -184,14 +209,7 @@ class Playground:
 
     def pin(self, number: str) -> None:
         """React with :pushpin: to message `number` of the current channel."""
-        messages = self._messages()
-        if not number.isdigit() or not 1 <= int(number) <= len(messages):
-            raise PlaygroundError(
-                f"Say which message: :pin <n>, n from 1 to {len(messages)} (:messages lists them)."
-                if messages
-                else f"There are no messages in {self.transcript.where(self.channel)} yet."
-            )
-        message = messages[int(number) - 1]
+        message = self._numbered(number, ":pin <n>")
         self.stack.driver.react(self.user, self.channel_id, message.ts, "pushpin")
 
     def submit(self, spec: str) -> None:
@@ -248,7 +266,11 @@ class Playground:
         for channel in self._visible():
             marker = "*" if channel.id == self.channel_id else " "
             count = len([m for m in channel.messages.values() if not m.is_system])
-            topic = f"  topic: {mrkdwn(channel.topic.value, self.transcript.names)}" if channel.topic.value else ""
+            topic = (
+                f"  topic: {mrkdwn(channel.topic.value, self.transcript.names, pings=False)}"
+                if channel.topic.value
+                else ""
+            )
             archived = " (archived)" if channel.is_archived else ""
             self.say(f"{marker} {self.transcript.where(channel)}{archived}  {count} messages{topic}")
 
@@ -289,7 +311,8 @@ class Playground:
             more = f"  (+{len(lines) - 1} lines)" if len(lines) > 1 else ""
             pinned = " 📌" if message.reactions.get("pushpin") else ""
             author = self.transcript.author(message)
-            self.say(f"{number:>3}.{thread} {clock(message.ts)} {author}: {first}{more}{pinned}")
+            labels = "".join(f" [{text}]" for text, _, _ in buttons(message.blocks))
+            self.say(f"{number:>3}.{thread} {clock(message.ts)} {author}: {first}{more}{pinned}{labels}")
 
     def wait(self, seconds: str) -> None:
         """Watch for a while."""
@@ -312,11 +335,15 @@ def _lines(stream: IO[str], playground: Playground, *, interactive: bool) -> Ite
     if interactive:
         with contextlib.suppress(ImportError):  # not on every platform
             import readline  # noqa: F401 - line editing and history for input()
+        transcript = playground.transcript
+        transcript.prompt_line = PromptLine(transcript.console.file, lambda: playground.prompt)
         while True:
             try:
-                yield input(playground.prompt)
+                with transcript.prompt_line.reading():
+                    line = input(playground.prompt)
             except EOFError:
                 return
+            yield line
     else:
         for line in stream:
             playground.say(playground.prompt + line.rstrip("\n"), style="bold")
@@ -342,7 +369,7 @@ def run_playground(
         intro = (
             "Firebell playground: the real service against the built-in Slack emulator.\n"
             f"Status updates are due {cadence} here, so reminders come quickly.\n"
-            "Type /incident help, or :help for the playground's own commands."
+            "Type /incident help, or :help for the playground's own commands.\n" + transcript.legend()
         )
         playground.say(intro, style="bold")
         stop = threading.Event()

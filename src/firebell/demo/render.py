@@ -3,6 +3,10 @@
 Mentions become names (`@Alice Moreau`, `#inc-1-db-down`), links show their label and address, dates
 their fallback text, buttons their label in brackets (`[Resolve]`); mrkdwn emphasis is left as written
 (`*bold*`) so plain logs stay readable. `styled()` turns that mrkdwn into rich styles for a terminal.
+
+A mention that would notify someone (a live `<@U…>`, `<!channel>`, `<!here>`, a user group) is shown
+between ‹ › marks (`‹@Alice Moreau›`, `‹@channel›`), highlighted in colour, as Slack highlights it; text
+that merely reads "@channel" (escaped, or a plain_text field) stays plain text, as Slack shows it.
 """
 
 from __future__ import annotations
@@ -29,29 +33,45 @@ class Names:
         self.channel = channel or (lambda _: None)
 
 
-def _special(body: str, label: str) -> str:
+PING_OPEN, PING_CLOSE = "‹", "›"
+_BROADCASTS = frozenset({"channel", "here", "everyone"})
+
+
+def ping(name: str) -> str:
+    """A mention that notifies, marked apart from text that only reads like one."""
+    return f"{PING_OPEN}{name}{PING_CLOSE}"
+
+
+def _special(body: str, label: str, mark: Callable[[str], str]) -> str:
     date = _DATE.match(f"{body}|{label}" if label else body)
     if date:
         return date.group(2) or date.group(1)
     if body.startswith("!subteam^"):
-        return label or "@" + body.removeprefix("!subteam^")
-    return "@" + (label or body[1:])
+        return mark(label or "@" + body.removeprefix("!subteam^"))
+    word = body[1:].split("^", 1)[0]
+    return mark("@" + (label or word).removeprefix("@")) if word in _BROADCASTS else "@" + (label or body[1:])
 
 
-def _token(token: str, names: Names) -> str:
+def _token(token: str, names: Names, mark: Callable[[str], str]) -> str:
     body, _, label = token.partition("|")
     if body.startswith("@"):
-        return "@" + (names.user(body[1:]) or label or body[1:])
+        return mark("@" + (names.user(body[1:]) or label or body[1:]))
     if body.startswith("#"):
         return "#" + (names.channel(body[1:]) or label or body[1:])
     if body.startswith("!"):
-        return _special(body, label)
+        return _special(body, label, mark)
     return f"{label} ({body})" if label and label != body else body
 
 
-def mrkdwn(text: str, names: Names) -> str:
-    """Resolve Slack's angle-bracket tokens (mentions, channels, links, dates) and HTML entities."""
-    return html.unescape(_ANGLE.sub(lambda m: _token(m.group(1), names), text))
+def _unmarked(name: str) -> str:
+    return name
+
+
+def mrkdwn(text: str, names: Names, *, pings: bool = True) -> str:
+    """Resolve Slack's angle-bracket tokens (mentions, channels, links, dates) and HTML entities; mentions
+    that notify are marked (`pings=False` for text that notifies no one: topics, Slack's own notices)."""
+    mark = ping if pings else _unmarked
+    return html.unescape(_ANGLE.sub(lambda m: _token(m.group(1), names, mark), text))
 
 
 def _text(obj: Any, names: Names) -> str:
@@ -91,7 +111,11 @@ def _rich_text(elements: Iterable[Any], names: Names) -> str:
             parts.append(str(element.get("text", "")))
         elif kind == "user":
             user_id = str(element.get("user_id", ""))
-            parts.append("@" + (names.user(user_id) or user_id))
+            parts.append(ping("@" + (names.user(user_id) or user_id)))
+        elif kind == "usergroup":
+            parts.append(ping("@" + str(element.get("usergroup_id", ""))))
+        elif kind == "broadcast":
+            parts.append(ping("@" + str(element.get("range", ""))))
         elif kind == "channel":
             channel_id = str(element.get("channel_id", ""))
             parts.append("#" + (names.channel(channel_id) or channel_id))
@@ -181,15 +205,32 @@ def buttons(blocks: list[dict[str, Any]] | None) -> list[tuple[str, dict[str, An
 
 
 _EMPHASIS = re.compile(
-    r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])"
+    rf"{PING_OPEN}([^{PING_OPEN}{PING_CLOSE}\n]+){PING_CLOSE}"
+    r"|(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])"
     r"|`([^`\n]+)`"
     r"|(?<![\w_])_(?!\s)([^_\n]+?)(?<!\s)_(?![\w_])"
     r"|(?<![\w~])~(?!\s)([^~\n]+?)(?<!\s)~(?![\w~])"
 )
 
 
+_MENTION = "bold black on yellow"  # Slack's highlight for a mention that notifies
+_PING = re.compile(f"{PING_OPEN}([^{PING_OPEN}{PING_CLOSE}\n]+){PING_CLOSE}")
+
+
+def _with_pings(text: str, style: str) -> Text:
+    out = Text(style=style)
+    last = 0
+    for match in _PING.finditer(text):
+        out.append(text[last : match.start()])
+        out.append(match.group(1), style=_MENTION)
+        last = match.end()
+    out.append(text[last:])
+    return out
+
+
 def styled(line: str, *, emoji: bool = True) -> Text:
-    """One rendered line as rich Text: *bold*, _italic_ and `code` styled, emoji codes as emoji."""
+    """One rendered line as rich Text: *bold*, _italic_ and `code` styled, notifying mentions highlighted
+    (without their ‹ › marks), emoji codes as emoji."""
     if emoji:
         from rich.emoji import Emoji
 
@@ -198,15 +239,17 @@ def styled(line: str, *, emoji: bool = True) -> Text:
     last = 0
     for match in _EMPHASIS.finditer(line):
         out.append(line[last : match.start()])
-        bold, code, italic, strike = match.groups()
-        if bold is not None:
-            out.append(bold, style="bold")
+        mention, bold, code, italic, strike = match.groups()
+        if mention is not None:
+            out.append(mention, style=_MENTION)
+        elif bold is not None:
+            out.append(_with_pings(bold, "bold"))
         elif code is not None:
             out.append(code, style="cyan")
         elif italic is not None:
-            out.append(italic, style="italic")
+            out.append(_with_pings(italic, "italic"))
         else:
-            out.append(strike, style="strike")
+            out.append(_with_pings(strike, "strike"))
         last = match.end()
     out.append(line[last:])
     return out

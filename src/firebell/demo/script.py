@@ -400,6 +400,7 @@ def run_demo(*, speed: float = 1.0, color: bool = True, output: Path, file: IO[s
                 soft_wrap=True,
             )
             transcript = Transcript(stack.emu, console, color=color, max_lines=24)
+            transcript.say(transcript.legend())
             ok = run_script(stack, transcript, speed=speed, output=output)
     except KeyboardInterrupt:
         console.print(Text("firebell demo: interrupted; everything it started is stopped.", style="yellow"))

@@ -7,6 +7,7 @@ flushes from a background thread, so reminders fired by the scheduler show up on
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import threading
 import time
@@ -19,9 +20,14 @@ from rich.text import Text
 
 from firebell.emulator import Channel, Ephemeral, Message, SlackEmulator
 
+from .prompt import PromptLine
 from .render import Names, block_lines, mrkdwn, render_message, styled
 
-SHOWN_SYSTEM = frozenset({"channel_topic", "channel_purpose", "channel_archive", "channel_unarchive"})
+# Slack's own notices a person sees in the channel: who joined or left (an invitation shows as a join),
+# topic and purpose changes, archiving.
+SHOWN_SYSTEM = frozenset(
+    {"channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_archive", "channel_unarchive"}
+)
 
 
 def make_console(*, color: bool, file: IO[str] | None = None) -> Console:
@@ -68,6 +74,7 @@ class Transcript:
         self._messages: dict[tuple[str, str], _Seen] = {}
         self._ephemerals: dict[int, int] = {}
         self._views: dict[str, tuple[int, bool, tuple[tuple[str, str], ...]]] = {}
+        self.prompt_line: PromptLine | None = None  # the playground's line being typed, kept below prints
 
     # ------------------------------------------------------------ names
     def _user_name(self, user_id: str) -> str | None:
@@ -97,6 +104,12 @@ class Transcript:
         return self._user_name(message.user or "") or (message.user or "someone")
 
     # ------------------------------------------------------------ output
+    def legend(self) -> str:
+        """How the transcript shows a mention that notifies someone, as against text that reads like one."""
+        if self.color:
+            return "A highlighted @name notifies that person (or channel); a plain @name is only text."
+        return "‹@name› notifies that person (or channel), as Slack highlights it; a plain @name is only text."
+
     def say(self, text: str, style: str = "") -> None:
         """Print a line of narration."""
         with self.lock:
@@ -134,8 +147,10 @@ class Transcript:
                 *self._view_entries(),
             ]
             entries.sort(key=lambda e: (e.key, e.order))
-            for entry in entries:
-                self._print_entry(entry)
+            if entries:
+                with self.prompt_line.set_aside() if self.prompt_line else contextlib.nullcontext():
+                    for entry in entries:
+                        self._print_entry(entry)
             return len(entries)
 
     def _channel_entries(self) -> list[_Entry]:
@@ -146,9 +161,9 @@ class Transcript:
             self._channels.add(channel.id)
             if channel.is_im:
                 continue  # a DM shows up with its first message
-            members = ", ".join(self._user_name(m) or m for m in channel.members)
+            # Who is in it shows as joins, one per member, as Slack shows them in the channel.
             header = self._header(channel.created, f"#{channel.name}", "channel created", bot=True)
-            entries.append(_Entry(float(channel.created), 0, header, [f"members: {members}"] if members else []))
+            entries.append(_Entry(float(channel.created), 0, header))
         return entries
 
     def _message_entries(self) -> list[_Entry]:
@@ -208,8 +223,8 @@ class Transcript:
         )
 
     def _lines(self, message: Message) -> list[str]:
-        if message.subtype in SHOWN_SYSTEM:
-            return [f"({mrkdwn(message.text, self.names)})"]
+        if message.subtype in SHOWN_SYSTEM:  # Slack's notices notify no one
+            return [f"({mrkdwn(message.text, self.names, pings=False)})"]
         lines = render_message(message.text, message.blocks, self.names)
         for file_id in message.files:
             upload = self.emu.uploads.get(file_id)

@@ -4,7 +4,7 @@ Pure functions of (incident state, policy, now); the scheduler and the use cases
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from firebell.domain.lifecycle import Status
 from firebell.domain.policy import Policy
@@ -27,6 +27,41 @@ def next_update_due(policy: Policy, *, severity: str, status: Status, last_updat
     """The next due point after the last update (or declaration); None when no cadence applies."""
     interval = update_interval(policy, severity=severity, status=status)
     return last_update_at + interval if interval is not None else None
+
+
+# The timeline events that set an incident's due point: each of these kinds reschedules from the last update.
+_RESETS = frozenset({EventKind.DECLARED, EventKind.UPDATE, EventKind.SEVERITY_CHANGED, EventKind.STATUS_CHANGED})
+SCHEDULE_KINDS = _RESETS | {EventKind.REMINDER, EventKind.SNOOZED}
+
+
+def _instant(value: object) -> datetime:
+    moment = datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def due_under_policy(
+    policy: Policy, *, severity: str, status: Status, last_update_at: datetime, entries: list[TimelineEntry]
+) -> datetime | None:
+    """The next due point this policy gives an open incident, replaying what set it: the last update (or
+    declaration, severity or status change), the reminders since, and snoozes.
+
+    With the policy the due point was set under, this is the stored due point; after an interval change it
+    is where that due point would have been had the new interval been in force.
+    """
+    interval = update_interval(policy, severity=severity, status=status)
+    if interval is None:
+        return None
+    due = last_update_at + interval
+    for entry in sorted(entries, key=BY_TIME):
+        if entry.kind in _RESETS:
+            due = last_update_at + interval
+        elif entry.kind is EventKind.REMINDER and "due_at" in entry.data:
+            due = _instant(entry.data["due_at"]) + interval  # as missed_update: one interval on, or from then
+            if due <= entry.at:
+                due = entry.at + interval
+        elif entry.kind is EventKind.SNOOZED and "seconds" in entry.data:
+            due = max(due, entry.at + timedelta(seconds=int(entry.data["seconds"])))
+    return due
 
 
 @dataclass(frozen=True)

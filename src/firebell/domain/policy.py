@@ -103,8 +103,14 @@ class CadencePolicy(BaseModel):
         return value
 
     def step(self, miss: int) -> tuple[Escalation, ...]:
-        """What the `miss`-th consecutive missed update does (the last step repeats)."""
-        return self.escalation[min(miss, len(self.escalation)) - 1]
+        """What the `miss`-th consecutive missed update does (past the ladder, the room is reminded only)."""
+        if miss <= len(self.escalation):
+            return self.escalation[miss - 1]
+        # Past the ladder the last step repeats without its announcement: the announcement channel
+        # hears once per silence, not every interval of a forgotten incident; the room (and the IC's
+        # DM, if the step has one) keep reminding the people who can act.
+        repeated = tuple(action for action in self.escalation[-1] if action is not Escalation.ANNOUNCEMENT)
+        return repeated or (Escalation.ROOM,)
 
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")

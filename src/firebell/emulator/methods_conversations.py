@@ -36,6 +36,8 @@ def conversations_create(ctx: Ctx) -> dict[str, Any]:
     error = channel_name_error(name)
     if error:
         ctx.fail(error, f"invalid channel name {name!r} ({error}; see NOTES §2.8)")
+    is_private = ctx.args.flag("is_private")
+    ctx.require_scope_for("private_channel" if is_private else "public_channel")
     if emu.channel_by_name(name) is not None:
         ctx.fail("name_taken")
     now = int(emu.now())
@@ -44,7 +46,7 @@ def conversations_create(ctx: Ctx) -> dict[str, Any]:
         name=name,
         created=now,
         creator=emu.bot_user_id,
-        is_private=ctx.args.flag("is_private"),
+        is_private=is_private,
         updated=now * 1000,
     )
     emu.channels[ch.id] = ch

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from .args import Args
 from .errors import SlackError
 from .models import Channel
+from .scopes import needed_for_type
 from .spec import MethodSpec
 
 if TYPE_CHECKING:
@@ -69,7 +70,21 @@ class Ctx:
             self.fail("channel_not_found", f"'{arg}' must be a channel id, got the name {ref!r}")
         if found is None or not self.visible(found):
             self.fail("channel_not_found")
+        self.require_scope_for(found.type_name)
         return found
+
+    def require_scope_for(self, type_name: str) -> None:
+        """missing_scope when the token lacks this method's scope for the conversation type (public_channel…)."""
+        if self.emu.scopes is None:
+            return
+        needed = needed_for_type(self.spec.bot_scopes, self.emu.scopes, type_name)
+        if needed:
+            self.fail(
+                "missing_scope",
+                f"needs one of {list(needed)} for a {type_name.replace('_', ' ')}",
+                needed=",".join(needed),
+                provided=",".join(sorted(self.emu.scopes)),
+            )
 
     def require_member(self, ch: Channel) -> None:
         """not_in_channel unless the bot is a member."""

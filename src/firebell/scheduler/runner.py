@@ -11,7 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from firebell.runbooks.shelf import Shelf
 from firebell.services.action_items import nudge_overdue
-from firebell.services.cadence import schedule_unscheduled, send_due_reminders
+from firebell.services.cadence import follow_policy, send_due_reminders
 from firebell.services.context import Context
 from firebell.services.inbox import prune_done
 from firebell.services.outbox.admin import prune_delivered
@@ -39,10 +39,10 @@ class Scheduler:
         )
 
     def start(self) -> None:
-        """Schedule any incident that lacks a due point, then start ticking."""
-        scheduled = schedule_unscheduled(self.ctx)
-        if scheduled:
-            log.info("scheduled the update cadence of %d open incidents", scheduled)
+        """Set open incidents' due points by the policy in force, then start ticking."""
+        moved = follow_policy(self.ctx)
+        if moved:
+            log.info("rescheduled the update cadence of %d open incidents by the policy in force", moved)
         if self.tick_seconds is not None:
             self._scheduler.add_job(
                 self.tick, "interval", seconds=self.tick_seconds, id="cadence", next_run_time=datetime.now(UTC)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import case, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from firebell.domain.cadence import MissedUpdate, missed_update, next_update_due
+from firebell.domain.cadence import SCHEDULE_KINDS, MissedUpdate, due_under_policy, missed_update, next_update_due
 from firebell.domain.durations import format_duration
 from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
@@ -19,7 +19,7 @@ from firebell.services.changes import incident_change
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, effect_row, enqueue_many
 from firebell.services.incidents import snapshot
-from firebell.services.timeline import record_event, record_events
+from firebell.services.timeline import record_event, record_events, timeline_of
 from firebell.store.models import Incident
 
 OPEN = (Status.INVESTIGATING.value, Status.MITIGATED.value)
@@ -32,17 +32,44 @@ def reschedule(incident: Incident, policy: Policy) -> None:
     )
 
 
-def schedule_unscheduled(ctx: Context) -> int:
-    """Give open incidents without a due point one (after an upgrade or a policy change); returns how many."""
-    scheduled = 0
+def follow_policy(ctx: Context) -> int:
+    """Set every open incident's due point by the policy in force (at start: the policy file may have
+    changed the intervals, or an upgrade left incidents unscheduled); returns how many moved.
+
+    Each due point is replayed from the incident's own timeline (last update, reminders, snoozes) under the
+    current policy, so an unchanged policy moves nothing. The write is a compare-and-set on the due point
+    read, so a tick of another process claiming that due point meanwhile wins and this one leaves it.
+    """
+    moved = 0
     with ctx.db.transaction(background=True) as session:
-        rows = session.scalars(
-            select(Incident).where(Incident.status.in_(OPEN), Incident.next_update_due_at.is_(None))
+        rows = session.execute(
+            select(
+                Incident.id, Incident.severity, Incident.status, Incident.last_update_at, Incident.next_update_due_at
+            ).where(Incident.status.in_(OPEN))
         ).all()
-        for incident in rows:
-            reschedule(incident, ctx.policy)
-            scheduled += incident.next_update_due_at is not None
-    return scheduled
+        for row in rows:
+            due = due_under_policy(
+                ctx.policy,
+                severity=row.severity,
+                status=Status(row.status),
+                last_update_at=row.last_update_at,
+                entries=timeline_of(session, row.id, kinds=SCHEDULE_KINDS),
+            )
+            if due == row.next_update_due_at:
+                continue
+            current = (
+                Incident.next_update_due_at.is_(None)
+                if row.next_update_due_at is None
+                else Incident.next_update_due_at == row.next_update_due_at
+            )
+            result = session.execute(
+                update(Incident)
+                .where(Incident.id == row.id, current)
+                .values(next_update_due_at=due)
+                .execution_options(synchronize_session=False)
+            )
+            moved += result.rowcount  # type: ignore[attr-defined]
+    return moved
 
 
 def reminder_key(incident_id: int, last_update_at: datetime, miss: int, target: str) -> str:
