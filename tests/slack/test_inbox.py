@@ -105,3 +105,15 @@ def test_a_replayed_form_submission_declares_once(firebell: Firebell) -> None:
     assert replay.status_code == 200
     firebell.settle()
     assert _incidents_titled(firebell, "Login page blank") == 1
+
+
+def test_the_declarer_hears_declared_before_the_war_room_is_ready(firebell: Firebell) -> None:
+    """Both answers are queued with the declare, in one lane: "declared" can never arrive second."""
+    result = firebell.driver.slash_command("/incident", "declare sev2 Queue backlog", user="alice", channel="general")
+    firebell.war_room(1)
+    firebell.settle()
+    url_id = str(result.response_url).rsplit("/", 1)[1]
+    texts = [str(r.text) for r in firebell.emu.responses if r.url_id == url_id and r.status == 200]
+    assert len(texts) == 2
+    assert texts[0].startswith(":fire: Declared *INC-1* (SEV2)")
+    assert "war room is ready" in texts[1]

@@ -107,7 +107,7 @@ def needs_of(kind: EffectKind, payload: dict[str, Any]) -> str | None:
         return None
     if kind == EffectKind.POST_REMINDER and target == "dm":
         return None
-    if kind == EffectKind.RESPOND and payload.get("message") == "war_room_failed":
+    if kind == EffectKind.RESPOND and payload.get("message") in ("war_room_failed", "declared"):
         return None
     if kind in (EffectKind.PIN_KICKOFF, EffectKind.SYNC_KICKOFF):
         return "kickoff_ts"

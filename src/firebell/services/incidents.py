@@ -85,6 +85,8 @@ class DeclareRequest:
     description: str | None = None
     customer_impact: str | None = None
     response_url: str | None = None
+    # Answer "declared" through the response_url too (the slash command), not only "war room is ready".
+    confirm: bool = False
 
 
 def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
@@ -167,6 +169,18 @@ def _enqueue_war_room(
     if bridge:
         add(EffectKind.ADD_BOOKMARK, "bookmark", {"title": "Video bridge", "link": bridge})
     if request.response_url:
+        if request.confirm:
+            # The declarer's answer, queued with the change so it survives a crash and comes before
+            # "war room is ready" (one lane, in order).
+            enqueue(
+                session,
+                kind=EffectKind.RESPOND,
+                lane=lane(incident, "respond"),
+                key=f"inc:{incident.id}:respond:declared",
+                now=now,
+                incident=incident,
+                payload={"response_url": request.response_url, "message": "declared"},
+            )
         add(EffectKind.RESPOND, "respond", {"response_url": request.response_url, "message": "war_room_ready"})
 
 

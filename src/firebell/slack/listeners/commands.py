@@ -36,7 +36,6 @@ from firebell.slack.blocks.modals import declare_modal
 from firebell.slack.blocks.replies import (
     MAX_TIMELINE_LINES,
     confirmation,
-    declared_reply,
     error_reply,
     help_reply,
     list_reply,
@@ -177,6 +176,8 @@ class IncidentCommand:
             message = self.run(command, user=user, channel=channel, response_url=response_url)
         except FirebellError as exc:
             message = error_reply(exc.message)
+        if message is None:
+            return
         # Telling them waits on Slack, and may wait out a Slack outage: not on a thread that does commands.
         self.after_ack.run(reply, response_url, message, in_order_of=entry.lane)
 
@@ -185,8 +186,9 @@ class IncidentCommand:
         log.error("/incident %r was given up: %s", entry.payload.get("text", "")[:40], error)
         self.after_ack.run(reply, entry.payload.get("response_url"), error_reply(_INTERNAL), in_order_of=entry.lane)
 
-    def run(self, command: Command, *, user: str, channel: str, response_url: str | None) -> Message:  # noqa: PLR0911
-        """Carry out a parsed command and say what happened, for the caller's eyes only.
+    def run(self, command: Command, *, user: str, channel: str, response_url: str | None) -> Message | None:  # noqa: PLR0911
+        """Carry out a parsed command and say what happened, for the caller's eyes only (None: the change
+        queued its own answer).
 
         One case per subcommand: adding a subcommand touches the grammar and one case here.
         """
@@ -195,8 +197,11 @@ class IncidentCommand:
             case ListOpen():
                 return list_reply(list_incidents(ctx, open_only=True, limit=100), now=ctx.clock())
             case Declare(title=str(title), severity=severity):
-                request = DeclareRequest(title=title, declared_by=user, severity=severity, response_url=response_url)
-                return declared_reply(declare_incident(ctx, request))
+                request = DeclareRequest(
+                    title=title, declared_by=user, severity=severity, response_url=response_url, confirm=True
+                )
+                declare_incident(ctx, request)
+                return None  # answered through the outbox, with the change, before "war room is ready"
             case AddAction() | ListActions() | RegeneratePostmortem() | CloseReview():
                 return self.review.run(command, user=user, channel=channel)
             case FindRunbook():

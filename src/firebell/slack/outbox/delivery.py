@@ -22,7 +22,12 @@ from firebell.services.runbooks import checklist, incident_query, matches_for, r
 from firebell.slack.blocks.incident import Message, announcement_message, kickoff_message, topic_text
 from firebell.slack.blocks.notices import command_taken_dm, notice_message
 from firebell.slack.blocks.reminders import reminder_message
-from firebell.slack.blocks.replies import pin_recorded_reply, war_room_failed_reply, war_room_ready_reply
+from firebell.slack.blocks.replies import (
+    declared_reply,
+    pin_recorded_reply,
+    war_room_failed_reply,
+    war_room_ready_reply,
+)
 from firebell.slack.blocks.runbooks import checklist_message, review_message, suggestion_blocks
 from firebell.slack.mrkdwn import plain_from_slack
 from firebell.slack.outbox.directory import ChannelNotFound, SlackDirectory
@@ -339,9 +344,11 @@ class Deliverer:
     def _respond(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None
         if self.ctx.clock() - job.created_at > RESPONSE_URL_LIFETIME:
-            log.info("effect %s: response_url expired before the war room was ready; skipped", job.id)
+            log.info("effect %s: response_url expired before it could be answered; skipped", job.id)
             return Delivered()
-        if job.payload.get("message") == "war_room_failed":
+        if job.payload.get("message") == "declared":
+            message = declared_reply(incident)
+        elif job.payload.get("message") == "war_room_failed":
             message = war_room_failed_reply(
                 incident, str(job.payload.get("error", "")), retrying=bool(job.payload.get("retrying"))
             )
