@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
@@ -15,8 +14,8 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 import firebell
+from firebell.api.errors import declare_only_our_errors, install_error_handlers
 from firebell.api.rest import build_router
-from firebell.domain.errors import FirebellError, IncidentNotFound
 from firebell.runtime import Runtime
 from firebell.slack.listeners.ack_priority import AckPriority
 
@@ -83,10 +82,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
             session.execute(text("SELECT 1"))
         return {"status": "ok", "version": firebell.__version__}
 
-    @app.exception_handler(FirebellError)
-    async def firebell_error(_: Request, exc: FirebellError) -> JSONResponse:
-        status = 404 if isinstance(exc, IncidentNotFound) else 400
-        return JSONResponse({"detail": exc.message}, status_code=status)
-
+    install_error_handlers(app)
     app.include_router(build_router(runtime))
+    declare_only_our_errors(app)
     return app
