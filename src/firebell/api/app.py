@@ -1,4 +1,4 @@
-"""The FastAPI app: `/slack/events` for Slack, `/healthz`, and the REST API under `/api/v1`."""
+"""The FastAPI app: `/slack/events` for Slack, `/healthz` and `/readyz`, and the REST API under `/api/v1`."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -10,11 +10,11 @@ from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
-from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 import firebell
 from firebell.api.errors import declare_only_our_errors, install_error_handlers
+from firebell.api.health import health_router
 from firebell.api.rest import build_router
 from firebell.runtime import Runtime
 from firebell.slack.listeners.ack_priority import AckPriority
@@ -75,14 +75,8 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
             with runtime.priority.acknowledging():
                 return await slack.handle(request)
 
-    @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
-        """Liveness and database reachability."""
-        with runtime.ctx.db.read() as session:
-            session.execute(text("SELECT 1"))
-        return {"status": "ok", "version": firebell.__version__}
-
     install_error_handlers(app)
+    app.include_router(health_router(runtime))
     app.include_router(build_router(runtime))
     declare_only_our_errors(app)
     return app
