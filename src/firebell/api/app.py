@@ -1,10 +1,11 @@
-"""The FastAPI app: `/slack/events` for Slack, `/healthz` and `/readyz`, and the REST API under `/api/v1`."""
+"""The FastAPI app: `/slack/events` for Slack, `/healthz` and `/readyz`, the REST API under `/api/v1`, and its docs."""
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi_offline import FastAPIOffline
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
@@ -62,7 +63,14 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
             if manage_runtime:
                 await run_in_threadpool(runtime.stop)
 
-    app = FastAPI(title="Firebell", version=firebell.__version__, lifespan=lifespan)
+    # The docs pages load Swagger UI and ReDoc from files shipped in a package, not a CDN, so they work
+    # on a network without internet; no validator badge either (it would call validator.swagger.io).
+    app = FastAPIOffline(
+        title="Firebell",
+        version=firebell.__version__,
+        lifespan=lifespan,
+        swagger_ui_parameters={"validatorUrl": None},
+    )
 
     if socket_mode_token is None:
         slack = AsyncSlackRequestHandler(runtime.bolt)
