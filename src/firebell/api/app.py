@@ -1,22 +1,22 @@
-"""The FastAPI app: `/slack/events` for Slack, `/healthz`, and the REST API under `/api/v1`."""
+"""The FastAPI app: `/slack/events` for Slack, `/healthz` and `/readyz`, the REST API under `/api/v1`, and its docs."""
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
-from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 import firebell
+from firebell.api.errors import declare_only_our_errors, install_error_handlers
+from firebell.api.health import health_router
 from firebell.api.rest import build_router
-from firebell.domain.errors import FirebellError, IncidentNotFound
 from firebell.runtime import Runtime
 from firebell.slack.listeners.ack_priority import AckPriority
 
@@ -63,7 +63,14 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
             if manage_runtime:
                 await run_in_threadpool(runtime.stop)
 
-    app = FastAPI(title="Firebell", version=firebell.__version__, lifespan=lifespan)
+    # The docs pages load Swagger UI and ReDoc from files shipped in a package, not a CDN, so they work
+    # on a network without internet; no validator badge either (it would call validator.swagger.io).
+    app = FastAPIOffline(
+        title="Firebell",
+        version=firebell.__version__,
+        lifespan=lifespan,
+        swagger_ui_parameters={"validatorUrl": None},
+    )
 
     if socket_mode_token is None:
         slack = AsyncSlackRequestHandler(runtime.bolt)
@@ -76,17 +83,8 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
             with runtime.priority.acknowledging():
                 return await slack.handle(request)
 
-    @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
-        """Liveness and database reachability."""
-        with runtime.ctx.db.read() as session:
-            session.execute(text("SELECT 1"))
-        return {"status": "ok", "version": firebell.__version__}
-
-    @app.exception_handler(FirebellError)
-    async def firebell_error(_: Request, exc: FirebellError) -> JSONResponse:
-        status = 404 if isinstance(exc, IncidentNotFound) else 400
-        return JSONResponse({"detail": exc.message}, status_code=status)
-
+    install_error_handlers(app)
+    app.include_router(health_router(runtime))
     app.include_router(build_router(runtime))
+    declare_only_our_errors(app)
     return app

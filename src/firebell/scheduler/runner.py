@@ -34,6 +34,7 @@ class Scheduler:
         self.ctx = ctx
         self.shelf = shelf
         self.tick_seconds = tick
+        self.last_tick_at: datetime | None = None  # when a tick last finished (real time), for readiness
         self._scheduler = BackgroundScheduler(
             timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         )
@@ -61,6 +62,11 @@ class Scheduler:
             self._scheduler.add_job(self.nudge, id="catch-up-nudges", next_run_time=now)
         self._scheduler.add_job(self.review_runbooks, id="catch-up-runbook-reviews", next_run_time=now)
         self._scheduler.start()
+
+    @property
+    def running(self) -> bool:
+        """Whether the background scheduler is running."""
+        return bool(self._scheduler.running)
 
     def stop(self) -> None:
         """Stop ticking (waits for a tick in progress)."""
@@ -102,3 +108,5 @@ class Scheduler:
         except Exception:  # the database may be briefly unavailable; the next tick tries again
             log.exception("cadence tick failed")
             return 0
+        finally:
+            self.last_tick_at = datetime.now(UTC)

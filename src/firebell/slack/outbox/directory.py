@@ -20,6 +20,13 @@ class ChannelNotFound(Exception):
     """A channel named in the policy does not exist (or the bot cannot see it)."""
 
 
+def slack_error_code(exc: BaseException) -> str:
+    """Slack's error code for a failed Web API call ("invalid_auth"), or the kind of network failure."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+    return f"unreachable ({type(exc).__name__})"
+
+
 class SlackDirectory:
     """Caches auth.test and channel-name lookups; safe to share between threads."""
 
@@ -40,7 +47,8 @@ class SlackDirectory:
         try:
             response = self._client.auth_test()
         except (SlackApiError, OSError) as exc:
-            log.warning("auth.test failed; will retry on next use: %s", type(exc).__name__)
+            hint = " (check SLACK_BOT_TOKEN)" if isinstance(exc, SlackApiError) else ""
+            log.warning("auth.test failed: %s%s; will retry on next use", slack_error_code(exc), hint)
             return None
         with self._lock:
             self._identity = dict(response.data) if isinstance(response.data, dict) else None

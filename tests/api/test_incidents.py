@@ -1,4 +1,4 @@
-"""The REST API: secure by default, incidents and timelines, cursor pagination."""
+"""The REST API: secure by default, incidents and timelines, cursor pagination, invalid input answered 400/404."""
 
 from collections.abc import Iterator
 
@@ -76,7 +76,42 @@ def test_pagination_with_a_cursor(firebell: Firebell) -> None:
     assert [i["number"] for i in third.json()] == [1]
     assert "X-Next-Cursor" not in third.headers
     assert firebell.api("/api/v1/incidents", cursor="abc").status_code == 400
-    assert firebell.api("/api/v1/incidents", limit=0).status_code == 422
+    assert firebell.api("/api/v1/incidents", limit=0).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "²",  # a digit to str.isdigit, not to int()
+        "1" * 30,  # beyond any database integer
+        str(2**31),  # beyond PostgreSQL's INTEGER
+        "0",
+        "-3",
+        "1_0",  # int() reads it as 10
+        " 5",
+        "5.0",
+        "",
+    ],
+)
+def test_an_invalid_cursor_is_400_naming_it(firebell: Firebell, cursor: str) -> None:
+    response = firebell.api("/api/v1/incidents", cursor=cursor)
+    assert response.status_code == 400
+    assert "'cursor'" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("number", [str(2**31), "9" * 30, "0", "-1", "1_0", "²"])
+@pytest.mark.parametrize("resource", ["", "/timeline", "/postmortem", "/action-items"])
+def test_an_impossible_incident_number_is_400_naming_it(firebell: Firebell, number: str, resource: str) -> None:
+    response = firebell.api(f"/api/v1/incidents/{number}{resource}")
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    assert "'number'" in response.json()["detail"]
+
+
+def test_the_largest_incident_number_is_a_plain_404(firebell: Firebell) -> None:
+    response = firebell.api(f"/api/v1/incidents/{2**31 - 1}/timeline")
+    assert response.status_code == 404
+    assert response.json() == {"detail": f"There is no INC-{2**31 - 1}."}
 
 
 def test_open_filter(firebell: Firebell) -> None:
@@ -87,7 +122,6 @@ def test_open_filter(firebell: Firebell) -> None:
     assert [i["number"] for i in firebell.api("/api/v1/incidents", status="open").json()] == [2]
 
 
-def test_openapi_docs(firebell: Firebell) -> None:
-    assert httpx.get(f"{firebell.url}/docs").status_code == 200
+def test_openapi_document(firebell: Firebell) -> None:
     paths = httpx.get(f"{firebell.url}/openapi.json").json()["paths"]
     assert {"/api/v1/incidents", "/api/v1/incidents/{number}", "/api/v1/incidents/{number}/timeline"} <= set(paths)
