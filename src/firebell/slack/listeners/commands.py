@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from firebell.domain.cadence import CADENCE_KINDS, cadence_report
 from firebell.domain.errors import FirebellError, NotAnIncidentChannel, UsageError
+from firebell.domain.free_text import refuse_nul
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Action
 from firebell.domain.naming import incident_label
@@ -120,6 +121,7 @@ class IncidentCommand:
         """Bolt listener, on the event loop: nothing here waits on Slack; only on the inbox's (batched) insert."""
         text = str(body.get("text") or "")
         try:
+            refuse_nul(text, "command")
             command = parse_command(text, self.ctx.policy)
         except FirebellError as exc:
             await _ack(ack, error_reply(exc.message))
@@ -131,13 +133,13 @@ class IncidentCommand:
         if isinstance(command, Help):
             await _ack(ack, self._help)
             return
-        if isinstance(command, Declare) and command.title is None:
-            await ack()
-            self.after_ack.run(self._open_declare_form, body, command)
-            return
         user, channel = body.get("user_id"), body.get("channel_id")
         if not user or not channel:
             await _ack(ack, error_reply("Slack sent this command without a user or channel; nothing was done."))
+            return
+        if isinstance(command, Declare) and command.title is None:
+            await ack()
+            self.after_ack.run(self._open_declare_form, body, command)
             return
         # A war room's commands are carried out in the order they came, and so are one person's declares;
         # other rooms and people go alongside, so a slow or locked incident holds up only its own room.
