@@ -18,3 +18,9 @@ def test_longer_text_is_refused_saying_the_limit() -> None:
 def test_a_nul_is_refused_naming_the_field() -> None:
     with pytest.raises(UsageError, match=r"The update contains a NUL character"):
         check_free_text("a\x00b", "update")
+
+
+def test_characters_slack_escapes_count_as_slack_stores_them() -> None:
+    with pytest.raises(UsageError, match=r"is 3,000 characters as Slack counts them \(&, < and > count as 5, 4"):
+        check_free_text("&" * 600, "update", limit=2999)
+    assert check_free_text("&" * 600, "update") == "&" * 600

@@ -6,6 +6,8 @@ from firebell.domain.errors import UsageError
 # about 12,000 in one message Slack refuses it (msg_blocks_too_long), after Firebell had said "posted".
 MAX_MESSAGE_TEXT = 3000
 NUL = "\x00"
+# Slack stores &, < and > as &amp;, &lt; and &gt;, and counts them so against its limits.
+_STORED_AS = {"&": 5, "<": 4, ">": 4}
 
 
 def refuse_nul(text: str, what: str) -> None:
@@ -17,9 +19,16 @@ def refuse_nul(text: str, what: str) -> None:
 def check_free_text(text: str, what: str, *, limit: int = MAX_MESSAGE_TEXT) -> str:
     """`text` when it fits in one Slack message and can be stored; a UsageError saying the limit otherwise."""
     refuse_nul(text, what)
-    if len(text) > limit:
+    length = stored_length(text)
+    if length > limit:
+        counted = " as Slack counts them (&, < and > count as 5, 4 and 4)" if length != len(text) else ""
         raise UsageError(
-            f"The {what} is {len(text):,} characters; Slack carries at most {limit:,} in one message. "
+            f"The {what} is {length:,} characters{counted}; Slack carries at most {limit:,} in one message. "
             "Shorten it, or post it in parts."
         )
     return text
+
+
+def stored_length(text: str) -> int:
+    """How many characters `text` takes in a Slack message, with &, < and > escaped as Slack stores them."""
+    return len(text) + sum(_STORED_AS[c] - 1 for c in text if c in _STORED_AS)
