@@ -7,8 +7,9 @@ import logging
 import pytest
 
 from firebell.emulator.models import Message, View
+from firebell.emulator.payloads import block_actions_payload
 from tests.harness import Firebell
-from tests.slack.forged import forged_click, forged_submission, post_signed, response_text
+from tests.slack.forged import forged_click, forged_submission, post_payload, post_signed, response_text
 from tests.slack.test_inbox import _declare_form
 from tests.slack.test_postmortem import resolve_and_wait, summaries
 from tests.slack.test_war_room import command, declare
@@ -195,4 +196,44 @@ def test_the_update_form_refuses_a_status_it_does_not_offer(
     answer = forged_submission(firebell, "alice", view, {"text": "Still on it"}, {"status": forged})
     assert answer.json()["errors"] == {"status": "Pick a status: investigating, mitigated."}
     assert [kind for kind, _, _ in firebell.timeline(1) if kind == "update"] == []
+    _no_errors_logged(caplog)
+
+
+def test_a_button_without_a_user_does_nothing_and_logs_no_traceback(
+    firebell: Firebell, caplog: pytest.LogCaptureFixture
+) -> None:
+    declare(firebell)
+    kickoff = _kickoff(firebell)
+    with firebell.emu.lock:
+        payload = block_actions_payload(
+            firebell.emu,
+            user_id=firebell.emu.user_id("alice"),
+            actions=[{"action_id": "incident.mitigate", "block_id": "x", "type": "button", "value": "1"}],
+            trigger_id=firebell.emu.issue_trigger(firebell.emu.user_id("alice"), source="block_actions"),
+            channel=firebell.emu.channel(kickoff.channel),
+            message=kickoff,
+        )
+    del payload["user"]
+    assert post_payload(firebell, payload).status_code == 200
+    firebell.settle()
+    assert firebell.incident(1).status.value == "investigating"
+    _no_errors_logged(caplog)
+
+
+def test_a_reassign_without_a_picked_user_is_refused(firebell: Firebell, caplog: pytest.LogCaptureFixture) -> None:
+    room = declare(firebell)
+    command(firebell, "action Load-test checkout", room)
+    with firebell.emu.lock:
+        alice = firebell.emu.user_id("alice")
+        url = firebell.emu.issue_response_url(alice, room, source="block_actions")
+        payload = block_actions_payload(
+            firebell.emu,
+            user_id=alice,
+            actions=[{"action_id": "review.item_reassign", "block_id": "item.1.room", "type": "users_select"}],
+            trigger_id=firebell.emu.issue_trigger(alice, source="block_actions"),
+            channel=firebell.emu.channel(room),
+            response_url=url,
+        )
+    assert post_payload(firebell, payload).status_code == 200
+    assert "Pick the new owner from the menu." in response_text(firebell, url)
     _no_errors_logged(caplog)

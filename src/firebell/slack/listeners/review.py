@@ -20,7 +20,7 @@ from firebell.services.context import Context
 from firebell.services.incidents import get_incident
 from firebell.services.lifecycle import OpenActionItems, close_review
 from firebell.services.postmortem import postmortem_sections, regenerate_postmortem, save_sections
-from firebell.slack.action_values import action_value, whole_number
+from firebell.slack.action_values import BadValue, action_value, whole_number
 from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.kit import mention
 from firebell.slack.blocks.modals import FormInputError, metadata, submitted, submitted_date, submitted_datetime
@@ -141,7 +141,10 @@ class Review:
         action = body["actions"][0]
         try:
             item_id, scope = parse_item_block_id(str(action.get("block_id")))
-            item = reassign_item(self.ctx, item_id=item_id, actor=body["user"]["id"], owner=action["selected_user"])
+            owner = action.get("selected_user")
+            if not isinstance(owner, str) or not owner:
+                raise BadValue("Pick the new owner from the menu.")
+            item = reassign_item(self.ctx, item_id=item_id, actor=body["user"]["id"], owner=owner)
         except FirebellError as exc:
             self.after_ack.run(_say, respond, error_reply(exc.message))
             return
