@@ -3,6 +3,7 @@ stored: huge severity numbers, NUL bytes, button values Firebell never sent, a c
 and form dates and times Slack's pickers would not send."""
 
 import logging
+from urllib.parse import unquote
 
 import pytest
 
@@ -236,4 +237,40 @@ def test_a_reassign_without_a_picked_user_is_refused(firebell: Firebell, caplog:
         )
     assert post_payload(firebell, payload).status_code == 200
     assert "Pick the new owner from the menu." in response_text(firebell, url)
+    _no_errors_logged(caplog)
+
+
+def test_a_button_without_a_trigger_id_is_told_the_form_did_not_open(
+    firebell: Firebell, caplog: pytest.LogCaptureFixture
+) -> None:
+    declare(firebell)
+    kickoff = _kickoff(firebell)
+    with firebell.emu.lock:
+        alice = firebell.emu.user_id("alice")
+        url = firebell.emu.issue_response_url(alice, kickoff.channel, source="block_actions", message_ts=kickoff.ts)
+        payload = block_actions_payload(
+            firebell.emu,
+            user_id=alice,
+            actions=[{"action_id": "incident.post_update", "block_id": "x", "type": "button", "value": "1"}],
+            trigger_id="unused",
+            channel=firebell.emu.channel(kickoff.channel),
+            message=kickoff,
+            response_url=url,
+        )
+    del payload["trigger_id"]
+    assert post_payload(firebell, payload).status_code == 200
+    assert "Slack sent no trigger for this form" in response_text(firebell, url)
+    _no_errors_logged(caplog)
+
+
+def test_declare_without_a_trigger_id_says_to_declare_directly(
+    firebell: Firebell, caplog: pytest.LogCaptureFixture
+) -> None:
+    form = dict(pair.split("=", 1) for pair in _declare_form(firebell, "x").decode().split("&"))
+    del form["trigger_id"]
+    form["text"] = "declare"
+    answer = post_signed(firebell, "&".join(f"{k}={v}" for k, v in form.items()).encode())
+    assert answer.status_code == 200
+    assert "Declare directly instead" in response_text(firebell, unquote(form["response_url"]))
+    assert firebell.emu.views == {}
     _no_errors_logged(caplog)

@@ -257,12 +257,14 @@ class IncidentCommand:
                 if block["block_id"] == "severity":
                     element = block["element"]
                     element["initial_option"] = next(o for o in element["options"] if o["value"] == command.severity)
-        try:
-            self.client.views_open(trigger_id=body["trigger_id"], view=view)
-        except (SlackApiError, OSError) as exc:
-            log.warning("could not open the declare form: %s", exc)
-            message = error_reply(
-                "Slack did not open the declare form in time. "
-                "Declare directly instead: /incident declare [sev1|sev2|sev3|sev4] <title>"
-            )
-            reply(body.get("response_url"), message)
+        if body.get("trigger_id"):  # Slack sends one with every command; without it no form can open
+            try:
+                self.client.views_open(trigger_id=str(body["trigger_id"]), view=view)
+                return
+            except (SlackApiError, OSError) as exc:
+                log.warning("could not open the declare form: %s", exc)
+        message = error_reply(
+            "Slack did not open the declare form in time. "
+            "Declare directly instead: /incident declare [sev1|sev2|sev3|sev4] <title>"
+        )
+        reply(body.get("response_url"), message)

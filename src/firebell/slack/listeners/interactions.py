@@ -117,8 +117,11 @@ class Interactions:
         self.after_ack.run(respond, text=message.text, blocks=message.blocks, replace_original=True)
 
     def _open(self, client: WebClient, respond: Respond, body: dict[str, Any], view: dict[str, Any]) -> None:
+        if not body.get("trigger_id"):  # forged or broken: Slack sends one with every button press
+            _tell(respond, "Slack sent no trigger for this form; please press the button again.")
+            return
         try:
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+            client.views_open(trigger_id=str(body["trigger_id"]), view=view)
         except (SlackApiError, OSError) as exc:
             log.warning("could not open a modal: %s", exc)
             _tell(respond, "Slack did not open the form in time; please press the button again.")

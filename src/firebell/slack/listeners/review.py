@@ -166,8 +166,11 @@ class Review:
         self.after_ack.run(_say, respond, confirmation(f":lock: {incident_label(number)} is closed."), replace=True)
 
     def _open(self, client: WebClient, respond: Respond, body: dict[str, Any], view: dict[str, Any]) -> None:
+        if not body.get("trigger_id"):  # forged or broken: Slack sends one with every button press
+            _say(respond, error_reply("Slack sent no trigger for this form; please press the button again."))
+            return
         try:
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+            client.views_open(trigger_id=str(body["trigger_id"]), view=view)
         except (SlackApiError, OSError) as exc:
             log.warning("could not open a review form: %s", exc)
             _say(respond, error_reply("Slack did not open the form in time; please press the button again."))
