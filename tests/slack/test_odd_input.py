@@ -274,3 +274,18 @@ def test_declare_without_a_trigger_id_says_to_declare_directly(
     assert "Declare directly instead" in response_text(firebell, unquote(form["response_url"]))
     assert firebell.emu.views == {}
     _no_errors_logged(caplog)
+
+
+def test_metadata_holding_what_firebell_never_stores_is_read_as_absent(
+    firebell: Firebell, caplog: pytest.LogCaptureFixture
+) -> None:
+    room = declare(firebell)
+    firebell.driver.click("alice", room, _kickoff(firebell).ts, "incident.post_update")
+    view = firebell.wait_for(
+        lambda: next((v for v in firebell.emu.views.values() if v.callback_id == "incident.update"), None)
+    )
+    view.private_metadata = '{"number": 1, "channel": ["C1"], "severity": {"x": 1}}'
+    answer = forged_submission(firebell, "alice", view, {"text": "Still on it"}, {})
+    assert answer.json()["errors"] == {"text": "Write what changed and what happens next."}
+    assert [kind for kind, _, _ in firebell.timeline(1) if kind == "update"] == []
+    _no_errors_logged(caplog)

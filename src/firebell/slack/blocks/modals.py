@@ -234,9 +234,19 @@ def submitted_datetime(view: dict[str, Any], block_id: str) -> datetime | None:
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
-    """The private_metadata Firebell stored in a view."""
+    """The private_metadata Firebell stored in a view: its text values, and a whole `number`.
+
+    Slack echoes it back, so a forged or garbled one may hold anything; what Firebell never stores there
+    (lists, objects, a numeric channel) is left out, as if absent.
+    """
     try:
         data = json.loads(view.get("private_metadata") or "{}")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, TypeError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        key: value
+        for key, value in data.items()
+        if isinstance(value, str) or (key == "number" and isinstance(value, int) and not isinstance(value, bool))
+    }

@@ -39,9 +39,11 @@ def _tell(respond: Respond, text: str) -> None:
 
 
 def _channel_of(body: dict[str, Any]) -> str | None:
-    channel = body.get("channel") or body.get("container", {})
+    channel = body.get("channel") or body.get("container")
+    if not isinstance(channel, dict):
+        return None
     found = channel.get("id") or channel.get("channel_id")
-    return str(found) if found else None
+    return found if isinstance(found, str) and found else None
 
 
 # The statuses the update form offers (Slack sends back one of its options, unless forged).
