@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -151,3 +152,21 @@ def test_click_names_a_button_of_any_numbered_message() -> None:
     assert "Say which message: :click <n> <button>, n from 1 to" in after(":click 99 Resolve")
     assert "Message 2 has no buttons; messages here with buttons: 1." in after(":click 2 Resolve")
     assert re.search(r"Message 1 shows \[.*\[Post update\] \[Change severity\] \[Resolve\]; none is “Nope”", text)
+
+
+def test_form_dates_and_times_are_entered_as_slack_pickers_send_them() -> None:
+    """A date or time the pickers could not send is refused with how to enter it, never a traceback."""
+    started = (datetime.now(UTC) - timedelta(hours=2)).strftime("%Y-%m-%d %H:%M")  # the playground's real clock
+    script = (
+        "/incident declare sev2 Search is slow\n:open inc-1\n/incident resolve Index rebuilt\n"
+        ":click Edit summary\n:submit review_on=tomorrow\n:submit impact_started_at=yesterday\n"
+        f":submit review_on=2026-12-24 | impact_started_at={started}\n:quit\n"
+    )
+    out = io.StringIO()
+    assert run_playground(user="alice", color=False, stdin=io.StringIO(script), file=out) == 0
+    text = out.getvalue()
+    assert "Traceback" not in text
+    assert "a date picker picks a day, sent as YYYY-MM-DD (e.g. 2026-12-07), not 'tomorrow'" in text
+    assert "given as YYYY-MM-DD HH:MM (UTC) or epoch seconds, not 'yesterday'" in text
+    assert "(form submitted and closed)" in text
+    assert "YYYY-MM-DD HH:MM in UTC" in playground.HELP

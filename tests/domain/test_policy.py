@@ -31,6 +31,13 @@ def test_unknown_severity_names_the_valid_ones() -> None:
         Policy().severity("sev9")
 
 
+@pytest.mark.parametrize("token", ["sev" + "9" * 5000, "9" * 5000, "sev\u0663", "sev\u00b2"])
+def test_a_severity_number_of_any_length_or_script_is_unknown_not_a_crash(token: str) -> None:
+    with pytest.raises(UnknownSeverity) as refused:
+        Policy().severity(token)
+    assert len(refused.value.message) < 200
+
+
 def test_rank_orders_most_severe_first() -> None:
     policy = Policy()
     assert policy.rank("SEV1") < policy.rank("SEV2") < policy.rank("SEV4")

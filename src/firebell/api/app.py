@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
 from fastapi_offline import FastAPIOffline
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
@@ -17,6 +18,7 @@ import firebell
 from firebell.api.errors import declare_only_our_errors, install_error_handlers
 from firebell.api.health import health_router
 from firebell.api.rest import build_router
+from firebell.api.slack_edge import Refusal, check_shape, check_signature, read_limited_body
 from firebell.runtime import Runtime
 from firebell.slack.listeners.ack_priority import AckPriority
 
@@ -74,12 +76,24 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
 
     if socket_mode_token is None:
         slack = AsyncSlackRequestHandler(runtime.bolt)
+        secret = runtime.settings.slack_signing_secret
+        signing_secret = secret.get_secret_value() if secret is not None else ""
 
         @app.post("/slack/events", include_in_schema=False)
         async def slack_events(request: Request) -> Response:
-            # Counted as being acknowledged once the body is in (a slow client does not hold back work);
-            # Bolt verifies the signature and timestamp first (401 otherwise), on the event loop.
-            await request.body()  # Starlette keeps it for Bolt
+            # Counted as being acknowledged once the body is in (a slow client does not hold back work).
+            # An oversize body is refused before it is read whole; then the signature and timestamp (401)
+            # and the body's shape (400) are checked before Bolt, which would answer junk with a 500.
+            body = await read_limited_body(request)
+            refusal = body if isinstance(body, Refusal) else None
+            if isinstance(body, bytes):
+                headers = request.headers
+                refusal = check_signature(
+                    signing_secret, body, headers.get("x-slack-request-timestamp"), headers.get("x-slack-signature")
+                ) or check_shape(body, headers.get("content-type"))
+            if refusal is not None:
+                log.info("refused a request to /slack/events (%s): %s", refusal.status, refusal.reason)
+                return PlainTextResponse(refusal.reason, status_code=refusal.status)
             with runtime.priority.acknowledging():
                 return await slack.handle(request)
 

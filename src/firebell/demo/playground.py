@@ -36,6 +36,8 @@ HELP = """\
 :click <n> <button>         press a button in message n (see :messages), e.g. :click 3 "Edit summary"
 :pin <n>                    react with :pushpin: to message n of the current channel (see :messages)
 :submit <field>=<value> | …  submit your open form, e.g. :submit text=Rolled back | status=mitigated
+                            dates as YYYY-MM-DD (due=2026-12-24), times as HH:MM (24-hour), a date and
+                            time as YYYY-MM-DD HH:MM in UTC (impact_started_at=2026-12-07 13:40)
 :cancel                     close your open form
 :wait [seconds]             wait and watch (default 5), e.g. for a reminder
 :help                       this list

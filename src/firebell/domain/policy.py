@@ -22,7 +22,8 @@ def _duration(value: Any) -> timedelta | None:
 Duration = Annotated[timedelta | None, BeforeValidator(_duration)]
 
 _CHANNEL_PREFIX = re.compile(r"^[a-z0-9][a-z0-9_-]{0,19}$")
-_SEV_NUMBER = re.compile(r"^(?:sev)?\s*(\d+)$", re.IGNORECASE)
+# ASCII digits, few of them: a severity number is small, and int() refuses thousands of digits.
+_SEV_NUMBER = re.compile(r"^(?:sev)?\s*0*([0-9]{1,6})$", re.IGNORECASE)
 
 
 class Severity(BaseModel):
@@ -248,7 +249,8 @@ class Policy(BaseModel):
                 if sev_match and int(sev_match.group(1)) == int(match.group(1)):
                     return sev
         valid = ", ".join(self.severity_names)
-        raise UnknownSeverity(f"Unknown severity `{wanted}`. Valid severities: {valid}.")
+        shown = wanted if len(wanted) <= 40 else f"{wanted[:40]}…"
+        raise UnknownSeverity(f"Unknown severity `{shown}`. Valid severities: {valid}.")
 
     def known(self, name: str) -> Severity:
         """The severity an incident was recorded with. Never raises: a level removed from the policy

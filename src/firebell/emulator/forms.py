@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .blocks import iter_elements
@@ -15,6 +16,10 @@ if TYPE_CHECKING:
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://\S+$")
 _TEXT_INPUTS = frozenset({"plain_text_input", "email_text_input", "url_text_input", "number_input"})
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_TIME = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")
+_DATE_TIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]((?:[01][0-9]|2[0-3]):[0-5][0-9])$")
+_PICKERS = frozenset({"datepicker", "timepicker", "datetimepicker"})
 
 
 def _check_text(element: dict[str, Any], value: Any, label: str) -> None:
@@ -39,6 +44,43 @@ def _check_text(element: dict[str, Any], value: Any, label: str) -> None:
             raise ValueError(f"{label}: {value!r} is not a number") from exc
         if not element.get("is_decimal_allowed") and not number.is_integer():
             raise ValueError(f"{label}: decimals are not allowed")
+
+
+def _is_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return bool(_DATE.match(value))
+
+
+def _picked(element: dict[str, Any], value: Any, label: str) -> Any:
+    """What a date, time or date-time picker sends for ``value``; ValueError for what its UI cannot pick.
+
+    A date picker sends ``YYYY-MM-DD`` and a time picker ``HH:mm``; a date-time picker sends epoch seconds,
+    given here as a number or as ``YYYY-MM-DD HH:MM`` (UTC), the way a person reads it off the picker.
+    """
+    kind = element.get("type")
+    if kind == "datepicker":
+        if isinstance(value, str) and _is_day(value):
+            return value
+        raise ValueError(f"{label}: a date picker picks a day, sent as YYYY-MM-DD (e.g. 2026-12-07), not {value!r}")
+    if kind == "timepicker":
+        if isinstance(value, str) and _TIME.match(value):
+            return value
+        raise ValueError(f"{label}: a time picker picks a time, sent as HH:mm (e.g. 14:05), not {value!r}")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdecimal():
+        return int(value)
+    match = _DATE_TIME.match(value) if isinstance(value, str) else None
+    if match and _is_day(match.group(1)):
+        moment = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}").replace(tzinfo=UTC)
+        return int(moment.timestamp())
+    raise ValueError(
+        f"{label}: a date-time picker picks a day and a time, given as YYYY-MM-DD HH:MM (UTC) "
+        f"or epoch seconds, not {value!r}"
+    )
 
 
 def _resolve_keys(view: View, values: dict[str, Any]) -> dict[tuple[str, str], Any]:
@@ -79,6 +121,8 @@ def submission_state(emu: SlackEmulator, view: View, values: dict[str, Any]) -> 
         if key in given:
             if element.get("type") in _TEXT_INPUTS:
                 _check_text(element, given[key], label)
+            if element.get("type") in _PICKERS and given[key] is not None:
+                given[key] = _picked(element, given[key], label)
             entry = element_state(emu, element, given[key], use_initial=False)
         elif earlier is not None:
             entry = earlier

@@ -16,6 +16,7 @@ from firebell.domain.action_items import (
     period_start,
 )
 from firebell.domain.errors import FirebellError, UsageError
+from firebell.domain.free_text import refuse_nul
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Operation
 from firebell.domain.naming import incident_label
@@ -53,6 +54,7 @@ def add_action_item(
     ctx: Context, *, channel_id: str, actor: str, text: str, owner: str | None, due: str | date | None
 ) -> ActionItemView:
     """Record an action item on the incident of this war room."""
+    refuse_nul(text, "action item")
     text = " ".join(text.split())
     if not text:
         raise UsageError("An action item needs a description of what to do.")

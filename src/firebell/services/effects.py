@@ -36,6 +36,10 @@ class EffectKind(StrEnum):
     DM = "dm"
 
 
+# The notice telling a war room that an effect failed for good (never itself followed by another).
+FAILURE_NOTICE = "delivery_failed"
+
+
 class Urgency(IntEnum):
     """Which effects a claim serves first (lower first)."""
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from firebell.domain.cadence import next_update_due
 from firebell.domain.errors import IncidentNotFound, NotAnIncidentChannel, UsageError
+from firebell.domain.free_text import refuse_nul
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
@@ -66,6 +67,7 @@ def _increment_counter(session: Session) -> int:
 
 
 def _clean_title(title: str) -> str:
+    refuse_nul(title, "title")
     cleaned = " ".join(title.split())
     if not cleaned:
         raise UsageError("An incident needs a title: `/incident declare [sev1-sev4] <what is broken>`.")
@@ -93,6 +95,8 @@ def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
     """Record a new incident and queue its war room, kick-off, announcement and invitations."""
     policy = ctx.policy
     title = _clean_title(request.title)
+    refuse_nul(request.description or "", "description")
+    refuse_nul(request.customer_impact or "", "customer impact")
     severity = policy.severity(request.severity).name if request.severity else policy.default.name
     commander = request.commander or request.declared_by
     now = ctx.clock()

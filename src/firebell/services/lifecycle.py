@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from firebell.domain.action_items import ItemStatus
 from firebell.domain.errors import UsageError
+from firebell.domain.free_text import check_free_text
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import OPERATION_OF, Action, Operation, Status, transition
 from firebell.domain.naming import incident_label
@@ -20,6 +21,8 @@ from firebell.store.models import ActionItem
 
 def apply_action(change: Change, policy: Policy, *, actor: str, action: Action, text: str | None = None) -> None:
     """Apply a lifecycle action within a change; an illegal one raises IllegalTransition."""
+    if text is not None:
+        check_free_text(text, "text")
     incident, now = change.incident, change.now
     change.guard(OPERATION_OF[action], actor=actor)
     old = Status(incident.status)

@@ -1,6 +1,7 @@
 """Status updates for stakeholders, and notes for the timeline only."""
 
 from firebell.domain.cadence import is_on_time
+from firebell.domain.free_text import check_free_text
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Action, Operation, Status
 from firebell.domain.policy import Policy
@@ -16,6 +17,7 @@ from firebell.services.severity import apply_severity
 
 def apply_update(change: Change, policy: Policy, *, actor: str, text: str) -> None:
     """Record and post a status update within a change, and reset the cadence."""
+    check_free_text(text, "update")
     incident = change.incident
     change.guard(Operation.UPDATE, actor=actor)
     on_time = is_on_time(due=incident.next_update_due_at, misses=incident.missed_updates, now=change.now)
@@ -68,6 +70,7 @@ def post_update_from_form(
 
 def add_note(ctx: Context, *, channel_id: str, actor: str, text: str) -> IncidentSnapshot:
     """Add a note to the timeline; nothing is posted."""
+    check_free_text(text, "note")
     with incident_change(ctx, channel_id=channel_id) as change:
         change.guard(Operation.NOTE, actor=actor)
         change.record(kind=EventKind.NOTE, actor=actor, text=text)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from firebell.domain.timeline import EventKind
 from firebell.services.context import Context
-from firebell.services.effects import EffectKind, EffectStatus, enqueue, lane
+from firebell.services.effects import FAILURE_NOTICE, EffectKind, EffectStatus, Target, enqueue, lane
 from firebell.services.outbox.claims import EFFECTS
 from firebell.services.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry
 from firebell.services.timeline import record_event
@@ -101,11 +101,11 @@ class Recorder:
 
 
 def record_failure(session: Session, job: Job, outcome: Failed, now: datetime) -> None:
-    """Put an effect that failed for good on its incident's timeline."""
+    """Put an effect that failed for good on its incident's timeline, and say so in its war room."""
     incident = session.get(Incident, job.incident_id) if job.incident_id is not None else None
     if incident is None:
         return
-    record_event(
+    event = record_event(
         session,
         incident,
         kind=EventKind.SLACK_FAILURE,
@@ -114,6 +114,34 @@ def record_failure(session: Session, job: Job, outcome: Failed, now: datetime) -
         text=f"Slack refused {job.kind.replace('_', ' ')}: {outcome.error}",
         data={"effect": job.id, "kind": job.kind, "error": outcome.error},
     )
+    if event is None or not _worth_telling_the_room(job, incident):
+        return
+    # Through the outbox like any post, once per thing people asked for (an update posted to the room and
+    # the announcement thread is one update). A notice about a failure that itself fails is only
+    # recorded: telling the room again would loop.
+    source = f"event:{job.payload['event_id']}" if job.payload.get("event_id") else f"effect:{job.id}"
+    enqueue(
+        session,
+        kind=EffectKind.POST_NOTICE,
+        lane=lane(incident, "room"),
+        key=f"inc:{incident.id}:failure-notice:{source}",
+        now=now,
+        incident=incident,
+        payload={
+            "notice": FAILURE_NOTICE,
+            "target": Target.ROOM.value,
+            "event_id": event.id,
+            "number": incident.number,
+            "failed": job.payload.get("notice") or job.kind,
+            "error": outcome.error[:200],
+        },
+        dedupe=True,
+    )
+
+
+def _worth_telling_the_room(job: Job, incident: Incident) -> bool:
+    """A war room exists to be told, and the failed effect was not itself such a notice."""
+    return incident.channel_id is not None and job.payload.get("notice") != FAILURE_NOTICE
 
 
 def tell_declarer(session: Session, job: Job, error: str, now: datetime, *, retrying: bool) -> None:

@@ -1,9 +1,12 @@
 """Modals: declaring an incident, posting an update, changing severity; and reading their submissions."""
 
 import json
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from typing import Any
 
+from firebell.domain.errors import UsageError
+from firebell.domain.free_text import NUL
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
@@ -12,6 +15,9 @@ from firebell.services.incidents import MAX_TITLE
 from firebell.slack.blocks.kit import option, plain
 
 View = dict[str, Any]
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_LAST_YEAR = 2999  # epoch seconds of at most 11 digits stay below year 5138; nothing is planned past this
 
 
 class CallbackId:
@@ -157,37 +163,93 @@ def severity_modal(incident: IncidentSnapshot, policy: Policy) -> View:
     }
 
 
+class FormInputError(UsageError):
+    """A form field holding what Slack's own input would not send; `field` is its block_id."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+    def errors(self) -> dict[str, str]:
+        """The `errors` of a `response_action: errors` ack: the message under the field (Slack shows 150)."""
+        return {self.field: self.message[:150]}
+
+
+def _state(view: dict[str, Any], block_id: str) -> dict[str, Any] | None:
+    values = view.get("state", {}).get("values", {}).get(block_id, {})
+    state = values.get("value") if isinstance(values, dict) else None
+    return state if isinstance(state, dict) else None
+
+
 def submitted(view: dict[str, Any], block_id: str) -> str | None:
     """The value a user entered in one input block of a submitted view (text, option value or user id)."""
-    state = view.get("state", {}).get("values", {}).get(block_id, {}).get("value")
-    if not isinstance(state, dict):
+    state = _state(view, block_id)
+    if state is None:
         return None
     if state.get("type") == "static_select":
         selected = state.get("selected_option") or {}
-        return selected.get("value")
-    if state.get("type") == "users_select":
-        return state.get("selected_user")
-    if state.get("type") == "datepicker":
-        return state.get("selected_date")
-    value = state.get("value")
-    return value.strip() if isinstance(value, str) and value.strip() else None
+        value = selected.get("value")
+    elif state.get("type") == "users_select":
+        value = state.get("selected_user")
+    elif state.get("type") == "datepicker":
+        value = state.get("selected_date")
+    else:
+        text = state.get("value")
+        value = text.strip() if isinstance(text, str) and text.strip() else None
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FormInputError(block_id, "This field's value is not text; please enter it again.")
+    if NUL in value:
+        raise FormInputError(block_id, "This field contains a NUL character (\\0), which cannot be stored.")
+    return value
+
+
+def submitted_date(view: dict[str, Any], block_id: str) -> date | None:
+    """The day chosen in a datepicker input (Slack sends `YYYY-MM-DD`); a FormInputError for anything else."""
+    value = submitted(view, block_id)
+    if value is None:
+        return None
+    try:
+        if not _ISO_DATE.match(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FormInputError(block_id, f"`{value[:20]}` is not a date; pick one (YYYY-MM-DD).") from None
 
 
 def submitted_datetime(view: dict[str, Any], block_id: str) -> datetime | None:
-    """The moment chosen in a datetimepicker input (Slack sends epoch seconds)."""
-    state = view.get("state", {}).get("values", {}).get(block_id, {}).get("value")
-    if not isinstance(state, dict) or state.get("selected_date_time") is None:
+    """The moment chosen in a datetimepicker input (Slack sends epoch seconds); a FormInputError otherwise."""
+    state = _state(view, block_id)
+    if state is None or state.get("selected_date_time") is None:
         return None
-    return datetime.fromtimestamp(int(state["selected_date_time"]), UTC)
+    value = state["selected_date_time"]
+    text = str(value)
+    if isinstance(value, bool) or not text.isascii() or not text.isdecimal() or len(text) > 11:
+        raise FormInputError(block_id, f"`{text[:20]}` is not a date and time; pick both in the picker.")
+    moment = datetime.fromtimestamp(int(text), UTC)
+    if moment.year > _LAST_YEAR:
+        raise FormInputError(block_id, f"Pick a date and time before {_LAST_YEAR + 1}.")
+    return moment
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
-    """The private_metadata Firebell stored in a view."""
+    """The private_metadata Firebell stored in a view: its text values, and a whole `number`.
+
+    Slack echoes it back, so a forged or garbled one may hold anything; what Firebell never stores there
+    (lists, objects, a numeric channel) is left out, as if absent.
+    """
     try:
         data = json.loads(view.get("private_metadata") or "{}")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, TypeError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        key: value
+        for key, value in data.items()
+        if isinstance(value, str) or (key == "number" and isinstance(value, int) and not isinstance(value, bool))
+    }
 
 
 FORM_ERROR_LIMIT = 150  # what Firebell shows under a form field: a sentence, not a paragraph

@@ -114,6 +114,29 @@ def _status_changed(payload: dict[str, Any], policy: Policy) -> Message:
     return Message(text=f"{label} {verb}", blocks=[section(text)])
 
 
+# What people asked for, by the notice or effect that failed; and what Slack's errors mean for them.
+_FAILED_WHAT = {
+    "status_update": "a status update",
+    "status_changed": "a status change notice",
+    "post_reminder": "an update reminder",
+    "post_runbook": "a runbook checklist",
+    "post_postmortem": "the postmortem draft",
+}
+_TOO_LONG = frozenset({"msg_blocks_too_long", "invalid_blocks", "msg_too_long"})
+
+
+def _delivery_failed(payload: dict[str, Any], policy: Policy) -> Message:
+    failed, error = str(payload.get("failed", "")), str(payload.get("error", ""))
+    what = _FAILED_WHAT.get(failed, f"a message ({escape_mrkdwn(failed.replace('_', ' '))})")
+    hint = (
+        " It was too long for one Slack message: post it again shorter, or in parts."
+        if error in _TOO_LONG
+        else " It is on the timeline; post it again if people need to see it."
+    )
+    text = f":warning: Slack refused {what} here for good (`{escape_mrkdwn(error)}`), so it was not posted.{hint}"
+    return Message(text=f"Slack refused {what}", blocks=[section(text)])
+
+
 def _unowned_actions(payload: dict[str, Any], policy: Policy) -> Message:
     return unowned_message(payload)
 
@@ -125,6 +148,7 @@ _RENDERERS = {
     "status_update": _status_update,
     "status_changed": _status_changed,
     "unowned_actions": _unowned_actions,
+    "delivery_failed": _delivery_failed,
 }
 
 

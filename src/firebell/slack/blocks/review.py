@@ -11,6 +11,7 @@ from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.key_times import key_times
 from firebell.domain.naming import incident_label
 from firebell.domain.postmortem import PostmortemSections
+from firebell.slack.action_values import whole_number
 from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.kit import (
     Block,
@@ -136,8 +137,9 @@ def item_block_id(item_id: int, scope: str) -> str:
 
 def parse_item_block_id(block_id: str) -> tuple[int, str]:
     """(item id, list scope) from an item's block_id (`item.<id>` from before scopes means the room)."""
-    _, item_id, *scope = block_id.split(".")
-    return int(item_id), scope[0] if scope else ListScope.ROOM
+    parts = block_id.split(".")
+    item_id = parts[1] if len(parts) > 1 else ""
+    return whole_number(item_id, "action item"), parts[2] if len(parts) > 2 else ListScope.ROOM
 
 
 def action_items_message(

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from firebell.domain.cadence import CADENCE_KINDS, cadence_report
 from firebell.domain.errors import FirebellError, NotAnIncidentChannel, UsageError
+from firebell.domain.free_text import refuse_nul
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Action
 from firebell.domain.naming import incident_label
@@ -119,6 +120,7 @@ class IncidentCommand:
         """Bolt listener, on the event loop: nothing here waits on Slack; only on the inbox's (batched) insert."""
         text = str(body.get("text") or "")
         try:
+            refuse_nul(text, "command")
             command = parse_command(text, self.ctx.policy)
         except FirebellError as exc:
             await _ack(ack, error_reply(exc.message))
@@ -130,13 +132,13 @@ class IncidentCommand:
         if isinstance(command, Help):
             await _ack(ack, self._help)
             return
-        if isinstance(command, Declare) and command.title is None:
-            await ack()
-            self.after_ack.run(self._open_declare_form, body, command)
-            return
         user, channel = body.get("user_id"), body.get("channel_id")
         if not user or not channel:
             await _ack(ack, error_reply("Slack sent this command without a user or channel; nothing was done."))
+            return
+        if isinstance(command, Declare) and command.title is None:
+            await ack()
+            self.after_ack.run(self._open_declare_form, body, command)
             return
         # A war room's commands are carried out in the order they came, and so are one person's declares;
         # other rooms and people go alongside, so a slow or locked incident holds up only its own room.
@@ -260,12 +262,14 @@ class IncidentCommand:
                 if block["block_id"] == "severity":
                     element = block["element"]
                     element["initial_option"] = next(o for o in element["options"] if o["value"] == command.severity)
-        try:
-            self.client.views_open(trigger_id=body["trigger_id"], view=view)
-        except (SlackApiError, OSError) as exc:
-            log.warning("could not open the declare form: %s", exc)
-            message = error_reply(
-                "Slack did not open the declare form in time. "
-                "Declare directly instead: /incident declare [sev1|sev2|sev3|sev4] <title>"
-            )
-            reply(body.get("response_url"), message)
+        if body.get("trigger_id"):  # Slack sends one with every command; without it no form can open
+            try:
+                self.client.views_open(trigger_id=str(body["trigger_id"]), view=view)
+                return
+            except (SlackApiError, OSError) as exc:
+                log.warning("could not open the declare form: %s", exc)
+        message = error_reply(
+            "Slack did not open the declare form in time. "
+            "Declare directly instead: /incident declare [sev1|sev2|sev3|sev4] <title>"
+        )
+        reply(body.get("response_url"), message)

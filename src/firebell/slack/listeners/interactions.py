@@ -1,7 +1,6 @@
 """Buttons and modal submissions: the kick-off's actions, the declare, update and severity forms."""
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -19,9 +18,10 @@ from firebell.services.incidents import DeclareRequest, declare_incident, get_in
 from firebell.services.lifecycle import change_status
 from firebell.services.severity import change_severity
 from firebell.services.updates import post_update_from_form
+from firebell.slack.action_values import action_value, is_id, snooze_duration
 from firebell.slack.blocks.incident import ActionId
 from firebell.slack.blocks.kit import plain, section
-from firebell.slack.blocks.modals import form_error, metadata, severity_modal, submitted, update_modal
+from firebell.slack.blocks.modals import FormInputError, form_error, metadata, severity_modal, submitted, update_modal
 from firebell.slack.blocks.reminders import snoozed_message
 from firebell.slack.blocks.replies import error_reply
 from firebell.slack.listeners.after_ack import AfterAck
@@ -40,9 +40,21 @@ def _tell(respond: Respond, text: str) -> None:
 
 
 def _channel_of(body: dict[str, Any]) -> str | None:
-    channel = body.get("channel") or body.get("container", {})
+    channel = body.get("channel") or body.get("container")
+    if not isinstance(channel, dict):
+        return None
     found = channel.get("id") or channel.get("channel_id")
-    return str(found) if found else None
+    return found if isinstance(found, str) and found else None
+
+
+# The statuses the update form offers (Slack sends back one of its options, unless forged).
+_FORM_STATUSES = (Status.INVESTIGATING.value, Status.MITIGATED.value)
+
+
+def _form_error(ack: Ack, exc: FirebellError, field: str) -> None:
+    """Answer a form submission with `exc` shown under its field (or under `field`)."""
+    errors = exc.errors() if isinstance(exc, FormInputError) else {field: form_error(exc.message)}
+    ack(response_action="errors", errors=errors)
 
 
 class Interactions:
@@ -57,8 +69,8 @@ class Interactions:
     ) -> IncidentSnapshot | None:
         channel = _channel_of(body)
         incident = incident_for_channel(self.ctx, channel) if channel else None
-        value = str(body["actions"][0].get("value") or "")
-        if incident is None and value.isdigit():  # e.g. a reminder sent to the IC directly
+        value = action_value(body)
+        if incident is None and is_id(value):  # e.g. a reminder sent to the IC directly
             try:
                 incident = get_incident(self.ctx, int(value))
             except FirebellError:
@@ -106,20 +118,22 @@ class Interactions:
         channel = _channel_of(body)
         actor = body["user"]["id"]
         try:
-            duration = timedelta(seconds=int(body["actions"][0]["value"]))
+            duration = snooze_duration(action_value(body), self.ctx.policy.cadence.snooze_options)
             if channel is None:
                 raise FirebellError("This button belongs to an incident war room.")
             incident = snooze(self.ctx, channel_id=channel, actor=actor, duration=duration)
-        except (FirebellError, ValueError) as exc:
-            text = exc.message if isinstance(exc, FirebellError) else "That snooze option is not valid."
-            self.after_ack.run(_tell, respond, text)
+        except FirebellError as exc:
+            self.after_ack.run(_tell, respond, exc.message)
             return
         message = snoozed_message(incident, actor=actor, duration=duration)
         self.after_ack.run(respond, text=message.text, blocks=message.blocks, replace_original=True)
 
     def _open(self, client: WebClient, respond: Respond, body: dict[str, Any], view: dict[str, Any]) -> None:
+        if not body.get("trigger_id"):  # forged or broken: Slack sends one with every button press
+            _tell(respond, "Slack sent no trigger for this form; please press the button again.")
+            return
         try:
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+            client.views_open(trigger_id=str(body["trigger_id"]), view=view)
         except (SlackApiError, OSError) as exc:
             log.warning("could not open a modal: %s", exc)
             _tell(respond, "Slack did not open the form in time; please press the button again.")
@@ -143,7 +157,7 @@ class Interactions:
                 ),
             )
         except FirebellError as exc:
-            ack(response_action="errors", errors={"title": form_error(exc.message)})
+            _form_error(ack, exc, "title")
             return
         label = incident_label(incident.number)
         done = {
@@ -163,13 +177,14 @@ class Interactions:
         """The status-update form: severity and status changes first, then the update itself."""
         meta = metadata(view)
         channel, actor = meta.get("channel"), body["user"]["id"]
-        text = submitted(view, "text")
-        if not channel or not text:
-            ack(response_action="errors", errors={"text": "Write what changed and what happens next."})
-            return
-        severity = submitted(view, "severity")
-        status = submitted(view, "status")
         try:
+            text = submitted(view, "text")
+            if not channel or not text:
+                raise FormInputError("text", "Write what changed and what happens next.")
+            severity = submitted(view, "severity")
+            status = submitted(view, "status")
+            if status and status not in _FORM_STATUSES:
+                raise FormInputError("status", f"Pick a status: {', '.join(_FORM_STATUSES)}.")
             post_update_from_form(
                 self.ctx,
                 channel_id=channel,
@@ -179,15 +194,15 @@ class Interactions:
                 status=Status(status) if status and status != meta.get("status") else None,
             )
         except FirebellError as exc:
-            ack(response_action="errors", errors={"text": form_error(exc.message)})
+            _form_error(ack, exc, "text")
             return
         ack()
 
     def severity_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The change-severity form."""
         channel = metadata(view).get("channel")
-        severity = submitted(view, "severity")
         try:
+            severity = submitted(view, "severity")
             if not channel or not severity:
                 raise FirebellError("Pick a severity.")
             change_severity(self.ctx, channel_id=channel, actor=body["user"]["id"], severity=severity)

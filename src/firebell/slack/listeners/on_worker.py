@@ -47,6 +47,18 @@ class RecordingAck(Ack):
         return super().__call__(**kwargs)
 
 
+# Interactions are done in the name of the person in their `user`; one without a user is forged or broken.
+_INTERACTIONS = frozenset({"block_actions", "view_submission", "view_closed"})
+
+
+def _without_actor(body: dict[str, Any]) -> bool:
+    """An interaction whose payload names no user, so nothing can be done in anyone's name."""
+    if body.get("type") not in _INTERACTIONS:
+        return False
+    user = body.get("user")
+    return not (isinstance(user, dict) and isinstance(user.get("id"), str) and user["id"])
+
+
 def _once(ctx: Context, body: dict[str, Any], call: Callable[[], None]) -> bool:
     """Run `call` unless this request was carried out before; False when it was (a retry or a replay)."""
     key = request_key(body)
@@ -69,6 +81,10 @@ def on_worker(
         raise TypeError(f"{listener!r} asks for {sorted(unknown)}; on_worker passes only {sorted(_KNOWN)}")
 
     async def run(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond | None) -> None:
+        if _without_actor(body):
+            log.info("ignored a %s without a user: Slack always names who acted", body.get("type"))
+            await ack()
+            return
         recorded = RecordingAck()
         offered: dict[str, Any] = {
             "ack": recorded,

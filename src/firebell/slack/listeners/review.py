@@ -1,7 +1,6 @@
 """The review in Slack: action item and postmortem commands, their buttons and forms."""
 
 import logging
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -23,9 +22,17 @@ from firebell.services.context import Context
 from firebell.services.incidents import get_incident
 from firebell.services.lifecycle import OpenActionItems, close_review
 from firebell.services.postmortem import postmortem_sections, regenerate_postmortem, save_sections
+from firebell.slack.action_values import BadValue, action_value, whole_number
 from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.kit import mention
-from firebell.slack.blocks.modals import form_error, metadata, submitted, submitted_datetime
+from firebell.slack.blocks.modals import (
+    FormInputError,
+    form_error,
+    metadata,
+    submitted,
+    submitted_date,
+    submitted_datetime,
+)
 from firebell.slack.blocks.replies import confirmation, error_reply
 from firebell.slack.blocks.review import (
     ListScope,
@@ -86,21 +93,21 @@ class Review:
     def edit_pressed(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Edit summary & lessons" on the postmortem summary."""
         ack()
-        number = int(body["actions"][0]["value"])
         try:
+            number = whole_number(action_value(body), "incident number")
             incident = get_incident(self.ctx, number)
             guard_snapshot(self.ctx.policy, incident, Operation.POSTMORTEM, actor=str(body["user"]["id"]))
+            view = sections_form(incident, postmortem_sections(self.ctx, number))
         except FirebellError as exc:
             self.after_ack.run(_say, respond, error_reply(exc.message))
             return
-        view = sections_form(incident, postmortem_sections(self.ctx, number))
         self.after_ack.run(self._open, client, respond, body, view)
 
     def add_action_pressed(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Add action item" on the postmortem summary."""
         ack()
         try:
-            incident = get_incident(self.ctx, int(body["actions"][0]["value"]))
+            incident = get_incident(self.ctx, whole_number(action_value(body), "incident number"))
             guard_snapshot(self.ctx.policy, incident, Operation.ACTION_ITEMS, actor=str(body["user"]["id"]))
         except FirebellError as exc:
             self.after_ack.run(_say, respond, error_reply(exc.message))
@@ -131,9 +138,9 @@ class Review:
         """ "Mark done" on an action item: the list it was pressed in is redrawn."""
         ack()
         action = body["actions"][0]
-        item_id = int(action["value"])
-        _, scope = parse_item_block_id(str(action.get("block_id") or f"item.{item_id}"))
         try:
+            item_id = whole_number(action_value(body), "action item")
+            _, scope = parse_item_block_id(str(action.get("block_id") or f"item.{item_id}"))
             item = complete_item(self.ctx, item_id=item_id, actor=body["user"]["id"])
         except FirebellError as exc:
             self.after_ack.run(_say, respond, error_reply(exc.message))
@@ -144,9 +151,12 @@ class Review:
         """A new owner picked in an action item's "Reassign to…" menu: the list is redrawn."""
         ack()
         action = body["actions"][0]
-        item_id, scope = parse_item_block_id(str(action["block_id"]))
         try:
-            item = reassign_item(self.ctx, item_id=item_id, actor=body["user"]["id"], owner=action["selected_user"])
+            item_id, scope = parse_item_block_id(str(action.get("block_id")))
+            owner = action.get("selected_user")
+            if not isinstance(owner, str) or not owner:
+                raise BadValue("Pick the new owner from the menu.")
+            item = reassign_item(self.ctx, item_id=item_id, actor=body["user"]["id"], owner=owner)
         except FirebellError as exc:
             self.after_ack.run(_say, respond, error_reply(exc.message))
             return
@@ -156,8 +166,8 @@ class Review:
     def close_confirmed(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """ "Close anyway" after being told action items are still open."""
         ack()
-        number = int(body["actions"][0]["value"])
         try:
+            number = whole_number(action_value(body), "incident number")
             incident = get_incident(self.ctx, number)
             if incident.channel_id is None:
                 raise FirebellError(f"{incident_label(number)} has no war room.")
@@ -168,8 +178,11 @@ class Review:
         self.after_ack.run(_say, respond, confirmation(f":lock: {incident_label(number)} is closed."), replace=True)
 
     def _open(self, client: WebClient, respond: Respond, body: dict[str, Any], view: dict[str, Any]) -> None:
+        if not body.get("trigger_id"):  # forged or broken: Slack sends one with every button press
+            _say(respond, error_reply("Slack sent no trigger for this form; please press the button again."))
+            return
         try:
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+            client.views_open(trigger_id=str(body["trigger_id"]), view=view)
         except (SlackApiError, OSError) as exc:
             log.warning("could not open a review form: %s", exc)
             _say(respond, error_reply("Slack did not open the form in time; please press the button again."))
@@ -178,19 +191,20 @@ class Review:
 
     def sections_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The postmortem sections form."""
-        number = int(metadata(view)["number"])
-        review_on = submitted(view, "review_on")
         try:
             save_sections(
                 self.ctx,
-                number=number,
+                number=whole_number(metadata(view).get("number"), "incident number"),
                 actor=body["user"]["id"],
                 summary=submitted(view, "summary"),
                 contributing_factors=submitted(view, "contributing_factors"),
                 lessons=submitted(view, "lessons"),
                 impact_started_at=submitted_datetime(view, "impact_started_at"),
-                review_on=date.fromisoformat(review_on) if review_on else None,
+                review_on=submitted_date(view, "review_on"),
             )
+        except FormInputError as exc:
+            ack(response_action="errors", errors=exc.errors())
+            return
         except FirebellError as exc:
             ack(response_action="errors", errors={"impact_started_at": form_error(exc.message)})
             return
@@ -199,7 +213,6 @@ class Review:
     def action_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The add-action-item form."""
         meta = metadata(view)
-        due = submitted(view, "due")
         try:
             if not meta.get("channel"):
                 raise FirebellError("This incident has no war room yet.")
@@ -209,8 +222,11 @@ class Review:
                 actor=body["user"]["id"],
                 text=submitted(view, "text") or "",
                 owner=submitted(view, "owner"),
-                due=date.fromisoformat(due) if due else None,
+                due=submitted_date(view, "due"),
             )
+        except FormInputError as exc:
+            ack(response_action="errors", errors=exc.errors())
+            return
         except FirebellError as exc:
             ack(response_action="errors", errors={"text": form_error(exc.message)})
             return

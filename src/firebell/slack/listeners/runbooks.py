@@ -12,6 +12,7 @@ from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
 from firebell.services.incidents import incident_for_channel
 from firebell.services.runbooks import RunbookNotFound, complete_step, incident_query, matches_for, post_runbook
+from firebell.slack.action_values import action_value, runbook_step
 from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.replies import confirmation, error_reply
 from firebell.slack.blocks.runbooks import chooser_message
@@ -66,8 +67,8 @@ class Runbooks:
     def step_pressed(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """ "Done" on a checklist step."""
         ack()
-        run_id, step = (int(part) for part in str(body["actions"][0]["value"]).split(":", 1))
         try:
+            run_id, step = runbook_step(action_value(body))
             complete_step(self.ctx, run_id=run_id, step=step, actor=body["user"]["id"])
         except FirebellError as exc:
             self.after_ack.run(_say, respond, error_reply(exc.message))
