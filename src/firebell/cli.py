@@ -228,18 +228,18 @@ main.add_command(runbooks)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    default="firebell-demo-postmortem.md",
-    show_default=True,
-    help="Where to write the postmortem draft.",
+    type=click.Path(path_type=Path),
+    help="Where to write the postmortem draft (default: a new temporary folder; the path is printed).",
 )
-def demo(speed: float, no_color: bool, output: str) -> None:
+def demo(speed: float, no_color: bool, output: Path | None) -> None:
     """Watch a scripted SEV1 run against the built-in Slack emulator: no workspace, no tokens."""
-    from pathlib import Path
+    import tempfile
 
     from firebell.demo.script import run_demo
 
-    sys.exit(run_demo(speed=speed, color=not no_color, output=Path(output)))
+    # Not the working directory: inside a checkout the draft would be an untracked file.
+    output = _writable_file(output) if output else Path(tempfile.mkdtemp(prefix="firebell-demo-")) / "postmortem.md"
+    sys.exit(run_demo(speed=speed, color=not no_color, output=output))
 
 
 @main.command()
