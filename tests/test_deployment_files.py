@@ -116,7 +116,9 @@ def dockerfile() -> tuple[dict[str, str], str, list[str], str]:
     for line in text.splitlines():
         instruction, _, rest = line.strip().partition(" ")
         if instruction == "ENV":
-            env.update(part.split("=", 1) for part in shlex.split(rest))
+            for part in shlex.split(rest):
+                name, _, value = part.partition("=")
+                env[name] = value
         elif instruction == "USER":
             user = rest.strip()
         elif instruction == "VOLUME":
