@@ -159,3 +159,11 @@ def test_firebell_config_naming_a_directory_or_a_device(
 def test_a_malformed_command_line_is_one_line_too(tmp_path: Path) -> None:
     one_line_error(run(["nosuch"], base_env(), tmp_path), "No such command 'nosuch'. See 'firebell --help'.")
     one_line_error(run(["postmortem"], base_env(), tmp_path), "Missing argument 'NUMBER'.")
+
+
+def test_socket_mode_from_the_environment_needs_the_app_token_not_the_signing_secret(tmp_path: Path) -> None:
+    env = base_env(FIREBELL_SOCKET_MODE="1", SLACK_BOT_TOKEN="xoxb-test", DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
+    line = one_line_error(
+        run(["serve", "--port", str(free_port())], env, tmp_path), "Missing environment: SLACK_APP_TOKEN"
+    )
+    assert "SLACK_SIGNING_SECRET" not in line
