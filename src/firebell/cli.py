@@ -65,7 +65,10 @@ def serve(host: str, port: int, socket_mode: bool) -> None:
     source = read_policy(settings.firebell_config)
     for warning in source.warnings:
         log.warning("policy: %s", warning)
-    log.info("policy: %s", source.path or "the built-in defaults (no FIREBELL_CONFIG, no ./firebell.yaml)")
+    if source.path is None:
+        log.info("policy: the built-in defaults (no FIREBELL_CONFIG, no ./firebell.yaml)")
+    else:
+        log.info("policy: %s (built-in defaults for: %s)", source.path, ", ".join(source.defaulted) or "nothing")
     if problem := _check_listen(host, port):
         fail(problem)
     if socket_mode and app_token is not None and (problem := _check_app_token(app_token, settings.slack_api_url)):
