@@ -69,7 +69,8 @@ class OneLineErrors(click.Group):
         except Exception as exc:  # a bug: say so in a line; the traceback only when asked for
             if os.environ.get("FIREBELL_LOG_LEVEL", "").strip().upper() == "DEBUG":
                 traceback.print_exc()
-            fail(f"unexpected error ({type(exc).__name__}: {exc}); FIREBELL_LOG_LEVEL=DEBUG shows where.", FAILURE)
+            first = (str(exc).strip().splitlines() or [""])[0]
+            fail(f"unexpected error ({type(exc).__name__}: {first}); FIREBELL_LOG_LEVEL=DEBUG shows where.", FAILURE)
         sys.exit(result if isinstance(result, int) else 0)
 
 
