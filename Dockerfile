@@ -5,7 +5,12 @@ WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
 COPY src ./src
 COPY migrations ./migrations
-RUN pip install --no-cache-dir -e . && useradd --create-home --uid 10001 firebell
+# /app belongs to root; the service writes only to /data, so a `docker run` without DATABASE_URL keeps its
+# SQLite database in a folder it owns (mount a volume there to keep it).
+RUN pip install --no-cache-dir -e . && useradd --create-home --uid 10001 firebell \
+  && mkdir /data && chown firebell:firebell /data
+ENV DATABASE_URL=sqlite:////data/firebell.db
+VOLUME /data
 USER firebell
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \

@@ -2,4 +2,4 @@
 
 from firebell.cli import main
 
-main()
+main(prog_name="firebell")

@@ -2,19 +2,23 @@
 
 import gc
 import logging
+import os
+import socket
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 import firebell
-from firebell.config import Settings, load_policy
-from firebell.domain.errors import FirebellError
+from firebell.command_errors import IncidentNumber, OneLineErrors, fail
+from firebell.config import load_settings, read_policy
 from firebell.runbooks.cli import runbooks
 
 log = logging.getLogger("firebell.serve")
 
 if TYPE_CHECKING:
+    from firebell.domain.policy import Policy
     from firebell.services.context import Context
 
 
@@ -29,12 +33,7 @@ def _setup_logging(level: str) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def _fail(message: str) -> None:
-    click.echo(f"firebell: {message}", err=True)
-    sys.exit(2)
-
-
-@click.group()
+@click.group(cls=OneLineErrors)
 @click.version_option(firebell.__version__, prog_name="firebell")
 def main() -> None:
     """Firebell: self-hosted, Slack-native incident management."""
@@ -42,8 +41,12 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=3000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--socket-mode", is_flag=True, help="Receive Slack traffic over Socket Mode (needs SLACK_APP_TOKEN).")
+@click.option("--port", default=3000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--socket-mode",
+    is_flag=True,
+    help="Receive Slack traffic over Socket Mode (needs SLACK_APP_TOKEN; or set FIREBELL_SOCKET_MODE=1).",
+)
 def serve(host: str, port: int, socket_mode: bool) -> None:
     """Run the service: Slack at POST /slack/events, GET /healthz, the REST API under /api/v1."""
     import uvicorn
@@ -52,20 +55,25 @@ def serve(host: str, port: int, socket_mode: bool) -> None:
     from firebell.runbooks.location import describe
     from firebell.runtime import build_runtime
 
-    settings = Settings()
+    settings = load_settings()
+    socket_mode = socket_mode or settings.firebell_socket_mode
     _setup_logging(settings.firebell_log_level)
     # Hand the GIL over every 1 ms rather than 5 ms: the event loop answering Slack then waits less for
     # worker threads (measured: /incident help p99 at 16 concurrent requests from 66 ms to 36 ms).
     sys.setswitchinterval(0.001)
-    try:
-        _, _, app_token = settings.require_slack(socket_mode=socket_mode)
-        policy = load_policy(settings.firebell_config)
-    except FirebellError as exc:
-        _fail(exc.message)
-        return
+    _, _, app_token = settings.require_slack(socket_mode=socket_mode)
+    source = read_policy(settings.firebell_config)
+    for warning in source.warnings:
+        log.warning("policy: %s", warning)
+    if source.path is None:
+        log.info("policy: the built-in defaults (no FIREBELL_CONFIG, no ./firebell.yaml)")
+    else:
+        log.info("policy: %s (built-in defaults for: %s)", source.path, ", ".join(source.defaulted) or "nothing")
+    if problem := _check_listen(host, port):
+        fail(problem)
     if socket_mode and app_token is not None and (problem := _check_app_token(app_token, settings.slack_api_url)):
-        _fail(problem)
-    runtime = build_runtime(settings, policy)
+        fail(problem)
+    runtime = build_runtime(settings, source.policy)
     log.info("runbooks: %d loaded from %s", len(runtime.shelf.library.all()), describe(runtime.shelf.directory))
     app = create_app(runtime, socket_mode_token=app_token if socket_mode else None)
     # Everything built so far lives as long as the process: move it out of the collector's sight, so a
@@ -74,6 +82,20 @@ def serve(host: str, port: int, socket_mode: bool) -> None:
     gc.collect()
     gc.freeze()
     uvicorn.run(app, host=host, port=port, log_level=settings.firebell_log_level.lower())
+
+
+def _check_listen(host: str, port: int) -> str | None:
+    """Whether `host:port` can be listened on (as uvicorn will); a sentence if not, before anything starts."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except socket.gaierror:
+        return f"--host {host}: not an address or a name this machine can resolve."
+    except OSError as exc:
+        return f"cannot listen on {host}:{port}: {exc.strerror or exc}."
+    return None
 
 
 def _check_app_token(app_token: str, api_url: str) -> str | None:
@@ -107,7 +129,7 @@ def upgrade() -> None:
     from firebell.store.migrate import current_revision
     from firebell.store.migrate import upgrade as run_upgrade
 
-    settings = Settings()
+    settings = load_settings()
     _setup_logging(settings.firebell_log_level)
     engine = make_engine(settings.database_url)
     try:
@@ -118,29 +140,53 @@ def upgrade() -> None:
 
 
 def _context() -> "Context":
+    """The store and policy for commands that read an existing database (never creating one)."""
     from firebell.services.context import Context
     from firebell.store.database import Database
+    from firebell.store.database_url import parse_database_url, require_existing, require_schema
     from firebell.store.engine import make_engine
 
-    settings = Settings()
-    return Context(db=Database(make_engine(settings.database_url)), policy=load_policy(settings.firebell_config))
+    settings = load_settings()
+    policy = _command_policy(settings.firebell_config)
+    unset = "database_url" not in settings.model_fields_set
+    require_existing(parse_database_url(settings.database_url), unset=unset)
+    engine = make_engine(settings.database_url)
+    require_schema(engine)
+    return Context(db=Database(engine), policy=policy)
+
+
+def _command_policy(path: Path | None) -> "Policy":
+    """The policy for a one-off command; its warnings go to stderr as `firebell: warning: ...` lines."""
+    source = read_policy(path)
+    for warning in source.warnings:
+        click.echo(f"firebell: warning: {warning}", err=True)
+    return source.policy
+
+
+def _writable_file(path: Path) -> Path:
+    """`path` if a file can be written there; a sentence naming what is in the way, before any work is done."""
+    folder = path.parent
+    if path.is_dir():
+        fail(f"-o {path}: is a directory; name a file.")
+    if not folder.is_dir():
+        fail(f"-o {path}: the folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        fail(f"-o {path}: this user cannot write there.")
+    return path
 
 
 @main.command()
-@click.argument("number", type=int)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of stdout.")
-def postmortem(number: int, output: str | None) -> None:
+@click.argument("number", type=IncidentNumber())
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
+def postmortem(number: int, output: Path | None) -> None:
     """Write incident NUMBER's postmortem draft (Markdown), as the API returns it."""
     from firebell.services.postmortem import postmortem_markdown
 
-    try:
-        markdown = postmortem_markdown(_context(), number)
-    except FirebellError as exc:
-        _fail(exc.message)
-        return
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(markdown)
+    if output is not None:
+        _writable_file(output)
+    markdown = postmortem_markdown(_context(), number)
+    if output is not None:
+        output.write_text(markdown, encoding="utf-8")
         click.echo(f"Wrote INC-{number}'s postmortem draft to {output}.")
     else:
         click.echo(markdown, nl=False)
@@ -164,19 +210,15 @@ def outbox_status() -> None:
 
 
 @outbox.command("retry")
-@click.option("--incident", type=int, help="Only this incident's failed effects.")
+@click.option("--incident", type=IncidentNumber(), help="Only this incident's failed effects.")
 @click.option("--all", "all_", is_flag=True, help="Every failed effect.")
 def outbox_retry(incident: int | None, all_: bool) -> None:
     """Requeue failed effects once the cause (a scope, a token, a channel) is fixed."""
     from firebell.services.outbox.admin import requeue_failed
 
     if incident is None and not all_:
-        _fail("say which: --incident N, or --all")
-    try:
-        count = requeue_failed(_context(), incident_number=incident)
-    except FirebellError as exc:
-        _fail(exc.message)
-        return
+        fail("say which: --incident N, or --all")
+    count = requeue_failed(_context(), incident_number=incident)
     click.echo(f"Requeued {count} failed effects; a running firebell delivers them within a second.")
 
 
@@ -189,18 +231,18 @@ main.add_command(runbooks)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    default="firebell-demo-postmortem.md",
-    show_default=True,
-    help="Where to write the postmortem draft.",
+    type=click.Path(path_type=Path),
+    help="Where to write the postmortem draft (default: a new temporary folder; the path is printed).",
 )
-def demo(speed: float, no_color: bool, output: str) -> None:
+def demo(speed: float, no_color: bool, output: Path | None) -> None:
     """Watch a scripted SEV1 run against the built-in Slack emulator: no workspace, no tokens."""
-    from pathlib import Path
+    import tempfile
 
     from firebell.demo.script import run_demo
 
-    sys.exit(run_demo(speed=speed, color=not no_color, output=Path(output)))
+    # Not the working directory: inside a checkout the draft would be an untracked file.
+    output = _writable_file(output) if output else Path(tempfile.mkdtemp(prefix="firebell-demo-")) / "postmortem.md"
+    sys.exit(run_demo(speed=speed, color=not no_color, output=output))
 
 
 @main.command()
@@ -219,29 +261,33 @@ def policy() -> None:
 
 
 @policy.command("check")
-@click.argument("path", required=False, type=click.Path(dir_okay=False))
-def policy_check(path: str | None) -> None:
-    """Validate a policy file (default: $FIREBELL_CONFIG, else ./firebell.yaml, else built-in defaults)."""
-    from pathlib import Path
-
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def policy_check(path: Path | None) -> None:
+    """Validate a policy file (default: $FIREBELL_CONFIG, else ./firebell.yaml, else the built-in defaults)."""
     from firebell.domain.durations import format_policy_duration
+    from firebell.runbooks.location import describe, runbooks_dir
 
-    settings = Settings()
-    try:
-        loaded = load_policy(Path(path) if path else settings.firebell_config)
-    except FirebellError as exc:
-        _fail(exc.message)
-        return
-    click.echo("Policy is valid. Severities:")
-    for severity in loaded.severities:
+    source = read_policy(path, named_by_env=False) if path else read_policy(load_settings().firebell_config)
+    for warning in source.warnings:
+        click.echo(f"firebell: warning: {warning}", err=True)
+    if source.path is None:
+        click.echo("No policy file (FIREBELL_CONFIG is unset and there is no ./firebell.yaml): the built-in defaults")
+        click.echo("apply, and they are valid. Start your own from config/firebell.yaml (see README: Policy file).")
+    else:
+        click.echo(f"{source.path} is a valid policy.")
+        if source.defaulted:
+            click.echo(f"Built-in defaults apply for: {', '.join(source.defaulted)}.")
+    click.echo("Severities:")
+    for severity in source.policy.severities:
         cadence = (
             f"updates every {format_policy_duration(severity.update_interval)}"
             if severity.update_interval
             else "no fixed update cadence"
         )
         click.echo(f"  {severity.name}: {cadence}")
-    restricted = loaded.permissions.restricted()
+    restricted = source.policy.permissions.restricted()
     click.echo(
         "Permissions: "
         + ("; ".join(f"{key}: {', '.join(who)}" for key, who in restricted.items()) or "anyone may do anything")
     )
+    click.echo(f"Runbooks: {describe(runbooks_dir(source.policy))}")

@@ -1,6 +1,8 @@
 """Configuration: the environment (pydantic-settings) and the YAML policy file (pydantic)."""
 
+import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -8,11 +10,20 @@ import yaml
 from pydantic import BaseModel, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from firebell.domain.errors import PolicyError
+from firebell.domain.errors import FirebellError, PolicyError
 from firebell.domain.permissions import Permissions
 from firebell.domain.policy import CadencePolicy, Policy, ReviewPolicy
 
+log = logging.getLogger(__name__)
+
 DEFAULT_POLICY_FILE = Path("firebell.yaml")
+DEFAULT_DATABASE_URL = "sqlite:///firebell.db"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_SECRETS = {"slack_bot_token", "slack_signing_secret", "slack_app_token", "firebell_api_token"}
+
+
+class SettingsError(FirebellError):
+    """An environment variable holds a value Firebell cannot use; the message names it and what is valid."""
 
 
 class Settings(BaseSettings):
@@ -24,10 +35,11 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
-    database_url: str = "sqlite:///firebell.db"
+    database_url: str = DEFAULT_DATABASE_URL
     firebell_config: Path | None = None
     firebell_api_token: SecretStr | None = None
     firebell_log_level: str = "INFO"
+    firebell_socket_mode: bool = False
 
     @field_validator(
         "slack_bot_token",
@@ -41,6 +53,22 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: Any) -> Any:
         # docker-compose passes unset variables as empty strings; an empty token is no token.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url", "firebell_log_level", "firebell_socket_mode", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: Any, info: Any) -> Any:
+        # As above: an empty variable from docker-compose means "not set", so the default applies.
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields[info.field_name].default
+        return value
+
+    @field_validator("firebell_log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}, got {value!r}")
+        return level
 
     def require_slack(self, *, socket_mode: bool = False) -> tuple[str, str, str | None]:
         """The bot token, signing secret and (for Socket Mode) app token, or a clear error naming what is missing."""
@@ -57,6 +85,21 @@ class Settings(BaseSettings):
         secret = self.slack_signing_secret.get_secret_value() if self.slack_signing_secret else ""
         app_token = self.slack_app_token.get_secret_value() if self.slack_app_token else None
         return self.slack_bot_token.get_secret_value(), secret, app_token
+
+
+def load_settings() -> Settings:
+    """The environment as Settings, or a SettingsError naming each variable that is wrong (never a secret's value)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "environment"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if field not in _SECRETS and "got" not in message:
+                message += f", got {error['input']!r}"
+            problems.append(f"{field.upper()}: {message}")
+        raise SettingsError("; ".join(problems)) from None
 
 
 def _location(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
@@ -88,8 +131,12 @@ def policy_from_mapping(raw: Any, *, source: str) -> Policy:
     """Validate a parsed policy document; errors name the key, the expectation and the value."""
     if raw is None:
         raw = {}
+    known = ", ".join(Policy.model_fields)
     if not isinstance(raw, dict):
-        raise PolicyError(f"{source}: expected a mapping of settings at the top level, got {type(raw).__name__}")
+        raise PolicyError(
+            f"{source} is not a Firebell policy: expected a mapping of settings at the top level, "
+            f"got {type(raw).__name__}"
+        )
     try:
         return Policy.model_validate(raw)
     except ValidationError as exc:
@@ -103,24 +150,88 @@ def policy_from_mapping(raw: Any, *, source: str) -> Policy:
                 message = f"unknown setting (known settings: {known})"
             # A rule across settings (no single location) names its keys in the message itself.
             lines.append(f"{source}: {where}: {message}" if error["loc"] else f"{source}: {message}")
-        raise PolicyError("Invalid policy file:\n" + "\n".join(lines)) from None
+        # One line per problem, so a CLI prints each as its own `firebell: ...` line.
+        raise PolicyError("\n".join(lines)) from None
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """A policy as read: where from (None: the built-in defaults), what it left to the defaults, its warnings."""
+
+    policy: Policy
+    path: Path | None
+    defaulted: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def read_policy(path: Path | None, *, named_by_env: bool = True) -> PolicySource:
+    """The policy in `path` (from FIREBELL_CONFIG unless `named_by_env` is False), else ./firebell.yaml, else defaults."""
+    if path is None:
+        if not DEFAULT_POLICY_FILE.exists():
+            return PolicySource(Policy(), None, tuple(Policy.model_fields), ())
+        path, named_by_env = DEFAULT_POLICY_FILE, False
+    subject = f"FIREBELL_CONFIG points at {path}, which" if named_by_env else str(path)
+    if not path.exists():
+        raise PolicyError(f"{subject} does not exist.")
+    if path.is_dir():
+        raise PolicyError(f"{subject} is a directory; name the policy file itself, e.g. {path / 'firebell.yaml'}.")
+    if not path.is_file():
+        raise PolicyError(f"{subject} is not a regular file (a device, pipe or socket); name a YAML policy file.")
+    raw = _read_yaml(path)
+    # The folder as named (`..` removed, symlinks not followed): a Kubernetes ConfigMap mounts each file as a
+    # link into a timestamped folder that is swapped on every update.
+    folder = Path(os.path.abspath(path)).parent
+    policy = relative_to(policy_from_mapping(raw, source=str(path)), folder)
+    warnings = []
+    if not raw:
+        warnings.append(f"{path} is empty: every setting is the built-in default.")
+    if policy.runbooks_dir is not None:
+        warnings += _runbooks_dir_warnings(raw["runbooks_dir"], policy.runbooks_dir, folder)
+    defaulted = tuple(name for name in Policy.model_fields if not raw or name not in raw)
+    return PolicySource(policy, path, defaulted, tuple(warnings))
+
+
+def _read_yaml(path: Path) -> Any:
+    # Never quote the file's lines back: a mistyped path may name a file of secrets, not a policy.
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise PolicyError(f"{path} is not a policy file: it is not UTF-8 text.") from None
+    except OSError as exc:
+        raise PolicyError(f"cannot read {path}: {exc.strerror or type(exc).__name__}.") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = ""
+        if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+            where = f" at line {exc.problem_mark.line + 1}, column {exc.problem_mark.column + 1}"
+        problem = exc.problem if isinstance(exc, yaml.MarkedYAMLError) and exc.problem else "unreadable"
+        raise PolicyError(f"{path}: not valid YAML: {problem}{where}.") from None
+
+
+def _runbooks_dir_warnings(written: Any, directory: Path, folder: Path) -> list[str]:
+    resolved = Path(os.path.normpath(directory))
+    warnings = []
+    if not Path(str(written)).is_absolute() and not resolved.is_relative_to(folder):
+        warnings.append(
+            f"runbooks_dir {written} leads out of the policy file's folder {folder} (to {resolved}): a deployment "
+            "that ships only that folder (docker-compose.yml mounts config/) will not have it; keep the runbooks "
+            "in a folder beside the policy file, or give an absolute path."
+        )
+    if not resolved.is_dir():
+        warnings.append(
+            f"runbooks_dir {resolved} is not a directory: no runbooks will be suggested "
+            "(remove runbooks_dir to use the runbooks shipped with Firebell)."
+        )
+    return warnings
 
 
 def load_policy(path: Path | None) -> Policy:
-    """The policy in `path`, else ./firebell.yaml if present, else the defaults; relative paths are from its folder."""
-    if path is None:
-        if not DEFAULT_POLICY_FILE.is_file():
-            return Policy()
-        path = DEFAULT_POLICY_FILE
-    if not path.is_file():
-        raise PolicyError(f"FIREBELL_CONFIG points at {path}, which does not exist.")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{path}: not valid YAML: {exc}") from None
-    # The folder as named (`..` removed, symlinks not followed): a Kubernetes ConfigMap mounts each file as a
-    # link into a timestamped folder that is swapped on every update.
-    return relative_to(policy_from_mapping(raw, source=str(path)), Path(os.path.abspath(path)).parent)
+    """The policy as `read_policy` finds it; its warnings are logged."""
+    source = read_policy(path)
+    for warning in source.warnings:
+        log.warning("policy: %s", warning)
+    return source.policy
 
 
 def relative_to(policy: Policy, folder: Path) -> Policy:

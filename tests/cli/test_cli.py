@@ -88,6 +88,7 @@ def test_serve_end_to_end_and_keeps_secrets_out_of_logs(
     assert process.returncode in (0, -signal.SIGTERM), output
     assert "Application shutdown complete" in output
     assert f"runbooks: 6 loaded from {SHIPPED} (packaged)" in output  # no policy file: the shipped runbooks
+    assert "policy: the built-in defaults (no FIREBELL_CONFIG, no ./firebell.yaml)" in output
     assert "will retry" in output  # the injected fault was logged...
     for secret in (emu.bot_token, emu.signing_secret, "cli-api-token"):
         assert secret not in output  # ...and no secret was
@@ -130,4 +131,6 @@ def test_serve_says_which_runbooks_it_loaded_from_next_to_the_policy_file(
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(15)
-    assert f"runbooks: 1 loaded from {conf / 'my-runbooks'} (policy runbooks_dir)" in log_path.read_text()
+    output = log_path.read_text()
+    assert f"runbooks: 1 loaded from {conf / 'my-runbooks'} (policy runbooks_dir)" in output
+    assert f"policy: {conf / 'firebell.yaml'} (built-in defaults for: announcement_channel, channel_prefix," in output

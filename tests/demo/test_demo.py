@@ -108,3 +108,24 @@ def test_a_step_that_does_not_show_what_slack_would_fails_the_demo(
     assert "✘ expected a unicorn in #general within 0.5s; Slack does not show it" in text
     assert "firebell demo: step 1 (Look for a unicorn) failed." in text
     assert not (tmp_path / "pm.md").exists()
+
+
+@pytest.mark.slow  # the whole demo in a real process
+def test_the_demo_leaves_nothing_in_the_working_directory(tmp_path: Path) -> None:
+    cwd, temp = tmp_path / "checkout", tmp_path / "tmp"
+    cwd.mkdir()
+    temp.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "firebell", "demo", "--speed", "0", "--no-color"],
+        cwd=cwd,
+        env={**os.environ, "TMPDIR": str(temp)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert list(cwd.iterdir()) == []
+    (printed,) = re.findall(r"Postmortem draft: (\S+)", result.stdout)
+    assert Path(printed).parent.parent == temp
+    assert Path(printed).read_text(encoding="utf-8").startswith("# ")

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -36,3 +37,28 @@ def test_policy_format_round_trips() -> None:
     for text in ("30s", "15m", "1h30m", "2h"):
         assert format_policy_duration(parse_duration(text)) == text
     assert format_policy_duration(None) == "none"
+
+
+@pytest.mark.parametrize("text", ["99999999999h", "366d", "9" * 30 + "m", "9" * 5000 + "s"])
+def test_refuses_durations_beyond_a_year_without_overflowing(text: str) -> None:
+    with pytest.raises(ValueError, match=r"at most 365d|duration like"):
+        parse_duration(text)
+
+
+def test_a_year_is_the_longest_duration() -> None:
+    assert parse_duration("365d") == timedelta(days=365)
+
+
+@pytest.mark.parametrize("bare", [15, "15", 1440, 99999999999, "99999999999", 1.5, -5, 10**30, float("inf")])
+def test_the_bare_number_hint_suggests_only_valid_durations(bare: int | float | str) -> None:
+    with pytest.raises(ValueError, match="bare number is ambiguous") as raised:
+        parse_duration(bare)
+    suggested = re.findall(r"\b\d+[dhms][0-9dhms]*\b", str(raised.value).split("e.g.")[1])
+    assert suggested
+    for suggestion in suggested:
+        assert parse_duration(suggestion) is not None, suggestion
+
+
+def test_the_bare_number_hint_keeps_the_number_when_it_can() -> None:
+    with pytest.raises(ValueError, match=r"e\.g\. 15m or 15s"):
+        parse_duration(15)

@@ -98,7 +98,7 @@ def test_an_invalid_policy_is_reported(tmp_path: Path, write: WriteRunbook, monk
     monkeypatch.setenv("FIREBELL_CONFIG", str(tmp_path / "policy.yaml"))
     result = CliRunner().invoke(runbooks, ["check", "."])
     assert result.exit_code == 2
-    assert "firebell: Invalid policy file:" in result.stderr
+    assert f"firebell: {tmp_path / 'policy.yaml'}: channel_prefix: expected 1-20 characters" in result.stderr
 
 
 def test_list_prints_a_table() -> None:

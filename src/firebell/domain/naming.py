@@ -8,6 +8,10 @@ MAX_CHANNEL_NAME = 80
 _VALID = re.compile(r"^[a-z0-9_-]{1,80}$")
 
 
+# The incidents.number column is a 32-bit INTEGER on every database Firebell supports.
+MAX_INCIDENT_NUMBER = 2**31 - 1
+
+
 def incident_label(number: int) -> str:
     """The short label people say out loud: `INC-42`."""
     return f"INC-{number}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from firebell.config import Settings, load_policy
+from firebell.config import load_policy, load_settings
 from firebell.domain.errors import FirebellError
 from firebell.runbooks.check import check_dir, has_errors
 from firebell.runbooks.errors import RunbookError
@@ -19,12 +19,13 @@ from firebell.runbooks.terms import CONTEXT_WORDS
 
 def _policy() -> tuple[Path, list[str]]:
     """The runbooks directory and severity names from the policy file, found the way `firebell serve` finds it."""
-    policy = load_policy(Settings().firebell_config)
+    policy = load_policy(load_settings().firebell_config)
     return runbooks_dir(policy), policy.severity_names
 
 
 def _fail(message: str) -> None:
-    click.echo(f"firebell: {message}", err=True)
+    for line in message.splitlines():
+        click.echo(f"firebell: {line}", err=True)
     sys.exit(2)
 
 

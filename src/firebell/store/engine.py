@@ -3,16 +3,15 @@
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from firebell.store.database_url import parse_database_url
 
 
 def normalize_url(url: str) -> URL:
-    """Accept `postgres://` and `postgresql://` (as hosting platforms write them) for psycopg 3."""
-    parsed = make_url(url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url)
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed
+    """Accept `postgres://` and `postgresql://` (as hosting platforms write them) for psycopg 3; refuse the rest."""
+    return parse_database_url(url)
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
