@@ -1,6 +1,7 @@
 """Configuration: the environment (pydantic-settings) and the YAML policy file (pydantic)."""
 
 import os
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,30 @@ def _location(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
     return "".join(parts) or "(top level)"
 
 
+def _settings_at(loc: tuple[int | str, ...]) -> list[str]:
+    """The setting names valid where `loc` points (a nested model's own fields, not the top level's)."""
+    model: Any = Policy
+    for item in loc:
+        if isinstance(item, int):
+            continue
+        field = model.model_fields.get(item) if hasattr(model, "model_fields") else None
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+    return list(model.model_fields) if hasattr(model, "model_fields") else []
+
+
+def _model_in(annotation: Any) -> Any:
+    # The pydantic model inside X, X | None or tuple[X, ...].
+    if hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
 def policy_from_mapping(raw: Any, *, source: str) -> Policy:
     """Validate a parsed policy document; errors name the key, the expectation and the value."""
     if raw is None:
@@ -89,7 +114,7 @@ def policy_from_mapping(raw: Any, *, source: str) -> Policy:
             where = _location(tuple(error["loc"]), raw)
             message = str(error["msg"]).removeprefix("Value error, ")
             if error["type"] == "extra_forbidden":
-                known = ", ".join(Policy.model_fields)
+                known = ", ".join(_settings_at(tuple(error["loc"])[:-1]))
                 message = f"unknown setting (known settings: {known})"
             lines.append(f"{source}: {where}: {message}")
         raise PolicyError("Invalid policy file:\n" + "\n".join(lines)) from None
