@@ -12,8 +12,8 @@ from sqlalchemy.engine import make_url
 SCHEMA_PREFIX = "fb_test_"
 TABLES = (
     "alerts",
+    "alert_group_keys",
     "alert_groups",
-    "alert_group_locks",
     "inbox",
     "effects",
     "timeline_events",

@@ -16,7 +16,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _FIRING = sa.text("status = 'firing'")
-_OPEN = sa.text("status = 'open'")
 
 
 def upgrade() -> None:
@@ -26,12 +25,6 @@ def upgrade() -> None:
     # Every incident so far was declared by a person: detected when declared.
     op.execute("UPDATE incidents SET detected_at = declared_at")
 
-    op.create_table(
-        "alert_group_locks",
-        sa.Column("source", sa.String(length=40), nullable=False),
-        sa.Column("key_hash", sa.String(length=64), nullable=False),
-        sa.PrimaryKeyConstraint("source", "key_hash", name=op.f("pk_alert_group_locks")),
-    )
     op.create_table(
         "alert_groups",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -59,14 +52,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_groups")),
     )
     with op.batch_alter_table("alert_groups", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_alert_groups_group_key_hash"), ["group_key_hash"], unique=False)
         batch_op.create_index(batch_op.f("ix_alert_groups_incident_id"), ["incident_id"], unique=False)
-        batch_op.create_index(
-            "ix_alert_groups_open_key", ["source", "group_key_hash"], sqlite_where=_OPEN, postgresql_where=_OPEN
-        )
-        batch_op.create_index(
-            "ix_alert_groups_open_service", ["source", "service"], sqlite_where=_OPEN, postgresql_where=_OPEN
-        )
+        batch_op.create_index("ix_alert_groups_status_id", ["status", "id"], unique=False)
+    op.create_table(
+        "alert_group_keys",
+        sa.Column("source", sa.String(length=40), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("group_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            ["alert_groups.id"],
+            name=op.f("fk_alert_group_keys_group_id_alert_groups"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("source", "key_hash", name=op.f("pk_alert_group_keys")),
+    )
 
     op.create_table(
         "alerts",
@@ -111,8 +111,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("alerts")
+    op.drop_table("alert_group_keys")
     op.drop_table("alert_groups")
-    op.drop_table("alert_group_locks")
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.drop_column("impact_started_at")
         batch_op.drop_column("detected_at")

@@ -9,20 +9,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 from firebell.store.models import Base
 
 _FIRING = "status = 'firing'"
-_OPEN = "status = 'open'"
 
 
-class AlertGroupLock(Base):
-    """One row per (source, group key hash) or (source, service): the point concurrent ingests serialise on.
+class AlertGroupKey(Base):
+    """One row per (source, hash of a sender group key) and per (source, hash of a service): which group it
+    leads to now, and the point concurrent ingests serialise on.
 
     An ingest inserts its rows if missing (ON CONFLICT DO NOTHING) and locks them (SELECT ... FOR UPDATE) before
-    it looks for an open group, so two replicas receiving the same group at once make one group, not two.
+    it looks for a group, so two replicas receiving the same group at once make one group, not two.
     """
 
-    __tablename__ = "alert_group_locks"
+    __tablename__ = "alert_group_keys"
 
     source: Mapped[str] = mapped_column(String(40), primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("alert_groups.id", ondelete="SET NULL"))
 
 
 class AlertGroup(Base):
@@ -30,23 +31,12 @@ class AlertGroup(Base):
     was decided about them: declared, attached to an incident, declined or acknowledged."""
 
     __tablename__ = "alert_groups"
-    __table_args__ = (
-        Index(
-            "ix_alert_groups_open_key",
-            "source",
-            "group_key_hash",
-            sqlite_where=text(_OPEN),
-            postgresql_where=text(_OPEN),
-        ),
-        Index(
-            "ix_alert_groups_open_service", "source", "service", sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)
-        ),
-    )
+    __table_args__ = (Index("ix_alert_groups_status_id", "status", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40))
     group_key: Mapped[str] = mapped_column(Text)
-    group_key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    group_key_hash: Mapped[str] = mapped_column(String(64))  # of the key that opened it
     service: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(12))  # open | closed
     severity: Mapped[str | None] = mapped_column(String(20))  # the most severe mapped severity seen while open

@@ -305,6 +305,6 @@ class InboxEntry(Base):
 
 
 # The alert tables live in their own module; importing it here registers them on Base.metadata for Alembic.
-from firebell.store.alert_models import Alert, AlertGroup, AlertGroupLock  # noqa: E402
+from firebell.store.alert_models import Alert, AlertGroup, AlertGroupKey  # noqa: E402
 
-__all__ = ["Alert", "AlertGroup", "AlertGroupLock"]
+__all__ = ["Alert", "AlertGroup", "AlertGroupKey"]
