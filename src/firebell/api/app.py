@@ -15,6 +15,7 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 import firebell
+from firebell.api.alerts import build_alert_intake_router, build_alert_reads_router
 from firebell.api.rest import build_router
 from firebell.domain.errors import FirebellError, IncidentNotFound
 from firebell.runtime import Runtime
@@ -89,4 +90,6 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
         return JSONResponse({"detail": exc.message}, status_code=status)
 
     app.include_router(build_router(runtime))
+    app.include_router(build_alert_intake_router(runtime))
+    app.include_router(build_alert_reads_router(runtime))
     return app
