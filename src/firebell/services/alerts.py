@@ -7,18 +7,17 @@ enqueued as outbox effects that commit with the alerts or not at all.
 """
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from firebell.domain.alert_sources import AlertSource
 from firebell.domain.alerts import (
     AlertStatus,
-    ParsedAlert,
     ParsedGroup,
     group_key_hash,
     group_key_of,
@@ -28,6 +27,7 @@ from firebell.domain.alerts import (
     severity_of,
 )
 from firebell.domain.lifecycle import Status
+from firebell.services.alert_rows import fires, latest_occurrences, write_alerts
 from firebell.services.context import Context
 from firebell.store.inserts import insert_ignoring_duplicates
 from firebell.store.models import Alert, AlertGroup, AlertGroupKey, Incident
@@ -93,8 +93,8 @@ def _ingest(session: Session, ctx: Context, source: AlertSource, parsed: ParsedG
     alerts = list({alert.fingerprint: alert for alert in parsed.alerts}.values())  # a repeated one: the last wins
 
     key_row, service_row = _lock_keys(session, source.name, key_hash, service)
-    latest = _latest_occurrences(session, source.name, [a.fingerprint for a in alerts])
-    any_firing = any(_fires(latest.get(a.fingerprint), a) for a in alerts)
+    latest = latest_occurrences(session, source.name, [a.fingerprint for a in alerts])
+    any_firing = any(fires(latest.get(a.fingerprint), a) for a in alerts)
     group, created = _find_group(session, ctx, key_row, service_row, any_firing=any_firing, now=now)
     if group is None:
         group = AlertGroup(
@@ -122,7 +122,9 @@ def _ingest(session: Session, ctx: Context, source: AlertSource, parsed: ParsedG
     result = IngestResult(
         group_id=group.id, group_created=created, group_closed=False, incident_id=None, severity=None, declare=False
     )
-    _upsert_alerts(session, source.name, group, alerts, latest, now=now, result=result)
+    written = write_alerts(session, source.name, group.id, alerts, latest, now=now)
+    result.new_alert_ids, result.refired_alert_ids = written.new_ids, written.refired_ids
+    result.resolved_alert_ids, result.repeated = written.resolved_ids, written.repeated
     if source.severity_from is not None and group.status == "open":
         mapped = (
             severity_of(a.labels, label=source.severity_from.label, mapping=source.severity_from.map)
@@ -197,108 +199,6 @@ def _find_group(
             last.status, last.closed_at = "open", None
             return last, False
     return None, False
-
-
-def _upsert_alerts(
-    session: Session,
-    source: str,
-    group: AlertGroup,
-    alerts: Sequence[ParsedAlert],
-    latest: dict[str, Alert],
-    *,
-    now: datetime,
-    result: IngestResult,
-) -> None:
-    fresh: list[tuple[Alert, str]] = []
-    for parsed in alerts:
-        current = latest.get(parsed.fingerprint)
-        firing = parsed.status is AlertStatus.FIRING
-        if current is None:
-            fresh.append((_occurrence(source, group, parsed, now, previous=None), "new" if firing else "seen"))
-        elif current.status == AlertStatus.FIRING.value or not firing or _late_copy(current, parsed):
-            # The same occurrence again: still firing, resolved now, or a firing copy delivered after its resolve.
-            _received_again(current, parsed, now, result)
-        else:
-            fresh.append((_occurrence(source, group, parsed, now, previous=current), "refired"))
-    if fresh:
-        session.add_all([alert for alert, _ in fresh])
-        session.flush()
-        for alert, what in fresh:
-            if what == "new":
-                result.new_alert_ids.append(alert.id)
-            elif what == "refired":
-                result.refired_alert_ids.append(alert.id)
-
-
-def _latest_occurrences(session: Session, source: str, fingerprints: list[str]) -> dict[str, Alert]:
-    latest: dict[str, Alert] = {}
-    for start in range(0, len(fingerprints), _CHUNK):
-        chunk = fingerprints[start : start + _CHUNK]
-        newest = (
-            select(Alert.fingerprint, func.max(Alert.occurrence).label("occurrence"))
-            .where(Alert.source == source, Alert.fingerprint.in_(chunk))
-            .group_by(Alert.fingerprint)
-            .subquery()
-        )
-        query = select(Alert).join(
-            newest, (Alert.fingerprint == newest.c.fingerprint) & (Alert.occurrence == newest.c.occurrence)
-        )
-        for alert in session.scalars(query.where(Alert.source == source)):
-            latest[alert.fingerprint] = alert
-    return latest
-
-
-def _fires(current: Alert | None, parsed: ParsedAlert) -> bool:
-    """Whether `parsed` is (or keeps) an alert firing, as opposed to a resolve or a late copy of a resolved one."""
-    if parsed.status is not AlertStatus.FIRING:
-        return False
-    return current is None or current.status == AlertStatus.FIRING.value or not _late_copy(current, parsed)
-
-
-def _late_copy(current: Alert, parsed: ParsedAlert) -> bool:
-    # A firing report of the occurrence that has since resolved (a retry or an HA peer delivered out of order):
-    # the same startsAt is the same occurrence, not a new one.
-    return parsed.starts_at is not None and parsed.starts_at == current.starts_at
-
-
-def _occurrence(source: str, group: AlertGroup, parsed: ParsedAlert, now: datetime, *, previous: Alert | None) -> Alert:
-    resolved = parsed.status is AlertStatus.RESOLVED
-    return Alert(
-        source=source,
-        fingerprint=parsed.fingerprint,
-        occurrence=previous.occurrence + 1 if previous else 1,
-        previous_id=previous.id if previous else None,
-        status=parsed.status.value,
-        name=parsed.name[:500],
-        labels=parsed.labels,
-        annotations=parsed.annotations,
-        starts_at=parsed.starts_at or now,
-        ends_at=(parsed.ends_at or now) if resolved else None,
-        first_seen_at=now,
-        last_seen_at=now,
-        deliveries=1,
-        group_id=group.id,
-        generator_url=parsed.generator_url,
-        silence_url=parsed.silence_url,
-        dashboard_url=parsed.dashboard_url,
-    )
-
-
-def _received_again(current: Alert, parsed: ParsedAlert, now: datetime, result: IngestResult) -> None:
-    current.deliveries += 1
-    current.last_seen_at = now
-    if parsed.status is AlertStatus.RESOLVED and current.status == AlertStatus.FIRING.value:
-        current.status = AlertStatus.RESOLVED.value
-        current.ends_at = parsed.ends_at or now
-        result.resolved_alert_ids.append(current.id)
-    else:
-        result.repeated += 1
-    if parsed.annotations != current.annotations:
-        current.annotations = parsed.annotations
-    for attribute in ("generator_url", "silence_url", "dashboard_url"):
-        value = getattr(parsed, attribute)
-        if value and value != getattr(current, attribute):
-            setattr(current, attribute, value)
 
 
 def _firing_in(session: Session, group_id: int) -> bool:
