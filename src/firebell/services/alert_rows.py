@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Table, bindparam, select
+from sqlalchemy import JSON, ColumnElement, String, Table, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from firebell.domain.alerts import AlertStatus, ParsedAlert
@@ -51,12 +52,19 @@ def latest_occurrences(session: Session, source: str, fingerprints: list[str]) -
         # GROUP BY join, which PostgreSQL planned badly on a table that grew within the transaction.
         query = select(
             Alert.fingerprint, Alert.id, Alert.occurrence, Alert.status, Alert.starts_at, Alert.annotations
-        ).where(Alert.source == source, Alert.fingerprint.in_(chunk))
+        ).where(Alert.source == source, _among(session, chunk))
         for row in session.execute(query):
             seen = latest.get(row.fingerprint)
             if seen is None or row.occurrence > seen.occurrence:
                 latest[row.fingerprint] = Known(row.id, row.occurrence, row.status, row.starts_at, row.annotations)
     return latest
+
+
+def _among(session: Session, fingerprints: list[str]) -> ColumnElement[bool]:
+    # PostgreSQL: one array parameter (= ANY) binds in a third of the time of a hundred IN parameters.
+    if session.get_bind().dialect.name == "postgresql":
+        return Alert.fingerprint == any_(bindparam("fingerprints", value=fingerprints, type_=ARRAY(String)))
+    return Alert.fingerprint.in_(fingerprints)
 
 
 def fires(known: Known | None, parsed: ParsedAlert) -> bool:

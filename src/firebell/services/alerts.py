@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -157,7 +158,15 @@ def _lock_keys(
     rows = [{"source": source, "key_hash": key_hash, "group_id": None}]
     if service_hash and service_hash != key_hash:
         rows.append({"source": source, "key_hash": service_hash, "group_id": None})
-    insert_ignoring_duplicates(session, AlertGroupKey, rows)
+    if session.get_bind().dialect.name == "postgresql":
+        # One round trip: an upsert that touches the rows takes their locks (in VALUES order, the key first).
+        values = postgresql_insert(AlertGroupKey).values(rows)
+        upsert = values.on_conflict_do_update(
+            index_elements=["source", "key_hash"], set_={"key_hash": values.excluded.key_hash}
+        ).returning(AlertGroupKey)
+        found = {row.key_hash: row for row in session.scalars(upsert, execution_options={"populate_existing": True})}
+        return found[key_hash], found[service_hash] if service_hash else None
+    insert_ignoring_duplicates(session, AlertGroupKey, rows)  # SQLite: BEGIN IMMEDIATE already serialises
 
     def locked(hash_: str) -> AlertGroupKey:
         query = select(AlertGroupKey).where(AlertGroupKey.source == source, AlertGroupKey.key_hash == hash_)
