@@ -2,18 +2,21 @@
 payloads re-sent twice (as Alertmanager does), against `firebell serve` over HTTP; then the webhook's response
 times at a steady 20 posts a second.
 
-The floor is the same rows inserted straight into the same schema with one SQLAlchemy Core executemany per
-post (no HTTP, no parsing, no dedup): what storing the alerts costs at the least.
+The floor is the same rows inserted straight into a schema of their own with one SQLAlchemy Core executemany
+per post (no HTTP, no parsing, no dedup): what storing the alerts costs at the least. The floor and Firebell
+take turns post by post, so a spell when the machine is slower falls on both.
 
     python bench/alerts.py [--db sqlite|postgres] [--quick]
 """
 
 import argparse
+import contextlib
 import hashlib
 import json
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,8 +90,9 @@ def _alert(service: str, n: int) -> dict[str, Any]:
     }
 
 
-def _floor(db_kind: str, bodies: list[dict[str, Any]], passes: int) -> float:
-    """Seconds to insert every post's rows with one Core executemany each (into a fresh schema)."""
+@contextlib.contextmanager
+def _floor(db_kind: str) -> Iterator[Callable[[dict[str, Any], int], float]]:
+    """A writer that inserts one post's rows with one Core executemany (into a fresh schema); returns seconds."""
     with database(db_kind) as url:
         engine = make_engine(url)
         try:
@@ -106,34 +110,36 @@ def _floor(db_kind: str, bodies: list[dict[str, Any]], passes: int) -> float:
                         "updated_at": NOW,
                     },
                 ).scalar_one()
-            started = time.perf_counter()
-            for round_ in range(passes):
-                for body in bodies:
-                    rows = [
-                        {
-                            "source": "prometheus",
-                            "fingerprint": f"{a['fingerprint']}-{round_}",  # distinct: one firing per fingerprint
-                            "occurrence": 1,
-                            "previous_id": None,
-                            "status": "firing",
-                            "name": a["labels"]["alertname"],
-                            "labels": a["labels"],
-                            "annotations": a["annotations"],
-                            "starts_at": NOW,
-                            "ends_at": None,
-                            "first_seen_at": NOW,
-                            "last_seen_at": NOW,
-                            "deliveries": 1,
-                            "group_id": group_id,
-                            "generator_url": a["generatorURL"],
-                            "silence_url": None,
-                            "dashboard_url": None,
-                        }
-                        for a in body["alerts"]
-                    ]
-                    with engine.begin() as conn:
-                        conn.execute(insert(Alert), rows)
-            return time.perf_counter() - started
+
+            def write(body: dict[str, Any], round_: int) -> float:
+                started = time.perf_counter()
+                rows = [
+                    {
+                        "source": "prometheus",
+                        "fingerprint": f"{a['fingerprint']}-{round_}",  # distinct: one firing per fingerprint
+                        "occurrence": 1,
+                        "previous_id": None,
+                        "status": "firing",
+                        "name": a["labels"]["alertname"],
+                        "labels": a["labels"],
+                        "annotations": a["annotations"],
+                        "starts_at": NOW,
+                        "ends_at": None,
+                        "first_seen_at": NOW,
+                        "last_seen_at": NOW,
+                        "deliveries": 1,
+                        "group_id": group_id,
+                        "generator_url": a["generatorURL"],
+                        "silence_url": None,
+                        "dashboard_url": None,
+                    }
+                    for a in body["alerts"]
+                ]
+                with engine.begin() as conn:
+                    conn.execute(insert(Alert), rows)
+                return time.perf_counter() - started
+
+            yield write
         finally:
             engine.dispose()
 
@@ -173,9 +179,10 @@ def run(
     bodies = storm_payloads(alerts, groups)
     raws = [json.dumps(body).encode() for body in bodies]
     passes = 1 + resends
-    floor = _floor(db_kind, bodies, passes)
     service_env = {"BENCH_ALERTS_TOKEN": TOKEN}
+    floor = 0.0
     with (
+        _floor(db_kind) as floor_write,
         database(db_kind) as db_url,
         fake_slack() as (emu, slack),
         firebell_service(emu, slack, db_url, POLICY, env=service_env) as service,
@@ -184,13 +191,18 @@ def run(
         headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
         with httpx.Client(headers=headers, timeout=60) as client:
             pass_seconds = []
-            for _ in range(passes):
-                started = time.perf_counter()
-                for raw in raws:
+            for round_ in range(passes):
+                # Post by post, the floor and Firebell take turns: a spell when the machine is slower falls
+                # on both alike.
+                taken = 0.0
+                for body, raw in zip(bodies, raws, strict=True):
+                    floor += floor_write(body, round_)
+                    started = time.perf_counter()
                     answer = client.post(url, content=raw)
+                    taken += time.perf_counter() - started
                     if answer.status_code != 200:
                         raise RuntimeError(f"webhook answered {answer.status_code}: {answer.text[:200]}")
-                pass_seconds.append(time.perf_counter() - started)
+                pass_seconds.append(taken)
             slack_calls = len(emu.calls)
             engine = make_engine(db_url)
             try:
@@ -225,10 +237,10 @@ def run(
     }
 
 
-def verdict(figures: dict[str, Any]) -> bool:
-    """Targets: at least 0.5x the floor, p99 under 250 ms at 20 posts/s, nothing lost or doubled."""
+def storm_met(figures: dict[str, Any]) -> bool:
+    """The storm's target: at least 0.5x the floor, with every alert stored once and every delivery counted."""
     exact = figures["stored_alerts"] == figures["alerts"] and figures["stored_deliveries"] == figures["received"]
-    return bool(figures["vs_floor"] >= 0.5 and figures["steady_p99_ms"] < 250 and exact)
+    return bool(figures["vs_floor"] >= 0.5 and exact)
 
 
 def main() -> None:
@@ -241,7 +253,8 @@ def main() -> None:
         {"alerts": 1000, "groups": 10, "seconds": 3} if args.quick else {"alerts": 10_000, "groups": 50, "seconds": 30}
     )
     figures = run(args.db, **size)
-    print(json.dumps({**figures, "met": verdict(figures)}, indent=2))
+    met = {"storm_met": storm_met(figures), "p99_met": figures["steady_p99_ms"] < 250}
+    print(json.dumps({**figures, **met}, indent=2))
 
 
 if __name__ == "__main__":
