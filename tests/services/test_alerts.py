@@ -176,3 +176,16 @@ def test_concurrent_requests_for_one_group_make_one_group(ctx: Context) -> None:
 
 def test_default_policy_has_a_five_minute_window() -> None:
     assert Policy().alert_grouping_window == timedelta(minutes=5)
+
+
+def test_long_text_from_the_sender_is_cut_to_its_column_not_refused(ctx: Context) -> None:
+    long = "x" * 3000
+    result = ingest_alerts(
+        ctx,
+        PROM,
+        group(alert("A", service="s" * 300), notification_reason=long, external_url=long, title=long),
+    )
+    [stored_group] = groups(ctx)
+    assert stored_group.id == result.group_id and stored_group.service == "s" * 200
+    assert (len(stored_group.notification_reason or ""), len(stored_group.external_url or "")) == (200, 2000)
+    assert len(stored_group.title or "") == 500

@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 
 ATTEMPTS = 3  # a lost race on the one-firing-per-fingerprint index (or a deadlock) is retried whole
 _OPEN_INCIDENT = (Status.INVESTIGATING.value, Status.MITIGATED.value)
-_CHUNK = 500
 
 
 @dataclass
@@ -88,7 +87,8 @@ def _retryable(exc: Exception) -> bool:
 
 def _ingest(session: Session, ctx: Context, source: AlertSource, parsed: ParsedGroup) -> IngestResult:
     now = ctx.clock()
-    service = service_of(parsed, source.service_label)
+    # Text from outside is cut to its column, never refused by the store: a 5xx would make the sender retry forever.
+    service = _cut(service_of(parsed, source.service_label), 200)
     key = group_key_of(parsed, service)
     key_hash = group_key_hash(key)
     alerts = list({alert.fingerprint: alert for alert in parsed.alerts}.values())  # a repeated one: the last wins
@@ -116,9 +116,9 @@ def _ingest(session: Session, ctx: Context, source: AlertSource, parsed: ParsedG
         service_row.group_id = group.id
     group.updated_at = now
     group.truncated_alerts = parsed.truncated_alerts
-    group.notification_reason = parsed.notification_reason or group.notification_reason
-    group.external_url = parsed.external_url or group.external_url
-    group.title = parsed.title or group.title
+    group.notification_reason = _cut(parsed.notification_reason, 200) or group.notification_reason
+    group.external_url = _cut(parsed.external_url, 2000) or group.external_url
+    group.title = _cut(parsed.title, 500) or group.title
 
     result = IngestResult(
         group_id=group.id, group_created=created, group_closed=False, incident_id=None, severity=None, declare=False
@@ -147,6 +147,10 @@ def _ingest(session: Session, ctx: Context, source: AlertSource, parsed: ParsedG
         and meets_declare_rule(group.severity, rule, ctx.policy.rank)
     )
     return result
+
+
+def _cut(text: str | None, limit: int) -> str | None:
+    return text[:limit] if text else text
 
 
 def _lock_keys(
