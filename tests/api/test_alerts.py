@@ -218,3 +218,12 @@ def test_a_store_failure_is_503_and_stores_nothing(firebell: Firebell) -> None:
     assert answer.status_code == 503 and "Retry" in answer.json()["detail"] and "disk full" not in answer.text
     assert count(firebell, AlertGroup) == 0
     assert post(firebell, "prometheus", am_group(am_alert("A"))).status_code == 200  # the retry lands
+
+
+def test_labels_are_stored_as_given_and_large_annotations_are_capped(firebell: Firebell) -> None:
+    labels = {"alertname": "Überlast", "Σ": "東京", "🔥": "<!channel> & <@U123>", "service": "checkout"}
+    document = am_group(am_alert("x", labels=labels, annotations={"description": "word " * 2000}))
+    assert post(firebell, "prometheus", document).status_code == 200
+    [stored] = firebell.api("/api/v1/alerts").json()
+    assert stored["labels"] == labels and stored["name"] == "Überlast"
+    assert len(stored["annotations"]["description"]) <= 4000 and stored["annotations"]["description"].endswith("(cut)")
