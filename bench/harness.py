@@ -85,14 +85,18 @@ class Service:
 
 
 @contextlib.contextmanager
-def firebell_service(emu: SlackEmulator, slack: EmulatorServer, db_url: str, policy: str) -> Iterator[Service]:
-    """Start `firebell serve` against the emulator with the given policy YAML; stop it afterwards."""
+def firebell_service(
+    emu: SlackEmulator, slack: EmulatorServer, db_url: str, policy: str, *, env: dict[str, str] | None = None
+) -> Iterator[Service]:
+    """Start `firebell serve` against the emulator with the given policy YAML (and `env`); stop it afterwards."""
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "firebell.yaml"
         config.write_text(policy)
         log = Path(folder) / "serve.log"
         port = free_port()
+        extra = env or {}
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FIREBELL_", "DATABASE_URL"))}
+        env.update(extra)
         env.update(
             SLACK_BOT_TOKEN=emu.bot_token,
             SLACK_SIGNING_SECRET=emu.signing_secret,

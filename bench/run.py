@@ -15,7 +15,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import ack, burst, data_scale, reminders, throughput, war_room
+from bench import ack, alerts, burst, data_scale, reminders, throughput, war_room
 from bench.harness import database, fake_slack, firebell_service
 
 SERVICE_POLICY = "announcement_channel: incidents\n"
@@ -36,6 +36,9 @@ FULL = {
     "burst_incidents": 300,
     "burst_interval": 10,
     "burst_window": 30,
+    "alert_storm": 10_000,
+    "alert_groups": 50,
+    "alert_steady_seconds": 30,
 }
 QUICK = {
     "ack_requests": 160,
@@ -53,6 +56,9 @@ QUICK = {
     "burst_incidents": 30,
     "burst_interval": 2,
     "burst_window": 4,
+    "alert_storm": 1000,
+    "alert_groups": 10,
+    "alert_steady_seconds": 3,
 }
 
 
@@ -99,6 +105,9 @@ def measure(config: dict[str, Any], databases: list[str]) -> dict[str, Any]:
         )
         figures[f"burst_{kind}"] = burst.run(
             kind, config["burst_incidents"], config["burst_interval"], config["burst_window"]
+        )
+        figures[f"alerts_{kind}"] = alerts.run(
+            kind, alerts=config["alert_storm"], groups=config["alert_groups"], seconds=config["alert_steady_seconds"]
         )
     figures["burst_tiers"] = burst.run(
         "sqlite", config["burst_incidents"], config["burst_interval"], config["burst_window"], tiers=True
@@ -203,6 +212,24 @@ def verdicts(f: dict[str, Any], databases: list[str]) -> list[tuple[str, str, st
                 f" {b['first_reminders_skipped']}, unclaimed {b['first_due_points_unclaimed']}",
                 "<= 1000 ms, 0, 0",
                 burst.verdict(b),
+            ),
+        ]
+    for kind in databases:
+        s = f[f"alerts_{kind}"]
+        rows += [
+            (
+                f"alert storm: {s['alerts']} alerts over {s['groups']} groups, sent 3 times ({kind})",
+                f"{s['per_second']}/s vs one executemany per post {s['floor_per_second']}/s = {s['vs_floor']}x"
+                f" (first pass {s['first_pass_per_second']}/s); {s['stored_groups']} groups,"
+                f" {s['stored_alerts']} alerts, {s['slack_calls_during_storm']} Slack calls",
+                ">= 0.5x",
+                alerts.storm_met(s),
+            ),
+            (
+                f"alert webhook p99 at {s['steady_rate']:g} posts/s ({kind})",
+                f"{s['steady_p99_ms']} ms (p50 {s['steady_p50_ms']} ms, {s['steady_posts']} posts)",
+                "< 250 ms",
+                s["steady_p99_ms"] < 250,
             ),
         ]
     worst_rss = max(v for k, v in f.items() if k.startswith("rss_mb"))

@@ -11,6 +11,9 @@ from sqlalchemy.engine import make_url
 
 SCHEMA_PREFIX = "fb_test_"
 TABLES = (
+    "alerts",
+    "alert_group_keys",
+    "alert_groups",
     "inbox",
     "effects",
     "timeline_events",

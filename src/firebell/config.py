@@ -2,17 +2,17 @@
 
 import logging
 import os
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, SecretStr, ValidationError, field_validator
+from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from firebell.domain.errors import FirebellError, PolicyError
-from firebell.domain.permissions import Permissions
-from firebell.domain.policy import CadencePolicy, Policy, ReviewPolicy
+from firebell.domain.policy import Policy
 
 log = logging.getLogger(__name__)
 
@@ -119,12 +119,28 @@ def _location(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
     return "".join(parts) or "(top level)"
 
 
-# Sections whose unknown keys are listed against their own settings, not the top level's.
-_SECTIONS: dict[str, type[BaseModel]] = {
-    "cadence": CadencePolicy,
-    "postmortem": ReviewPolicy,
-    "permissions": Permissions,
-}
+def _settings_at(loc: tuple[int | str, ...]) -> list[str]:
+    """The setting names valid where `loc` points (a nested model's own fields, not the top level's)."""
+    model: Any = Policy
+    for item in loc:
+        if isinstance(item, int):
+            continue
+        field = model.model_fields.get(item) if hasattr(model, "model_fields") else None
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+    return list(model.model_fields) if hasattr(model, "model_fields") else []
+
+
+def _model_in(annotation: Any) -> Any:
+    # The pydantic model inside X, X | None or tuple[X, ...].
+    if hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def policy_from_mapping(raw: Any, *, source: str) -> Policy:
@@ -145,8 +161,7 @@ def policy_from_mapping(raw: Any, *, source: str) -> Policy:
             where = _location(tuple(error["loc"]), raw)
             message = str(error["msg"]).removeprefix("Value error, ")
             if error["type"] == "extra_forbidden":
-                section = _SECTIONS.get(str(error["loc"][0])) if len(error["loc"]) == 2 else None
-                known = ", ".join(section.model_fields if section else Policy.model_fields)
+                known = ", ".join(_settings_at(tuple(error["loc"])[:-1]))
                 message = f"unknown setting (known settings: {known})"
             # A rule across settings (no single location) names its keys in the message itself.
             lines.append(f"{source}: {where}: {message}" if error["loc"] else f"{source}: {message}")

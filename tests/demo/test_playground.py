@@ -151,7 +151,9 @@ def test_click_names_a_button_of_any_numbered_message() -> None:
     assert "*Status*: :adhesive_bandage: Mitigated" in after(":click 1 mitigate")
     assert "Say which message: :click <n> <button>, n from 1 to" in after(":click 99 Resolve")
     assert "Message 2 has no buttons; messages here with buttons: 1." in after(":click 2 Resolve")
-    assert re.search(r"Message 1 shows \[.*\[Post update\] \[Change severity\] \[Resolve\] \[Reopen\]; none is “Nope”", text)
+    assert re.search(
+        r"Message 1 shows \[.*\[Post update\] \[Change severity\] \[Resolve\] \[Reopen\]; none is “Nope”", text
+    )
 
 
 def test_form_dates_and_times_are_entered_as_slack_pickers_send_them() -> None:

@@ -255,3 +255,11 @@ def test_simultaneous_role_assignments_do_not_collide(ctx: Context) -> None:
         thread.join()
     assert errors == []
     assert get_incident(ctx, 1).roles["deputy"] in (BOB, CAROL)
+
+
+def test_a_persons_declare_is_detected_when_declared(ctx: Context, clock: Clock) -> None:
+    incident = declare_incident(ctx, DeclareRequest(title="Checkout failing", declared_by=ALICE))
+    assert incident.detected_at == clock() == incident.declared_at
+    assert incident.impact_started_at is None  # not said yet: taken to be the detection time
+    [listed] = list_incidents(ctx)
+    assert listed.detected_at == clock() and listed.impact_started_at is None

@@ -15,6 +15,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from starlette.concurrency import run_in_threadpool
 
 import firebell
+from firebell.api.alerts import build_alert_intake_router, build_alert_reads_router
 from firebell.api.errors import declare_only_our_errors, install_error_handlers
 from firebell.api.health import health_router
 from firebell.api.rest import build_router
@@ -101,4 +102,6 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
     app.include_router(health_router(runtime))
     app.include_router(build_router(runtime))
     declare_only_our_errors(app)
+    app.include_router(build_alert_intake_router(runtime))
+    app.include_router(build_alert_reads_router(runtime))
     return app

@@ -33,6 +33,8 @@ class IncidentOut(BaseModel):
     channel_id: str | None
     channel_name: str | None
     declared_at: datetime
+    detected_at: datetime | None
+    impact_started_at: datetime | None  # until someone says otherwise, the detection time
     mitigated_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
@@ -56,6 +58,8 @@ class IncidentOut(BaseModel):
             channel_id=incident.channel_id,
             channel_name=incident.channel_name,
             declared_at=incident.declared_at,
+            detected_at=incident.detected_at,
+            impact_started_at=incident.impact_started_at or incident.detected_at,
             mitigated_at=incident.mitigated_at,
             resolved_at=incident.resolved_at,
             closed_at=incident.closed_at,

@@ -34,5 +34,7 @@ def iso_date(value: object) -> object:
 # The bounds come before the validator in each Annotated: pydantic then writes them into the JSON Schema as
 # minimum and maximum (after it, they would appear as "ge"/"le", which no OpenAPI tool understands).
 IncidentNumber = Annotated[int, Ge(1), Le(DB_INTEGER_MAX), BeforeValidator(whole_number)]
+# Row ids (alerts, alert groups) are INTEGER columns too.
+RowId = Annotated[int, Ge(1), Le(DB_INTEGER_MAX), BeforeValidator(whole_number)]
 PageSize = Annotated[int, Ge(1), Le(200), BeforeValidator(whole_number)]
 IsoDate = Annotated[date, BeforeValidator(iso_date), WithJsonSchema({"type": "string", "format": "date"})]

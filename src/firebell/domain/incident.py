@@ -32,6 +32,8 @@ class IncidentSnapshot:
     last_update_at: datetime | None = None
     next_update_due_at: datetime | None = None
     missed_updates: int = 0
+    detected_at: datetime | None = None
+    impact_started_at: datetime | None = None  # None: not said; taken to be the detection time
 
     @property
     def label(self) -> str:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from firebell.domain.alert_sources import AlertSource, Window, check_alert_sources
 from firebell.domain.durations import parse_duration
 from firebell.domain.errors import UnknownRole, UnknownSeverity
 from firebell.domain.permissions import ANYONE, DECLARER, Permissions
@@ -163,10 +164,15 @@ class Policy(BaseModel):
     # None: the runbooks shipped with Firebell (firebell.runbooks.location). A relative path read from a policy file
     # is made absolute against the file's folder by config.load_policy, as Prometheus does for rule files.
     runbooks_dir: Path | None = None
+    # Alerts: who may send them (POST /api/v1/alerts/{name}), where groups below a declare rule are triaged, and
+    # how long a service's open group keeps taking alerts from other sender groups.
+    alert_sources: tuple[AlertSource, ...] = ()
+    triage_channel: str | None = None
+    alert_grouping_window: Window = timedelta(minutes=5)
 
-    @field_validator("announcement_channel")
+    @field_validator("announcement_channel", "triage_channel")
     @classmethod
-    def _announcement_channel(cls, value: str | None) -> str | None:
+    def _channel(cls, value: str | None) -> str | None:
         if value is None:
             return None
         value = value.strip().lstrip("#")
@@ -229,6 +235,7 @@ class Policy(BaseModel):
                 f"use {ANYONE}, {DECLARER} "
                 f"or roles from `roles` ({', '.join(self.roles)})"
             )
+        check_alert_sources(self.alert_sources, self.severity_names)
         return self
 
     @property
@@ -278,6 +285,10 @@ class Policy(BaseModel):
         if wanted in self.roles:
             return wanted
         raise UnknownRole(f"Unknown role `{token}`. Valid roles: {', '.join(self.roles)}.")
+
+    def alert_source(self, name: str) -> AlertSource | None:
+        """The configured alert source called `name`, if any."""
+        return next((source for source in self.alert_sources if source.name == name), None)
 
     def bridge_for(self, number: int) -> str | None:
         """The video-bridge URL for an incident, if one is configured."""

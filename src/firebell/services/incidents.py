@@ -47,6 +47,8 @@ def snapshot(incident: Incident) -> IncidentSnapshot:
         last_update_at=incident.last_update_at,
         next_update_due_at=incident.next_update_due_at,
         missed_updates=incident.missed_updates,
+        detected_at=incident.detected_at,
+        impact_started_at=incident.impact_started_at,
     )
 
 
@@ -111,6 +113,7 @@ def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
             status=Status.INVESTIGATING.value,
             declared_by=request.declared_by,
             declared_at=now,
+            detected_at=now,  # a person's declare: detected when declared (alert-born incidents: earliest startsAt)
             updated_at=now,
             last_update_at=now,
             missed_updates=0,
@@ -285,4 +288,6 @@ _SNAPSHOT_COLUMNS = (
     "last_update_at",
     "next_update_due_at",
     "missed_updates",
+    "detected_at",
+    "impact_started_at",
 )

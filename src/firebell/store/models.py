@@ -95,6 +95,10 @@ class Incident(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     declared_by: Mapped[str] = mapped_column(String(40))
     declared_at: Mapped[datetime]
+    # When it was first seen (the earliest startsAt of its alerts, or when a person declared it) and when customers
+    # were first affected (None: taken to be the detection time until someone says otherwise).
+    detected_at: Mapped[datetime | None]
+    impact_started_at: Mapped[datetime | None]
     mitigated_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
@@ -298,3 +302,9 @@ class InboxEntry(Base):
     received_at: Mapped[datetime]
     done_at: Mapped[datetime | None] = mapped_column(index=True)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+# The alert tables live in their own module; importing it here registers them on Base.metadata for Alembic.
+from firebell.store.alert_models import Alert, AlertGroup, AlertGroupKey  # noqa: E402
+
+__all__ = ["Alert", "AlertGroup", "AlertGroupKey"]

@@ -1,0 +1,160 @@
+"""Writing alert occurrences in bulk: one query for what is known, one executemany to insert, one to update.
+
+A storm re-sends the same alerts over and over; doing this through ORM objects cost six times what the rows
+cost to write, so it goes through Core statements built once.
+"""
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ColumnElement, String, Table, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+
+from firebell.domain.alerts import AlertStatus, ParsedAlert
+from firebell.store.models import Alert
+
+_CHUNK = 500
+_ALERTS: Table = Alert.__table__  # type: ignore[assignment]
+_FIRING, _RESOLVED = AlertStatus.FIRING.value, AlertStatus.RESOLVED.value
+
+
+@dataclass(frozen=True)
+class Known:
+    """The latest stored occurrence of a fingerprint, as much of it as ingesting needs."""
+
+    id: int
+    occurrence: int
+    status: str
+    starts_at: datetime
+    annotations: dict[str, Any]
+
+
+@dataclass
+class Written:
+    """What writing one request's alerts did."""
+
+    new_ids: list[int] = field(default_factory=list)
+    refired_ids: list[int] = field(default_factory=list)
+    resolved_ids: list[int] = field(default_factory=list)
+    repeated: int = 0
+
+
+def latest_occurrences(session: Session, source: str, fingerprints: list[str]) -> dict[str, Known]:
+    """The latest occurrence of each fingerprint this source has sent before."""
+    latest: dict[str, Known] = {}
+    for start in range(0, len(fingerprints), _CHUNK):
+        chunk = fingerprints[start : start + _CHUNK]
+        # Every occurrence of each (almost always one), the latest kept: simpler for the planner than a
+        # GROUP BY join, which PostgreSQL planned badly on a table that grew within the transaction.
+        query = select(
+            Alert.fingerprint, Alert.id, Alert.occurrence, Alert.status, Alert.starts_at, Alert.annotations
+        ).where(Alert.source == source, _among(session, chunk))
+        for row in session.execute(query):
+            seen = latest.get(row.fingerprint)
+            if seen is None or row.occurrence > seen.occurrence:
+                latest[row.fingerprint] = Known(row.id, row.occurrence, row.status, row.starts_at, row.annotations)
+    return latest
+
+
+def _among(session: Session, fingerprints: list[str]) -> ColumnElement[bool]:
+    # PostgreSQL: one array parameter (= ANY) binds in a third of the time of a hundred IN parameters.
+    if session.get_bind().dialect.name == "postgresql":
+        return Alert.fingerprint == any_(bindparam("fingerprints", value=fingerprints, type_=ARRAY(String)))
+    return Alert.fingerprint.in_(fingerprints)
+
+
+def fires(known: Known | None, parsed: ParsedAlert) -> bool:
+    """Whether `parsed` is (or keeps) an alert firing, as opposed to a resolve or a late copy of a resolved one."""
+    if parsed.status is not AlertStatus.FIRING:
+        return False
+    return known is None or known.status == _FIRING or not _late_copy(known, parsed)
+
+
+def _late_copy(known: Known, parsed: ParsedAlert) -> bool:
+    # A firing report of an occurrence that has since resolved (a retry or an HA peer delivered out of order):
+    # the same startsAt is the same occurrence, not a new one.
+    return parsed.starts_at is not None and parsed.starts_at == known.starts_at
+
+
+_INSERT = _ALERTS.insert().returning(_ALERTS.c.id, sort_by_parameter_order=True)
+
+
+@functools.cache
+def _again(*, resolving: bool, annotations: bool) -> Any:
+    """The UPDATE for alerts received again: counted and seen; resolved; new annotations (four shapes, built once)."""
+    values: dict[str, Any] = {
+        "deliveries": _ALERTS.c.deliveries + 1,
+        "last_seen_at": bindparam("b_seen", type_=_ALERTS.c.last_seen_at.type),
+    }
+    if resolving:
+        values["status"] = _RESOLVED
+        values["ends_at"] = bindparam("b_ends", type_=_ALERTS.c.ends_at.type)
+    if annotations:
+        values["annotations"] = bindparam("b_annotations", type_=JSON)
+    return _ALERTS.update().where(_ALERTS.c.id == bindparam("b_id")).values(**values)
+
+
+def write_alerts(
+    session: Session,
+    source: str,
+    group_id: int,
+    alerts: Sequence[ParsedAlert],
+    latest: dict[str, Known],
+    *,
+    now: datetime,
+) -> Written:
+    """Insert new occurrences and update known ones (deliveries, last seen, resolve, annotations)."""
+    written = Written()
+    fresh: list[tuple[dict[str, Any], bool]] = []  # (row, whether it re-fires an earlier occurrence)
+    updates: dict[tuple[bool, bool], list[dict[str, Any]]] = {}
+    for parsed in alerts:
+        known = latest.get(parsed.fingerprint)
+        if known is None or (known.status != _FIRING and fires(known, parsed)):
+            fresh.append((_row(source, group_id, parsed, now, previous=known), known is not None))
+            continue
+        resolving = parsed.status is AlertStatus.RESOLVED and known.status == _FIRING
+        if resolving:
+            written.resolved_ids.append(known.id)
+        else:
+            written.repeated += 1
+        params: dict[str, Any] = {"b_id": known.id, "b_seen": now}
+        if resolving:
+            params["b_ends"] = parsed.ends_at or now
+        annotations = parsed.annotations != known.annotations
+        if annotations:
+            params["b_annotations"] = parsed.annotations
+        updates.setdefault((resolving, annotations), []).append(params)
+    for (resolving, annotations), batch in updates.items():
+        session.execute(_again(resolving=resolving, annotations=annotations), batch)
+    if fresh:
+        ids = session.execute(_INSERT, [row for row, _ in fresh]).scalars().all()
+        for new_id, (_, refired) in zip(ids, fresh, strict=True):
+            (written.refired_ids if refired else written.new_ids).append(new_id)
+    return written
+
+
+def _row(source: str, group_id: int, parsed: ParsedAlert, now: datetime, *, previous: Known | None) -> dict[str, Any]:
+    resolved = parsed.status is AlertStatus.RESOLVED
+    return {
+        "source": source,
+        "fingerprint": parsed.fingerprint,
+        "occurrence": previous.occurrence + 1 if previous else 1,
+        "previous_id": previous.id if previous else None,
+        "status": parsed.status.value,
+        "name": parsed.name[:500],
+        "labels": parsed.labels,
+        "annotations": parsed.annotations,
+        "starts_at": parsed.starts_at or now,
+        "ends_at": (parsed.ends_at or now) if resolved else None,
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "deliveries": 1,
+        "group_id": group_id,
+        "generator_url": parsed.generator_url,
+        "silence_url": parsed.silence_url,
+        "dashboard_url": parsed.dashboard_url,
+    }

@@ -1,0 +1,77 @@
+"""Two `firebell serve` processes on one database receive the same alert group at once (Alertmanager in HA
+mode sends from every replica): one group, no alert twice."""
+
+import json
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine, func, select
+
+from firebell.emulator import EmulatorServer, SlackEmulator
+from firebell.store.models import Alert, AlertGroup
+from tests.api.alerts.payloads import am_alert, am_group
+from tests.cli.serve import base_env, start_serve, wait_healthy
+from tests.harness import free_port
+
+POLICY = """
+alert_sources:
+  - name: prometheus
+    kind: alertmanager
+    token_env: FIREBELL_ALERTS_PROMETHEUS_TOKEN
+"""
+TOKEN = "replica-test-token"
+
+
+@pytest.mark.slow  # two real processes
+def test_two_processes_receiving_one_group_make_one_group(
+    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, tmp_path: Path
+) -> None:
+    config = tmp_path / "firebell.yaml"
+    config.write_text(POLICY)
+    env = base_env(
+        SLACK_BOT_TOKEN=emu.bot_token,
+        SLACK_SIGNING_SECRET=emu.signing_secret,
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=database_url,
+        FIREBELL_CONFIG=str(config),
+        FIREBELL_ALERTS_PROMETHEUS_TOKEN=TOKEN,
+    )
+    ports = [free_port(), free_port()]
+    logs = [tmp_path / f"serve-{port}.log" for port in ports]
+    processes = [start_serve(port, env, log) for port, log in zip(ports, logs, strict=True)]
+    try:
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        for url, process, log in zip(urls, processes, logs, strict=True):
+            wait_healthy(url, process, log)
+        # Each round, both replicas get the group, growing by one alert, at the same moment; the group's
+        # alerts also arrive under a second group key of the same service (grouped by service).
+        bodies = []
+        for round_ in range(20):
+            alerts = [am_alert(f"A{i}") for i in range(round_ + 5)]
+            key = '{}:{service="checkout"}' if round_ % 2 else '{}/{team="pay"}:{service="checkout"}'
+            bodies.append(json.dumps(am_group(*alerts, key=key)).encode())
+
+        def send(job: tuple[str, bytes]) -> int:
+            url, body = job
+            headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+            return httpx.post(f"{url}/api/v1/alerts/prometheus", content=body, headers=headers, timeout=30).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            for body in bodies:
+                jobs = [(url, body) for url in urls for _ in range(2)]
+                assert set(pool.map(send, jobs)) == {200}
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(15)
+
+    with clean_db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(AlertGroup)).scalar_one() == 1
+        rows = conn.execute(select(Alert.fingerprint, Alert.deliveries)).all()
+    assert len(rows) == 24 == len({fingerprint for fingerprint, _ in rows})  # A0..A23, each once
+    # Every request counted on each alert it carried: A0 was in all 20 rounds x 4 requests.
+    assert dict(rows)[am_alert("A0")["fingerprint"]] == 80
