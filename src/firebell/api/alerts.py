@@ -200,7 +200,9 @@ def _page(response: Response, rows: list[Any], limit: int, link: Callable[[str],
     return page
 
 
-_NO_SUCH_GROUP = {404: {**error_responses(404)[404], "description": "There is no such alert group"}}
+_NO_SUCH_GROUP: dict[int | str, dict[str, Any]] = {
+    404: {**error_responses(404)[404], "description": "There is no such alert group"}
+}
 
 
 def build_alert_reads_router(runtime: Runtime) -> APIRouter:
@@ -251,9 +253,7 @@ def build_alert_reads_router(runtime: Runtime) -> APIRouter:
             raise HTTPException(404, exc.message) from None
         return AlertGroupDetailOut(**AlertGroupOut.fields_of(view), alerts=[AlertOut.of(a) for a in view.alerts])
 
-    @router.get(
-        "/incidents/{number}/alerts", responses={404: {"model": AlertErrorOut, "description": "No such incident"}}
-    )
+    @router.get("/incidents/{number}/alerts", responses=error_responses(404))
     def incident_alerts(number: IncidentNumber) -> list[AlertOut]:
         """The alerts of the groups linked to an incident."""
         return [AlertOut.of(view) for view in alerts_of_incident(ctx, number)]
