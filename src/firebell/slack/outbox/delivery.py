@@ -9,7 +9,6 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import war_room_name
@@ -22,16 +21,12 @@ from firebell.services.runbooks import checklist, incident_query, matches_for, r
 from firebell.slack.blocks.incident import Message, announcement_message, kickoff_message, topic_text
 from firebell.slack.blocks.notices import command_taken_dm, notice_message
 from firebell.slack.blocks.reminders import reminder_message
-from firebell.slack.blocks.replies import (
-    declared_reply,
-    pin_recorded_reply,
-    war_room_failed_reply,
-    war_room_ready_reply,
-)
+from firebell.slack.blocks.replies import pin_recorded_reply
 from firebell.slack.blocks.runbooks import checklist_message, review_message, suggestion_blocks
 from firebell.slack.mrkdwn import plain_from_slack
 from firebell.slack.outbox.directory import ChannelNotFound, SlackDirectory
 from firebell.slack.outbox.outcomes import classify, slack_error
+from firebell.slack.outbox.response_urls import respond
 from firebell.slack.outbox.review import ReviewDeliveries
 
 log = logging.getLogger(__name__)
@@ -39,7 +34,6 @@ log = logging.getLogger(__name__)
 
 METADATA_EVENT = "firebell_effect"
 MAX_NAME_ATTEMPTS = 20
-RESPONSE_URL_LIFETIME = timedelta(minutes=30)
 
 
 class Deliverer:
@@ -343,29 +337,7 @@ class Deliverer:
 
     def _respond(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None
-        if self.ctx.clock() - job.created_at > RESPONSE_URL_LIFETIME:
-            log.info("effect %s: response_url expired before it could be answered; skipped", job.id)
-            return Delivered()
-        if job.payload.get("message") == "declared":
-            message = declared_reply(incident)
-        elif job.payload.get("message") == "war_room_failed":
-            message = war_room_failed_reply(
-                incident, str(job.payload.get("error", "")), retrying=bool(job.payload.get("retrying"))
-            )
-        else:
-            message = war_room_ready_reply(incident)
-        webhook = WebhookClient(url=str(job.payload["response_url"]), timeout=10)
-        response = webhook.send(
-            text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False
-        )
-        if response.status_code in (404, 410):
-            log.info("effect %s: response_url no longer usable (%s); skipped", job.id, response.body)
-            return Delivered()
-        if response.status_code == 429 or response.status_code >= 500:
-            return Retry(error=f"response_url HTTP {response.status_code}", uncertain=response.status_code >= 500)
-        if response.status_code != 200:
-            return Failed(error=f"response_url HTTP {response.status_code}: {response.body[:100]}")
-        return Delivered()
+        return respond(job, incident, now=self.ctx.clock())
 
     def _ephemeral(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         payload = job.payload
