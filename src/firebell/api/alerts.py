@@ -158,6 +158,12 @@ def build_alert_intake_router(runtime: Runtime) -> APIRouter:
         """The same, for a Grafana contact point set to PUT."""
         return await receive(source, request)
 
+    # Any other method: 405 naming both that are taken (without this route, the POST route would answer
+    # alone, with `Allow: POST`).
+    @router.api_route(path, methods=["GET", "HEAD", "OPTIONS", "PATCH", "DELETE"], include_in_schema=False)
+    async def other_methods() -> JSONResponse:
+        return JSONResponse({"detail": "Method Not Allowed: send POST (or PUT)."}, 405, {"Allow": "POST, PUT"})
+
     async def receive(source: str, request: Request) -> JSONResponse:
         configured = ctx.policy.alert_source(source)
         try:

@@ -227,3 +227,9 @@ def test_labels_are_stored_as_given_and_large_annotations_are_capped(firebell: F
     [stored] = firebell.api("/api/v1/alerts").json()
     assert stored["labels"] == labels and stored["name"] == "Überlast"
     assert len(stored["annotations"]["description"]) <= 4000 and stored["annotations"]["description"].endswith("(cut)")
+
+
+def test_a_method_the_webhook_does_not_take_is_refused_naming_both_it_does(firebell: Firebell) -> None:
+    for method in ("GET", "OPTIONS", "DELETE"):
+        answer = httpx.request(method, f"{firebell.url}/api/v1/alerts/prometheus", timeout=10)
+        assert (answer.status_code, answer.headers["allow"]) == (405, "POST, PUT"), method
