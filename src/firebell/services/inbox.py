@@ -7,6 +7,7 @@ seconds and the entry is claimed again. An entry is marked done in the same tran
 makes (a `Seal`), so across a crash it is carried out exactly once.
 """
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,12 +15,14 @@ from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, delete, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from firebell.domain.errors import FirebellError
 from firebell.services.context import Context
 from firebell.store.database import Seal
-from firebell.store.inserts import insert_ignoring_duplicates, insert_skipping_duplicates
+from firebell.store.inserts import insert_skipping_duplicates
 from firebell.store.models import InboxEntry
 
 log = logging.getLogger(__name__)
@@ -85,8 +88,15 @@ def record(ctx: Context, requests: list[Request]) -> None:
         }
         for r in requests
     ]
-    with ctx.db.transaction(acknowledging=True) as session:
-        insert_ignoring_duplicates(session, InboxEntry, rows)
+    with ctx.db.acknowledging() as connection:
+        connection.execute(_record_statement(connection.dialect.name), rows)
+
+
+@functools.cache
+def _record_statement(dialect: str) -> Any:
+    """The inbox INSERT that skips a key recorded before, built once per dialect."""
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    return insert(INBOX).on_conflict_do_nothing()
 
 
 def _claimable(now: datetime) -> Any:

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from firebell.store.engine import readonly
@@ -56,17 +56,15 @@ class Database:
             _SEAL.reset(token)
 
     @contextmanager
-    def transaction(
-        self, *, background: bool = False, acknowledging: bool = False, seals: bool = True
-    ) -> Iterator[Session]:
+    def transaction(self, *, background: bool = False, seals: bool = True) -> Iterator[Session]:
         """A read-write unit of work: commits on success, rolls back on error.
 
-        `background` marks work nobody is waiting for (outbox delivery, scheduler ticks) and
-        `acknowledging` the inbox records an acknowledgement waits on: on SQLite, the writer slot goes
-        to acknowledgements first, then to requests people wait on, then to background work.
+        `background` marks work nobody is waiting for (outbox delivery, scheduler ticks): on SQLite, the
+        writer slot goes to acknowledgements first (`acknowledging`), then to requests people wait on, then
+        to background work.
         With `seals` False, a preliminary write (taking a number, say) leaves the seal to the change itself.
         """
-        urgency = Urgency.ACK if acknowledging else Urgency.BACKGROUND if background else Urgency.FOREGROUND
+        urgency = Urgency.BACKGROUND if background else Urgency.FOREGROUND
         slot = self._writers.hold(urgency) if self._writers else contextlib.nullcontext()
         # Background work (a cache of names, say) never carries a seal: only the change a person asked for.
         seal = _SEAL.get() if seals and not background else None
@@ -82,6 +80,14 @@ class Database:
         if added:
             for listener in self._effect_listeners:
                 listener()
+
+    @contextmanager
+    def acknowledging(self) -> Iterator[Connection]:
+        """A Core transaction for the inbox record an acknowledgement waits on: first in SQLite's writer
+        queue, and without an ORM session's bookkeeping (it runs while Slack waits)."""
+        slot = self._writers.hold(Urgency.ACK) if self._writers else contextlib.nullcontext()
+        with slot, self.engine.begin() as connection:
+            yield connection
 
     @contextmanager
     def read(self) -> Iterator[Session]:

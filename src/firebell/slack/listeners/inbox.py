@@ -157,6 +157,10 @@ class InboxWorker:
             self._wake.clear()
             if self._stop.is_set():
                 break
+            if self.before_each is not None:
+                # Claiming is a write and takes the GIL: not while a burst is being acknowledged (each
+                # recorded batch wakes this thread, and on SQLite the next ack's insert would wait for it).
+                self.before_each()
             try:
                 self._renew()
                 self._dispatch()

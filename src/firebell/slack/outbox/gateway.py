@@ -135,6 +135,8 @@ class Gateway:
             self._wake.clear()
             if self._stop.is_set():
                 break
+            if self.before_each is not None:  # claims are writes: acknowledging Slack goes first
+                self.before_each()
             try:
                 self._renew_leases()
                 self._dispatch()
