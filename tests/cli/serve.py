@@ -8,6 +8,8 @@ from pathlib import Path
 
 import httpx
 
+from firebell.emulator import EmulatorServer, SlackEmulator
+
 FIREBELL = [sys.executable, "-m", "firebell"]
 
 
@@ -16,6 +18,17 @@ def base_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FIREBELL_", "DATABASE_URL"))}
     env.update(extra)
     return env
+
+
+def serve_env(emu: SlackEmulator, slack: EmulatorServer, database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a `firebell serve` over HTTP against the emulator, plus `extra`."""
+    return base_env(
+        SLACK_BOT_TOKEN=emu.bot_token,
+        SLACK_SIGNING_SECRET=emu.signing_secret,
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=database_url,
+        **extra,
+    )
 
 
 def start_serve(port: int, env: dict[str, str], log_path: Path, *options: str) -> subprocess.Popen[bytes]:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select
 from firebell.emulator import EmulatorServer, SlackEmulator
 from firebell.store.models import Alert, AlertGroup
 from tests.api.alerts.payloads import am_alert, am_group
-from tests.cli.serve import base_env, start_serve, wait_healthy
+from tests.cli.serve import serve_env, start_serve, wait_healthy
 from tests.harness import free_port
 
 POLICY = """
@@ -31,11 +31,10 @@ def test_two_processes_receiving_one_group_make_one_group(
 ) -> None:
     config = tmp_path / "firebell.yaml"
     config.write_text(POLICY)
-    env = base_env(
-        SLACK_BOT_TOKEN=emu.bot_token,
-        SLACK_SIGNING_SECRET=emu.signing_secret,
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=database_url,
+    env = serve_env(
+        emu,
+        slack,
+        database_url,
         FIREBELL_CONFIG=str(config),
         FIREBELL_ALERTS_PROMETHEUS_TOKEN=TOKEN,
     )

@@ -13,7 +13,7 @@ from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
 from firebell.runbooks.location import SHIPPED
 from firebell.store.engine import make_engine
 from firebell.store.migrate import alembic_config
-from tests.cli.serve import FIREBELL, base_env, start_serve, wait_healthy
+from tests.cli.serve import FIREBELL, base_env, serve_env, start_serve, wait_healthy
 from tests.database import private_database
 from tests.harness import free_port
 
@@ -59,11 +59,10 @@ def test_serve_end_to_end_and_keeps_secrets_out_of_logs(
     emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, tmp_path: Path
 ) -> None:
     port = free_port()
-    env = base_env(
-        SLACK_BOT_TOKEN=emu.bot_token,
-        SLACK_SIGNING_SECRET=emu.signing_secret,
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=database_url,
+    env = serve_env(
+        emu,
+        slack,
+        database_url,
         FIREBELL_API_TOKEN="cli-api-token",
         FIREBELL_LOG_LEVEL="DEBUG",
     )
@@ -117,11 +116,10 @@ def test_serve_says_which_runbooks_it_loaded_from_next_to_the_policy_file(
     (conf / "my-runbooks").mkdir(parents=True)
     shutil.copy(SHIPPED / "tls-certificate-expiry.md", conf / "my-runbooks")
     (conf / "firebell.yaml").write_text("runbooks_dir: my-runbooks\n")
-    env = base_env(
-        SLACK_BOT_TOKEN=emu.bot_token,
-        SLACK_SIGNING_SECRET=emu.signing_secret,
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=database_url,
+    env = serve_env(
+        emu,
+        slack,
+        database_url,
         FIREBELL_CONFIG=str(conf / "firebell.yaml"),
     )
     port, log_path = free_port(), tmp_path / "serve.log"

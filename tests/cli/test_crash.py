@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
 from firebell.store.models import InboxEntry, Incident
-from tests.cli.serve import base_env, start_serve, wait_healthy
+from tests.cli.serve import serve_env, start_serve, wait_healthy
 from tests.harness import free_port
 
 DECLARES = 30
@@ -25,11 +25,10 @@ KILL_AFTER_ACKS = 17
 def test_sigkill_in_a_burst_loses_and_doubles_no_acknowledged_command(
     emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, tmp_path: Path
 ) -> None:
-    env = base_env(
-        SLACK_BOT_TOKEN=emu.bot_token,
-        SLACK_SIGNING_SECRET=emu.signing_secret,
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=database_url,
+    env = serve_env(
+        emu,
+        slack,
+        database_url,
     )
     port = free_port()
     url = f"http://127.0.0.1:{port}"

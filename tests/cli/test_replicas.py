@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
 from firebell.services.cadence import reminder_key
 from firebell.store.models import Effect, TimelineEvent
-from tests.cli.serve import base_env, start_serve, wait_healthy
+from tests.cli.serve import serve_env, start_serve, wait_healthy
 from tests.harness import free_port, outbox_key
 
 POLICY = """
@@ -28,11 +28,10 @@ def test_two_processes_never_both_remind(
 ) -> None:
     config = tmp_path / "firebell.yaml"
     config.write_text(POLICY)
-    env = base_env(
-        SLACK_BOT_TOKEN=emu.bot_token,
-        SLACK_SIGNING_SECRET=emu.signing_secret,
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=database_url,
+    env = serve_env(
+        emu,
+        slack,
+        database_url,
         FIREBELL_CONFIG=str(config),
     )
     ports = [free_port(), free_port()]
