@@ -15,14 +15,12 @@ from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, delete, exists, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from firebell.domain.errors import FirebellError
 from firebell.services.context import Context
 from firebell.store.database import Seal
-from firebell.store.inserts import insert_skipping_duplicates
+from firebell.store.inserts import insert_skipping_duplicates, skipping_insert
 from firebell.store.models import InboxEntry
 
 log = logging.getLogger(__name__)
@@ -95,8 +93,7 @@ def record(ctx: Context, requests: list[Request]) -> None:
 @functools.cache
 def _record_statement(dialect: str) -> Any:
     """The inbox INSERT that skips a key recorded before, built once per dialect."""
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    return insert(INBOX).on_conflict_do_nothing()
+    return skipping_insert(dialect, INBOX)
 
 
 def _claimable(now: datetime) -> Any:

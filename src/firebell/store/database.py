@@ -60,8 +60,8 @@ class Database:
         """A read-write unit of work: commits on success, rolls back on error.
 
         `background` marks work nobody is waiting for (outbox delivery, scheduler ticks): on SQLite, the
-        writer slot goes to acknowledgements first (`acknowledging`), then to requests people wait on, then
-        to background work.
+        writer slot goes to acknowledgements first (`acknowledging()`), then to requests people wait on,
+        then to background work.
         With `seals` False, a preliminary write (taking a number, say) leaves the seal to the change itself.
         """
         urgency = Urgency.BACKGROUND if background else Urgency.FOREGROUND

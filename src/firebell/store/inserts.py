@@ -11,11 +11,15 @@ from sqlalchemy.orm import Session
 T = TypeVar("T")
 
 
-def insert_skipping_duplicates(session: Session, model: type[Any]) -> Any:
-    """An INSERT that skips rows which would break a unique constraint (its rowcount says what it inserted)."""
-    dialect = session.get_bind().dialect.name
-    statement = sqlite_insert(model) if dialect == "sqlite" else postgresql_insert(model)
+def skipping_insert(dialect: str, table: Any) -> Any:
+    """An INSERT into `table` (a model or Core table) that skips rows which would break a unique constraint."""
+    statement = sqlite_insert(table) if dialect == "sqlite" else postgresql_insert(table)
     return statement.on_conflict_do_nothing()
+
+
+def insert_skipping_duplicates(session: Session, model: type[Any]) -> Any:
+    """An INSERT that skips rows which would break a unique constraint, for this session's database."""
+    return skipping_insert(session.get_bind().dialect.name, model)
 
 
 def insert_ignoring_duplicates(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
