@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 
 from firebell.domain.alert_sources import AlertSource, DeclareRule, SeverityFrom
 from firebell.domain.alerts import AlertKind, AlertStatus, ParsedAlert, ParsedGroup
+from firebell.domain.errors import UsageError
 from firebell.domain.policy import Policy
 from firebell.services.alerts import IngestResult, ingest_alerts
 from firebell.services.context import Context
-from firebell.store.models import Alert, AlertGroup
+from firebell.services.incidents import DeclareRequest, declare_incident
+from firebell.store.models import Alert, AlertGroup, Incident, TimelineEvent
 from tests.clock import Clock
 
 PROM = AlertSource(
@@ -189,3 +191,22 @@ def test_long_text_from_the_sender_is_cut_to_its_column_not_refused(ctx: Context
     assert stored_group.id == result.group_id and stored_group.service == "s" * 200
     assert (len(stored_group.notification_reason or ""), len(stored_group.external_url or "")) == (200, 2000)
     assert len(stored_group.title or "") == 500
+
+
+def test_declaring_from_a_group_links_it_and_dates_detection_from_its_first_alert(ctx: Context, clock: Clock) -> None:
+    early = alert("A", starts_at=T0 - timedelta(minutes=7))
+    result = ingest_alerts(ctx, PROM, group(early, alert("B")))
+    request = DeclareRequest(title="Checkout errors", declared_by="U1", alert_group_id=result.group_id)
+    declared = declare_incident(ctx, request)
+    with ctx.db.read() as session:
+        incident = session.get(Incident, declared.id)
+        linked = session.get(AlertGroup, result.group_id)
+        assert incident is not None and linked is not None
+        assert incident.detected_at == T0 - timedelta(minutes=7) and incident.declared_at == clock()
+        assert (linked.incident_id, linked.decision, linked.decided_by) == (incident.id, "declared", "U1")
+        kinds = [e.kind for e in session.scalars(select(TimelineEvent).where(TimelineEvent.incident_id == incident.id))]
+        assert kinds.count("alerts_linked") == 1
+    with pytest.raises(UsageError, match="already belongs"):
+        declare_incident(ctx, DeclareRequest(title="Again", declared_by="U2", alert_group_id=result.group_id))
+    with pytest.raises(UsageError, match="does not exist"):
+        declare_incident(ctx, DeclareRequest(title="Nothing", declared_by="U2", alert_group_id=9999))

@@ -47,6 +47,10 @@ _KIND_LABEL = {
     EventKind.POSTMORTEM: "Postmortem",
     EventKind.RUNBOOK_POSTED: "Runbook",
     EventKind.RUNBOOK_STEP: "Runbook step",
+    EventKind.ALERT_FIRING: "Alert",
+    EventKind.ALERT_RESOLVED: "Alert",
+    EventKind.ALERTS_LINKED: "Alerts",
+    EventKind.TRIAGE: "Triage",
 }
 
 

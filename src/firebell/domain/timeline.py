@@ -28,6 +28,10 @@ class EventKind(StrEnum):
     RUNBOOK_POSTED = "runbook_posted"
     RUNBOOK_STEP = "runbook_step"
     SLACK_FAILURE = "slack_failure"
+    ALERT_FIRING = "alert_firing"  # one alert of a linked group fired (or fired again)
+    ALERT_RESOLVED = "alert_resolved"
+    ALERTS_LINKED = "alerts_linked"  # an alert group was declared from or attached to the incident
+    TRIAGE = "triage"  # a triage decision about a linked group (declined, acknowledged) worth keeping
 
 
 class TimelineEntry(NamedTuple):

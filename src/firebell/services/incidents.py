@@ -15,10 +15,11 @@ from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
+from firebell.services.alert_links import Decision, link_group
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, enqueue, lane
 from firebell.services.timeline import record_event
-from firebell.store.models import Counter, Incident, RoleAssignment
+from firebell.store.models import AlertGroup, Counter, Incident, RoleAssignment
 
 MAX_TITLE = 200
 
@@ -91,6 +92,9 @@ class DeclareRequest:
     response_url: str | None = None
     # Answer "declared" through the response_url too (the slash command), not only "war room is ready".
     confirm: bool = False
+    # Declared from this alert group (triage's Declare button, or the source's declare rule): the group is
+    # linked in the same transaction, and detected_at becomes its alerts' earliest startsAt.
+    alert_group_id: int | None = None
 
 
 def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
@@ -124,6 +128,8 @@ def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
         incident.roles.append(RoleAssignment(role="commander", user_id=commander, assigned_at=now))
         session.add(incident)
         session.flush()
+        if request.alert_group_id is not None:
+            _link_alerts(session, incident, request, now=now)
         record_event(
             session,
             incident,
@@ -142,6 +148,15 @@ def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
             announcements=policy.announcement_channel is not None,
         )
         return snapshot(incident)
+
+
+def _link_alerts(session: Session, incident: Incident, request: DeclareRequest, *, now: datetime) -> None:
+    group = session.get(AlertGroup, request.alert_group_id, with_for_update=True)
+    if group is None:
+        raise UsageError(f"Alert group {request.alert_group_id} does not exist.")
+    if group.incident_id is not None:
+        raise UsageError(f"Alert group {group.id} already belongs to another incident; attach to that one instead.")
+    link_group(session, group, incident, decision=Decision.DECLARED, by=request.declared_by, now=now)
 
 
 def _enqueue_war_room(
