@@ -168,6 +168,8 @@ class Effect(Base):
         Index(
             "ix_effects_pending_urgency", "urgency", "id", sqlite_where=text(_PENDING), postgresql_where=text(_PENDING)
         ),
+        # A coalesced effect looks up its lane's last effect, done or not (services/effects.enqueue_coalesced).
+        Index("ix_effects_lane_id", "lane", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
