@@ -18,6 +18,7 @@ from firebell.api.params import IncidentNumber, PageSize, RowId
 from firebell.domain.alert_sources import SOURCE_NAME_PATTERN
 from firebell.domain.alerts import AlertKind, AlertPayloadError, parse_body
 from firebell.runtime import Runtime
+from firebell.services.alert_followups import follow_up
 from firebell.services.alert_queries import (
     AlertGroupNotFound,
     AlertGroupView,
@@ -180,7 +181,7 @@ def build_alert_intake_router(runtime: Runtime) -> APIRouter:
         except AlertPayloadError as exc:
             return Refused(400, exc.message, field=exc.field).response()
         try:
-            result = await run_in_threadpool(ingest_alerts, ctx, configured, parsed)
+            result = await run_in_threadpool(ingest_alerts, ctx, configured, parsed, then=follow_up(ctx))
         except SQLAlchemyError:
             log.exception("storing alerts from source %s failed; answering 503 so the sender retries", source)
             return Refused(503, "The store failed; nothing was stored. Retry.").response()
