@@ -19,7 +19,8 @@ def layer(members: str, every: str = "1w", handoff: str = "mon 09:00", start: da
 
 
 def local(zone: ZoneInfo, *args: int) -> datetime:
-    return datetime(*args, tzinfo=zone)  # type: ignore[misc]
+    year, month, day, hour, minute = args
+    return datetime(year, month, day, hour, minute, tzinfo=zone)
 
 
 def who(lay: Layer, zone: ZoneInfo, at: datetime, anchor: Anchor | None = None) -> tuple[str, ...]:

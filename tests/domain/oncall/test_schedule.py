@@ -1,6 +1,7 @@
 """A schedule's final answer: restrictions that split shifts, layers covering what they cover, temporary
 schedules and overrides in their windows only."""
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,8 @@ def layer(members: str, every: str = "1w", handoff: str = "mon 09:00", only: str
 
 
 def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=BERLIN)  # type: ignore[misc]
+    year, month, day, hour, minute = args
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN)
 
 
 def table(spans: list[Span]) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -117,7 +119,7 @@ def test_shifts_cover_the_whole_range_without_gaps_or_overlaps() -> None:
     ]
     spans = shifts(schedule, start, end, overrides=overrides)
     assert spans[0].start == start and spans[-1].end == end
-    assert all(a.end == b.start and (a.users != b.users) for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a.end == b.start and (a.users != b.users) for a, b in itertools.pairwise(spans))
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Spans of time with who is on call in them, and how spans from several sources combine."""
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +32,7 @@ def overlay(base: Sequence[Span], top: Sequence[Span], *, only_where_staffed: bo
         return merge(list(base))
     cuts = _cuts([*base, *winners])
     out: list[Span] = []
-    for lo, hi in zip(cuts, cuts[1:], strict=False):
+    for lo, hi in itertools.pairwise(cuts):
         users = _users_at(winners, lo, hi)
         if users is None:
             users = _users_at(base, lo, hi)
