@@ -52,8 +52,8 @@ def test_a_restriction_splits_a_shift_and_leaves_gaps_uncovered() -> None:
     ]
 
 
-def test_a_later_layer_covers_what_it_restricts_and_the_lower_shows_through_elsewhere() -> None:
-    schedule = Schedule("s", BERLIN, (layer("A B"), layer("N", "1d", "20:00", only="20:00-08:00")))
+def test_a_later_layer_covers_what_an_earlier_one_restricts_and_only_that() -> None:
+    schedule = Schedule("s", BERLIN, (layer("N", "1d", "20:00", only="20:00-08:00"), layer("A B")))
     night = on_call_at(schedule, at(2026, 1, 6, 23, 0))
     assert night.users == ("N",) and night.since == at(2026, 1, 6, 20, 0) and night.until == at(2026, 1, 7, 8, 0)
     assert on_call_at(schedule, at(2026, 1, 7, 8, 0)).users == ("A",)
@@ -113,6 +113,7 @@ def test_a_temporary_schedule_replaces_the_rotation_for_its_window_gaps_included
 
 def test_shifts_cover_the_whole_range_without_gaps_or_overlaps() -> None:
     schedule = Schedule("s", BERLIN, (layer("A B C", "1d", "09:00", only="mon-fri 09:00-17:00"), layer("Z", "1w")))
+    assert on_call_at(schedule, at(2026, 2, 7, 12, 0)).users == ("Z",)  # a Saturday: outside the first layer
     start, end = datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC)
     overrides = [
         Override("O", start + timedelta(days=d, hours=3), start + timedelta(days=d, hours=40)) for d in (3, 30)

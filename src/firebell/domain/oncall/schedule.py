@@ -1,4 +1,5 @@
-"""A schedule's final answer: its layers (a later layer covers what it covers), then temporary schedules
+"""A schedule's final answer: its layers (the first wins where it puts someone on call; a later layer
+covers what the ones before it leave uncovered, such as the hours outside a restriction), then temporary schedules
 (which replace everything in their window), then overrides (which put their person on call in their
 window, in place of whoever the rotation says)."""
 
@@ -17,7 +18,7 @@ LOOK_AHEAD = timedelta(days=100)
 
 @dataclass(frozen=True)
 class Schedule:
-    """Layers in a time zone, lowest first."""
+    """Layers in a time zone, first first: a later layer only covers what earlier ones leave uncovered."""
 
     name: str
     zone: ZoneInfo
@@ -64,7 +65,7 @@ def shifts(
     if start >= end:
         return []
     result: list[Span] = [Span(start, end, ())]
-    for index, layer in enumerate(schedule.layers):
+    for index, layer in reversed(list(enumerate(schedule.layers))):  # the first layer is laid last, on top
         anchor = anchors[index] if index < len(anchors) and anchors[index] is not None else default_anchor(layer)
         assert anchor is not None
         result = overlay(result, layer_spans(layer, anchor, schedule.zone, start, end), only_where_staffed=True)
