@@ -21,7 +21,8 @@ def test_the_next_step_at_exactly_its_due_point() -> None:
 
 
 def test_rounds_repeat_then_the_page_is_exhausted() -> None:
-    position, reached, exhausted_at = START, [], None
+    position, exhausted_at = START, None
+    reached: list[Position] = []
     for minute in range(60):
         result = advance(STEPS, 2, position, T0 + timedelta(minutes=minute))
         reached.extend(result.reached)
