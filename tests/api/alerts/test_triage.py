@@ -31,7 +31,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def firebell(
+def firebell(  # noqa: PLR0917 - pytest passes fixtures by name
     emu: SlackEmulator,
     slack: EmulatorServer,
     database_url: str,
@@ -91,10 +91,11 @@ def press(firebell: Firebell, user: str, action_id: str) -> Any:
 
 
 def opened_view(firebell: Firebell, callback_id: str) -> EmulatorView:
-    return firebell.wait_for(
+    view: EmulatorView = firebell.wait_for(
         lambda: next((v for v in firebell.emu.views.values() if v.callback_id == callback_id and not v.closed), None),
         what=f"the {callback_id} form",
     )
+    return view
 
 
 def group_row(firebell: Firebell, group_id: int = 1) -> AlertGroup:
