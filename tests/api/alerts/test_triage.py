@@ -2,9 +2,11 @@
 Slack (the emulator), signed button presses and form submissions back, and the decision in the store."""
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -12,6 +14,7 @@ from sqlalchemy import Engine
 
 from firebell.domain.policy import Policy
 from firebell.emulator import EmulatorServer, SlackEmulator
+from firebell.emulator.driver import sign
 from firebell.emulator.mentions import mentions
 from firebell.emulator.models import Message
 from firebell.emulator.models import View as EmulatorView
@@ -331,3 +334,35 @@ def test_slack_down_during_a_storm_then_up_the_last_state_lands(firebell: Firebe
     message = only_message(firebell)
     assert "30 firing · 0 resolved" in shown(message)
     assert group_row(firebell).triage_ts == message.ts
+
+
+def test_a_replayed_button_press_is_carried_out_once(firebell: Firebell, clock: Clock) -> None:
+    post(firebell, am_group(am_alert("DiskFilling")))
+    firebell.settle()
+    first = press(firebell, "alice", "alerts.acknowledge")
+    clock.advance(timedelta(minutes=1))
+    body = urlencode({"payload": json.dumps(first.payload)}).encode()
+    ts = int(time.time())
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": str(ts),
+        "X-Slack-Signature": sign(firebell.emu.signing_secret, ts, body),
+    }
+    replay = httpx.post(f"{firebell.url}/slack/events", content=body, headers=headers, timeout=10)
+    assert replay.status_code == 200
+    firebell.settle()
+    assert group_row(firebell).decided_at == START  # not acknowledged again a minute later
+    assert not any("already looking" in json.dumps(r.body) for r in firebell.emu.responses)  # nor refused
+
+
+def test_a_deleted_triage_message_is_posted_again(firebell: Firebell) -> None:
+    post(firebell, am_group(am_alert("DiskFilling")))
+    firebell.settle()
+    gone = only_message(firebell)
+    with firebell.emu.lock:
+        del firebell.emu.channel(gone.channel).messages[gone.ts]  # someone deleted it in Slack
+    post(firebell, am_group(am_alert("DiskFilling"), am_alert("InodesLow")))
+    later(firebell)
+    again = only_message(firebell)
+    assert again.ts != gone.ts and "2 firing" in shown(again)
+    assert group_row(firebell).triage_ts == again.ts
