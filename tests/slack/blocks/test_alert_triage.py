@@ -139,3 +139,19 @@ def test_decisions_as_shown() -> None:
 def test_declines_of_alike_groups_are_counted_on_the_message() -> None:
     message = triage_message(state([alert()], declined_before={"noise": 3, "expected": 1}))
     assert "declined in the last 7 days: noise ×3, expected ×1" in text_of(message.blocks)
+
+
+def test_an_alert_of_only_markup_still_fits_one_section_whole() -> None:
+    hostile = alert(
+        name="<" * 500,
+        labels={"a" * 40: "&" * 80, "b" * 40: ">" * 80, "c" * 40: "<" * 80, "d" * 40: "&" * 80},
+        annotations={"summary": "<" * 240},
+        generator_url="https://a.example/" + "x" * 900,
+        dashboard_url="https://b.example/" + "y" * 900,
+    )
+    line = alert_line(hostile)
+    assert len(line) <= 2_000
+    assert line.count("&lt;") >= 119 and "<https://" not in line  # the links went first, whole
+    message = triage_message(state([hostile] * 20))
+    assert all(len(t) <= 3000 for t in texts(message.blocks))
+    assert sum(len(t) for t in texts(message.blocks)) < 12_000

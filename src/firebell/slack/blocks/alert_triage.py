@@ -42,6 +42,7 @@ from firebell.slack.mrkdwn import cut_words, escape_text
 View = dict[str, Any]
 
 MAX_SHOWN = 20  # alerts listed on the message; the rest are counted
+LINE_LIMIT = 2_000  # one alert's line at most (a section holds 3,000)
 ALERTS_BUDGET = 9_000  # characters of alert lines in all (Slack refuses a message above about 12,000)
 _NAME, _LABEL_KEY, _LABEL_VALUE, _SUMMARY, _KEY_LABELS = 120, 40, 80, 240, 4
 _MAX_URL = 1000
@@ -108,6 +109,10 @@ def alert_line(alert: TriageAlert) -> str:
         safe_link(alert.silence_url, "silence"),
     ]
     parts.extend(link for link in links if link)
+    # Whole parts are dropped from the end (links, then the summary, then labels) rather than cutting a line
+    # through an entity or a link: a line always fits one section.
+    while len(parts) > 1 and len(" · ".join(parts)) > LINE_LIMIT:
+        parts.pop()
     return " · ".join(parts)
 
 
