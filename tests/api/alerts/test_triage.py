@@ -2,6 +2,7 @@
 Slack (the emulator), signed button presses and form submissions back, and the decision in the store."""
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -366,3 +367,39 @@ def test_a_deleted_triage_message_is_posted_again(firebell: Firebell) -> None:
     again = only_message(firebell)
     assert again.ts != gone.ts and "2 firing" in shown(again)
     assert group_row(firebell).triage_ts == again.ts
+
+
+def test_declares_submitted_at_the_same_instant_make_one_incident(firebell: Firebell) -> None:
+    post(firebell, am_group(am_alert("DiskFilling")))
+    firebell.settle()
+    users = ["alice", "bob", "carol"]
+    forms = {}
+    for user in users:
+        press(firebell, user, "alerts.declare")
+        user_id = firebell.emu.user_id(user)
+        forms[user] = firebell.wait_for(
+            lambda uid=user_id: next(  # type: ignore[misc]
+                (v for v in firebell.emu.views.values() if v.callback_id == "incident.declare" and v.user == uid), None
+            ),
+            what=f"{user}'s form",
+        )
+    answers: dict[str, Any] = {}
+    barrier = threading.Barrier(len(users))
+
+    def submit(user: str) -> None:
+        barrier.wait()
+        answers[user] = firebell.driver.submit_view(user, forms[user].id, {"title": f"Disk by {user}"}).json()
+
+    threads = [threading.Thread(target=submit, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    won = [u for u, a in answers.items() if a.get("response_action") == "update"]
+    told = [u for u, a in answers.items() if a.get("response_action") == "errors"]
+    assert len(won) == 1 and sorted(told) == sorted(set(users) - set(won))
+    assert all("already belongs" in answers[u]["errors"]["title"] for u in told)
+    [incident] = firebell.api("/api/v1/incidents").json()
+    assert incident["title"] == f"Disk by {won[0]}"
+    group = group_row(firebell)
+    assert (group.decision, group.decided_by) == ("declared", firebell.emu.user_id(won[0]))
