@@ -84,7 +84,8 @@ class TriageOut(BaseModel):
     """What someone decided about a group (declared, attached, declined, acknowledged)."""
 
     decision: str
-    reason: str | None
+    reason: str | None  # declines: noise, duplicate, expected or known
+    note: str | None = None  # what the decliner added
     by: str | None
     at: datetime | None
 
@@ -117,7 +118,11 @@ class AlertGroupOut(BaseModel):
         triage = None
         if view.decision is not None:
             triage = TriageOut(
-                decision=view.decision, reason=view.decision_reason, by=view.decided_by, at=view.decided_at
+                decision=view.decision,
+                reason=view.decision_reason,
+                note=view.decision_note,
+                by=view.decided_by,
+                at=view.decided_at,
             )
         return {**fields, "triage": triage}
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
 from firebell.services.timeline import record_event
+from firebell.services.triage_sync import sync_if_triaged
 from firebell.store.models import Alert, AlertGroup, Incident
 
 
@@ -69,4 +70,5 @@ def link_group(
         data={"group_id": group.id, "source": group.source, "decision": decision.value},
         source_key=f"alerts_linked:{group.id}:{incident.id}",
     )
+    sync_if_triaged(session, group, now=now)  # its triage message, if it has one, shows the link
     return True

@@ -66,6 +66,7 @@ class AlertGroupView:
     alert_count: int
     firing_count: int
     alerts: list[AlertView] = field(default_factory=list)
+    decision_note: str | None = None
 
 
 def _alerts_query() -> Select[Alert, int]:
@@ -164,6 +165,7 @@ def _group_view(row: Any, alerts: list[AlertView] | None = None) -> AlertGroupVi
         alert_count=int(row[2] or 0),
         firing_count=int(row[3] or 0),
         alerts=alerts or [],
+        decision_note=group.decision_note,
     )
 
 

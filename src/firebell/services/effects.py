@@ -34,6 +34,7 @@ class EffectKind(StrEnum):
     POST_RUNBOOK = "post_runbook"
     SYNC_RUNBOOK = "sync_runbook"
     DM = "dm"
+    SYNC_TRIAGE = "sync_triage"  # an alert group's triage message: posted, then edited (no incident)
 
 
 # The notice telling a war room that an effect failed for good (never itself followed by another).
@@ -107,7 +108,13 @@ NEED_PRODUCERS: dict[str, tuple[EffectKind, ...]] = {
 def needs_of(kind: EffectKind, payload: dict[str, Any]) -> str | None:
     """The incident column this effect cannot run without (None: it can run at once)."""
     target = payload.get("target")
-    if kind in (EffectKind.CREATE_CHANNEL, EffectKind.CAPTURE_PIN, EffectKind.EPHEMERAL, EffectKind.DM):
+    if kind in (
+        EffectKind.CREATE_CHANNEL,
+        EffectKind.CAPTURE_PIN,
+        EffectKind.EPHEMERAL,
+        EffectKind.DM,
+        EffectKind.SYNC_TRIAGE,
+    ):
         return None
     if kind == EffectKind.POST_REMINDER and target == "dm":
         return None

@@ -90,3 +90,23 @@ def user_id_from_mention(token: str) -> str | None:
     """The user id in a Slack mention token `<@U123|name>`, or None when the token is not one."""
     match = _USER_MENTION.match(token.strip())
     return match.group(1) if match else None
+
+
+def escape_text(text: str) -> str:
+    """Escape untrusted text (alert labels, annotations) so it is shown as written: no mention, broadcast,
+    link or markup can form from it, and no address in it becomes a link (links are built separately,
+    only from addresses checked to be http(s))."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cut_words(text: str, limit: int, *, ellipsis: str = "…") -> str:
+    """Cut plain text to at most `limit` characters at a word boundary (by characters only when a single
+    word is longer than a third of `limit`), marking the cut; escape after cutting, so no entity breaks."""
+    if len(text) <= limit:
+        return text
+    room = max(limit - len(ellipsis), 0)
+    head = text[:room]
+    space = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"))
+    if space >= room * 2 // 3:
+        head = head[:space]
+    return head.rstrip() + ellipsis

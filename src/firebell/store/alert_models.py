@@ -31,7 +31,10 @@ class AlertGroup(Base):
     was decided about them: declared, attached to an incident, declined or acknowledged."""
 
     __tablename__ = "alert_groups"
-    __table_args__ = (Index("ix_alert_groups_status_id", "status", "id"),)
+    __table_args__ = (
+        Index("ix_alert_groups_status_id", "status", "id"),
+        Index("ix_alert_groups_source_alert_set", "source", "alert_set"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40))
@@ -46,6 +49,12 @@ class AlertGroup(Base):
     decision_reason: Mapped[str | None] = mapped_column(String(200))
     decided_by: Mapped[str | None] = mapped_column(String(40))
     decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(String(500))  # what the decliner added to the reason
+    # The set of alert names a decision was about (a hash), so declines of alike groups are counted together.
+    alert_set: Mapped[str | None] = mapped_column(String(64))
+    # Where the group's triage message lives in Slack, once posted (edited in place afterwards).
+    triage_channel_id: Mapped[str | None] = mapped_column(String(40))
+    triage_ts: Mapped[str | None] = mapped_column(String(40))
     # What the sender says about itself, as of its last request.
     truncated_alerts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     notification_reason: Mapped[str | None] = mapped_column(String(200))

@@ -55,7 +55,13 @@ def test_group_detail_triage_and_incident(firebell: Firebell) -> None:
         row.decided_at = incident.declared_at
     detail = firebell.api(f"/api/v1/alert-groups/{group_id}").json()
     assert detail["incident_number"] == incident.number
-    assert detail["triage"] == {"decision": "attached", "reason": None, "by": "U0ALICE00", "at": detail["triage"]["at"]}
+    assert detail["triage"] == {
+        "decision": "attached",
+        "reason": None,
+        "note": None,
+        "by": "U0ALICE00",
+        "at": detail["triage"]["at"],
+    }
     linked = firebell.api(f"/api/v1/incidents/{incident.number}/alerts").json()
     assert [a["name"] for a in linked] == ["A", "B"] and {a["incident_number"] for a in linked} == {incident.number}
     assert firebell.api("/api/v1/incidents/99/alerts").status_code == 404

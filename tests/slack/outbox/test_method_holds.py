@@ -38,7 +38,7 @@ def test_a_shorter_retry_after_never_shortens_a_hold() -> None:
     holds.hold("chat.update", 20)
     holds.hold("chat.update", 1)
     assert holds.take("chat.update") == 20
-    assert holds.held_kinds() == {"sync_kickoff", "sync_announcement", "sync_runbook"}
+    assert holds.held_kinds() == {"sync_kickoff", "sync_announcement", "sync_runbook", "sync_triage"}
 
 
 def test_posting_is_limited_per_channel_so_it_is_held_for_that_channel_only() -> None:

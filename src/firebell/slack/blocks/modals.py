@@ -28,9 +28,10 @@ class CallbackId:
     SEVERITY = "incident.severity"
 
 
-def _severity_select(policy: Policy, current: str) -> dict[str, Any]:
+def _severity_select(policy: Policy, current: str | None) -> dict[str, Any]:
     options = [option(s.name, s.name, s.description) for s in policy.severities]
-    initial = next(o for o in options if o["value"] == current)
+    initial = next((o for o in options if o["value"] == current), None)
+    initial = initial or next(o for o in options if o["value"] == policy.default.name)
     return {"type": "static_select", "action_id": "value", "options": options, "initial_option": initial}
 
 
@@ -69,8 +70,16 @@ def _text_input(
     return element
 
 
-def declare_modal(policy: Policy, *, metadata: dict[str, Any], title: str | None = None) -> View:
-    """The declare form: title, severity (with each level's impact), description, impact, commander."""
+def declare_modal(
+    policy: Policy,
+    *,
+    metadata: dict[str, Any],
+    title: str | None = None,
+    severity: str | None = None,
+    description: str | None = None,
+) -> View:
+    """The declare form: title, severity (with each level's impact), description, impact, commander;
+    prefilled with what is known (from an alert group's triage, say)."""
     return {
         "type": "modal",
         "callback_id": CallbackId.DECLARE,
@@ -82,15 +91,24 @@ def declare_modal(policy: Policy, *, metadata: dict[str, Any], title: str | None
             _input(
                 "title",
                 "Title",
-                _text_input(max_length=MAX_TITLE, initial=title, placeholder="What is broken, for whom?"),
+                _text_input(
+                    max_length=MAX_TITLE,
+                    initial=title[:MAX_TITLE] if title else None,
+                    placeholder="What is broken, for whom?",
+                ),
             ),
             _input(
                 "severity",
                 "Severity",
-                _severity_select(policy, policy.default.name),
+                _severity_select(policy, severity),
                 hint="Pick by customer impact.",
             ),
-            _input("description", "Description", _text_input(multiline=True), optional=True),
+            _input(
+                "description",
+                "Description",
+                _text_input(multiline=True, initial=description[:3000] if description else None),
+                optional=True,
+            ),
             _input("customer_impact", "Customer impact", _text_input(multiline=True), optional=True),
             _input(
                 "commander",

@@ -7,6 +7,7 @@ from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
+from firebell.slack.blocks.alert_triage import alerts_attached_notice
 from firebell.slack.blocks.incident import Message, status_label
 from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, channel_link, context, mention, section
 from firebell.slack.blocks.review import unowned_message
@@ -141,6 +142,10 @@ def _unowned_actions(payload: dict[str, Any], policy: Policy) -> Message:
     return unowned_message(payload)
 
 
+def _alerts_attached(payload: dict[str, Any], policy: Policy) -> Message:
+    return alerts_attached_notice(payload)
+
+
 _RENDERERS = {
     "handover": _handover,
     "role_assigned": _role_assigned,
@@ -149,6 +154,7 @@ _RENDERERS = {
     "status_changed": _status_changed,
     "unowned_actions": _unowned_actions,
     "delivery_failed": _delivery_failed,
+    "alerts_attached": _alerts_attached,
 }
 
 

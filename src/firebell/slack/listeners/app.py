@@ -20,11 +20,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
+from firebell.slack.blocks.alert_triage import TriageActionId, TriageForm
 from firebell.slack.blocks.incident import ActionId
 from firebell.slack.blocks.modals import CallbackId
 from firebell.slack.blocks.review import ReviewAction, ReviewForm
 from firebell.slack.blocks.runbooks import RunbookAction
 from firebell.slack.listeners.after_ack import AfterAck
+from firebell.slack.listeners.alert_triage import Triage
 from firebell.slack.listeners.commands import KIND, IncidentCommand
 from firebell.slack.listeners.events import Events
 from firebell.slack.listeners.inbox import InboxHandler, InboxRecorder
@@ -125,6 +127,7 @@ def build_bolt_app(
     )
     interactions = Interactions(ctx, after_ack)
     events = Events(ctx)
+    triage = Triage(ctx, after_ack)
 
     app.command(COMMAND)(command)
     app.action(ActionId.POST_UPDATE)(threaded(interactions.open_update_form))
@@ -146,6 +149,12 @@ def build_bolt_app(
     app.action(ReviewAction.CLOSE)(threaded(review.close_confirmed))
     app.view(ReviewForm.SECTIONS)(threaded(review.sections_submitted))
     app.view(ReviewForm.ACTION)(threaded(review.action_submitted))
+    app.action(TriageActionId.DECLARE)(threaded(triage.declare_pressed))
+    app.action(TriageActionId.ATTACH)(threaded(triage.attach_pressed))
+    app.action(TriageActionId.DECLINE)(threaded(triage.decline_pressed))
+    app.action(TriageActionId.ACKNOWLEDGE)(threaded(triage.acknowledge_pressed))
+    app.view(TriageForm.ATTACH)(threaded(triage.attach_submitted))
+    app.view(TriageForm.DECLINE)(threaded(triage.decline_submitted))
     app.event("reaction_added")(threaded(events.reaction_added))
     # Anything else Slack sends (other subscribed events) is acknowledged, so Slack does not retry it.
     app.event(re.compile(".*"))(_ignore)

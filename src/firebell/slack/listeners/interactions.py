@@ -18,7 +18,7 @@ from firebell.services.incidents import DeclareRequest, declare_incident, get_in
 from firebell.services.lifecycle import change_status
 from firebell.services.severity import change_severity
 from firebell.services.updates import post_update_from_form
-from firebell.slack.action_values import action_value, is_id, snooze_duration
+from firebell.slack.action_values import action_value, is_id, snooze_duration, whole_number
 from firebell.slack.blocks.incident import ActionId
 from firebell.slack.blocks.kit import plain, section
 from firebell.slack.blocks.modals import FormInputError, form_error, metadata, severity_modal, submitted, update_modal
@@ -144,6 +144,7 @@ class Interactions:
         """The declare form."""
         meta = metadata(view)
         try:
+            group = meta.get("alert_group")
             incident = declare_incident(
                 self.ctx,
                 DeclareRequest(
@@ -154,6 +155,8 @@ class Interactions:
                     description=submitted(view, "description"),
                     customer_impact=submitted(view, "customer_impact"),
                     response_url=meta.get("response_url"),
+                    # Declared from an alert group's triage message: the incident takes its alerts.
+                    alert_group_id=whole_number(group, "alert group") if group is not None else None,
                 ),
             )
         except FirebellError as exc:

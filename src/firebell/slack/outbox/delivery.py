@@ -24,6 +24,7 @@ from firebell.slack.blocks.reminders import reminder_message
 from firebell.slack.blocks.replies import pin_recorded_reply
 from firebell.slack.blocks.runbooks import checklist_message, review_message, suggestion_blocks
 from firebell.slack.mrkdwn import plain_from_slack
+from firebell.slack.outbox.alert_triage import TriageDeliveries
 from firebell.slack.outbox.directory import ChannelNotFound, SlackDirectory
 from firebell.slack.outbox.outcomes import classify, slack_error
 from firebell.slack.outbox.response_urls import respond
@@ -45,6 +46,7 @@ class Deliverer:
         self.directory = directory
         self.shelf = shelf
         self.review = ReviewDeliveries(self)
+        self.triage = TriageDeliveries(self)
         self._handlers: dict[str, Callable[[Job, IncidentSnapshot | None], Outcome]] = {
             EffectKind.CREATE_CHANNEL: self._create_channel,
             EffectKind.INVITE: self._invite,
@@ -64,6 +66,7 @@ class Deliverer:
             EffectKind.DM: self.dm,
             EffectKind.POST_RUNBOOK: self._post_runbook,
             EffectKind.SYNC_RUNBOOK: self._sync_runbook,
+            EffectKind.SYNC_TRIAGE: self.triage.sync,
         }
 
     # -- delivery ----------------------------------------------------------------------------------
