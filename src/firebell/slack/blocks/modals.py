@@ -69,8 +69,14 @@ def _text_input(
     return element
 
 
-def declare_modal(policy: Policy, *, metadata: dict[str, Any], title: str | None = None) -> View:
-    """The declare form: title, severity (with each level's impact), description, impact, commander."""
+def declare_modal(
+    policy: Policy, *, metadata: dict[str, Any], title: str | None = None, noticed_at: datetime | None = None
+) -> View:
+    """The declare form: title, severity (with each level's impact), description, impact, commander, and when
+    it was noticed (time to declare counts from it)."""
+    noticed: dict[str, Any] = {"type": "datetimepicker", "action_id": "value"}
+    if noticed_at is not None:
+        noticed["initial_date_time"] = int(noticed_at.timestamp())
     return {
         "type": "modal",
         "callback_id": CallbackId.DECLARE,
@@ -98,6 +104,13 @@ def declare_modal(policy: Policy, *, metadata: dict[str, Any], title: str | None
                 {"type": "users_select", "action_id": "value"},
                 optional=True,
                 hint="Leave empty to lead it yourself.",
+            ),
+            _input(
+                "noticed_at",
+                "Noticed at",
+                noticed,
+                optional=True,
+                hint="When you first noticed the problem, if before now. Time to declare counts from it.",
             ),
         ],
     }

@@ -10,6 +10,7 @@ from firebell.domain.policy import Policy
 from firebell.slack.blocks.incident import Message, status_label
 from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, channel_link, context, mention, section
 from firebell.slack.blocks.review import unowned_message
+from firebell.slack.blocks.times import times_notice
 from firebell.slack.mrkdwn import escape_mrkdwn, mrkdwn_chunks, truncate
 
 _STATUS_VERB = {
@@ -149,6 +150,7 @@ _RENDERERS = {
     "status_changed": _status_changed,
     "unowned_actions": _unowned_actions,
     "delivery_failed": _delivery_failed,
+    "times_changed": times_notice,
 }
 
 
