@@ -254,7 +254,7 @@ def _declare(rest: str, policy: Policy) -> Declare:
     flag = _DETECTED.search(rest)
     if flag:
         detected, rest = flag.group(1), rest[: flag.start()]
-    elif "--detected" in rest.lower():
+    elif re.search(r"(?:^|\s)--detected=?$", rest.rstrip(), re.IGNORECASE):
         raise UsageError("`--detected` needs a time at the end: `--detected 14:02` or `--detected 20m ago` (UTC).")
     first, _, remainder = rest.strip().partition(" ")
     severity: str | None = None

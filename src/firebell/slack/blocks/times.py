@@ -61,10 +61,19 @@ def times_reply(incident: IncidentSnapshot, times: KeyTimes, *, first_alert_at: 
 
 
 def time_set_reply(
-    incident: IncidentSnapshot, times: KeyTimes, field: TimeField, moment: datetime, warnings: tuple[str, ...]
+    incident: IncidentSnapshot,
+    times: KeyTimes,
+    field: TimeField,
+    moment: datetime,
+    warnings: tuple[str, ...],
+    *,
+    changed: bool = True,
 ) -> Message:
-    """What `/incident times <field> <when>` did, and anything odd about it."""
-    text = f":stopwatch: {incident.label}: {field.label.lower()} set to *{when(moment)}*."
+    """What `/incident times <field> <when>` did (nothing, when `changed` is False), and anything odd about it."""
+    if changed:
+        text = f":stopwatch: {incident.label}: {field.label.lower()} set to *{when(moment)}*."
+    else:
+        text = f":stopwatch: {incident.label}: {field.label.lower()} was already *{when(moment)}*; nothing changed."
     blocks = [section(text), context(escape_mrkdwn(durations_line(times)))]
     blocks += [section(f":warning: {escape_mrkdwn(warning)}") for warning in warnings]
     return Message(text=text, blocks=blocks)

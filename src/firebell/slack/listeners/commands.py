@@ -257,7 +257,9 @@ class IncidentCommand:
             view = times_of(self.ctx, channel_id=channel)
             return times_reply(view.incident, view.times, first_alert_at=view.first_alert_at)
         done = set_time(self.ctx, channel_id=channel, actor=user, field=command.field, text=command.when)
-        return time_set_reply(done.view.incident, done.view.times, command.field, done.moment, done.warnings)
+        changed = done.previous != done.moment
+        view = done.view
+        return time_set_reply(view.incident, view.times, command.field, done.moment, done.warnings, changed=changed)
 
     def _assign(self, *, user: str, channel: str, role: str, who: str) -> Message:
         if who == self.directory.cached_bot_user_id:
