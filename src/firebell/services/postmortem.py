@@ -153,8 +153,8 @@ def save_sections(
         postmortem.lessons = lessons
         postmortem.review_on = review_on or postmortem.review_on
         postmortem.edited_by, postmortem.edited_at = actor, change.now
-        change.record(kind=EventKind.POSTMORTEM, actor=actor, text="Postmortem sections edited")
         apply_time(change, TimeField.IMPACT, impact_started_at, actor=actor, warnings=warnings)
+        change.record(kind=EventKind.POSTMORTEM, actor=actor, text="Postmortem sections edited")
         return snapshot(change.incident)
 
 
