@@ -58,7 +58,19 @@ def test_the_forms_people_type_are_read_in_utc(typed: str, expected: datetime) -
 
 
 @pytest.mark.parametrize(
-    "typed", ["", "yesterday", "25:00", "13:61", "20 fortnights ago", "ago", "2026-13-01 10:00", "x" * 50]
+    "typed",
+    [
+        "",
+        "yesterday",
+        "25:00",
+        "13:61",
+        "20 fortnights ago",
+        "ago",
+        "2026-13-01 10:00",
+        "2026-12-07",
+        "20261207",
+        "x" * 50,
+    ],
 )
 def test_unreadable_times_say_how_to_write_one(typed: str) -> None:
     with pytest.raises(UsageError) as refused:

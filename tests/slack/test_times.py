@@ -113,6 +113,9 @@ def test_impossible_times_are_refused_with_the_reason(firebell: Firebell, clock:
             assert f"detection was already *{utc(clock.now)}*; nothing changed." in answer
             continue
         assert refusal in answer, (text, answer)
+    declare_later = shown(run(firebell, f"declare sev2 Not yet --detected {future}", "general"))
+    assert f"Noticed at {future} UTC is in the future" in declare_later
+    assert [i["number"] for i in firebell.api("/api/v1/incidents").json()] == [1]
     firebell.advance(10 * MINUTE)
     after_declare = shown(run(firebell, "times detected 5m ago", room))
     assert "after the declare" in after_declare and "declaring is detecting" in after_declare

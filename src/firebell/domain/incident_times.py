@@ -92,6 +92,8 @@ def parse_moment(text: str, *, now: datetime) -> datetime:
             return day.replace(hour=hour, minute=minute, second=second, tzinfo=UTC)
         if ago := _AGO.match(lowered):
             return now.replace(microsecond=0) - _span(ago.group(1))
+        if ":" not in raw:  # a bare date is not a moment: midnight is rarely what was meant
+            raise ValueError(raw)
         parsed = datetime.fromisoformat(raw)  # ISO 8601 with an offset: 2026-12-07T14:50+01:00
         return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except (ValueError, OverflowError):
