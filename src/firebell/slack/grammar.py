@@ -189,9 +189,7 @@ USAGE: tuple[Usage, ...] = (
     Usage("timeline", "Show recent timeline events (only you see it)", True),
     Usage("times", "Show impact start, detection, declare, mitigate, resolve and time to detect/declare", True),
     Usage(
-        "times impact|detected <13:50|20m ago|2026-12-07 13:50>",
-        "Set when impact started or it was detected (UTC)",
-        True,
+        "times impact|detected <13:50|20m ago|2026-12-07 13:50>", "Set when impact began or was detected (UTC)", True
     ),
     Usage("action <text> [@owner] [due YYYY-MM-DD|in 3d|in 2w]", "Add an action item", True),
     Usage("actions", "List this incident's action items", True),
