@@ -138,9 +138,16 @@ def save_sections(
     with incident_change(ctx, number=number) as change:
         change.guard(Operation.POSTMORTEM, actor=actor)
         warnings: tuple[str, ...] = ()
-        if impact_started_at != change.incident.impact_started_at:
+        current = change.incident.impact_started_at
+        if (
+            impact_started_at
+            and current
+            and impact_started_at.replace(second=0) == current.replace(second=0, microsecond=0)
+        ):
+            impact_started_at = current  # the picker shows minutes: an untouched field is no change
+        if impact_started_at != current:
             change.guard(Operation.TIMES, actor=actor)
-        if impact_started_at is not None and impact_started_at != change.incident.impact_started_at:
+        if impact_started_at is not None and impact_started_at != current:
             times = key_times(snapshot(change.incident))
             first_alert_at = first_alert_start(change.session, change.incident.id)
             checked = check_moment(
