@@ -132,8 +132,16 @@ class Firebell:
         return channel
 
     def settle(self, timeout: float = 10.0) -> None:
-        """Wait until every queued Slack effect is delivered."""
-        self.wait_for(lambda: not self.pending_effects() and self.runtime.gateway.wait_idle(1), timeout, "outbox")
+        """Wait until every queued Slack effect is delivered; on a hand-moved clock, every one due by now (one
+        held for later, a retry or a coalesced edit waiting out its gap, waits for the clock to be moved)."""
+
+        def due() -> list[Effect]:
+            if self.clock is None:
+                return self.pending_effects()
+            now = self.clock()
+            return [e for e in self.pending_effects() if e.next_attempt_at <= now]
+
+        self.wait_for(lambda: not due() and self.runtime.gateway.wait_idle(1), timeout, "outbox")
 
     def tick(self) -> int:
         """One scheduler tick, now (what APScheduler runs every few hundred ms in `firebell serve`);

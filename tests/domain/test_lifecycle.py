@@ -48,7 +48,7 @@ def test_open_statuses_and_allowed_actions() -> None:
 
 
 # What a closed incident still allows: writing things down, following up, the postmortem. Nothing else.
-CLOSED_STILL_ALLOWS = {Operation.NOTE, Operation.ACTION_ITEMS, Operation.POSTMORTEM}
+CLOSED_STILL_ALLOWS = {Operation.NOTE, Operation.ACTION_ITEMS, Operation.POSTMORTEM, Operation.TIMES}
 
 
 @pytest.mark.parametrize("operation", list(Operation))

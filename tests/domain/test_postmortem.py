@@ -79,10 +79,10 @@ ITEMS = [
 ]
 
 
-def draft(sections: PostmortemSections | None = None) -> str:
+def draft(sections: PostmortemSections | None = None, incident: IncidentSnapshot = INCIDENT) -> str:
     return render_postmortem(
         PostmortemDraft(
-            incident=INCIDENT,
+            incident=incident,
             policy=Policy(),
             timeline=TIMELINE,
             cadence=cadence_report(TIMELINE, now=T0 + 100 * M),
@@ -102,6 +102,7 @@ def test_sections_come_in_review_order() -> None:
         "## Summary",
         "## Customer impact",
         "## Key times",
+        "## Detection",
         "## Responders",
         "## Timeline",
         "## Communication cadence",
@@ -121,7 +122,7 @@ def test_content_comes_from_the_record() -> None:
     assert "| Time to resolve | 1h 30m |" in text
     assert "| Measured from | declare (impact start not recorded) |" in text
     assert "| Customer impact duration | at least 1h 12m (declare to mitigation; impact start not recorded) |" in text
-    assert "Time to detect" not in text  # unknown without an impact start
+    assert "| Time to detect |" not in text  # unknown without an impact start
     assert "- Incident Commanders in turn: Alice, then Bob" in text
     assert "- Carol (scribe): wrote 1 pinned message; owns action item #3" in text
     assert "- 2026-11-24 09:20 UTC: Alice handed command to Bob" in text
@@ -144,8 +145,8 @@ def test_blameless_prompts_until_people_write_their_own() -> None:
             summary="Checkout failed for 90 minutes.",
             contributing_factors="A missing index under Black Friday load.",
             lessons="Failover worked.",
-            impact_started_at=T0 - 12 * M,
-        )
+        ),
+        replace(INCIDENT, impact_started_at=T0 - 12 * M),
     )
     assert "Checkout failed for 90 minutes." in written
     assert "A missing index under Black Friday load." in written
@@ -246,7 +247,7 @@ def test_every_participant_is_listed_with_their_roles() -> None:
 
 
 def test_times_count_from_the_impact_start_when_known_and_say_so() -> None:
-    text = render(TIMELINE, impact_started_at=T0 - 12 * M)
+    text = render(TIMELINE, replace(INCIDENT, impact_started_at=T0 - 12 * M))
     assert "| Time to detect | 12m |" in text
     assert "| Time to mitigate | 1h 24m |" in text
     assert "| Time to resolve | 1h 42m |" in text
@@ -258,7 +259,7 @@ def test_times_count_from_the_impact_start_when_known_and_say_so() -> None:
 
 
 def test_the_summary_is_a_drafted_paragraph_marked_for_editing() -> None:
-    text = render(RAISED_THEN_LOWERED, replace(INCIDENT, severity="SEV2"), impact_started_at=T0 - 12 * M)
+    text = render(RAISED_THEN_LOWERED, replace(INCIDENT, severity="SEV2", impact_started_at=T0 - 12 * M))
     summary = text.split("## Summary")[1].split("## Customer impact")[0]
     assert "**Draft summary, written by Firebell from the record: edit it before the review.**" in summary
     assert "It was declared as SEV3 by Alice at 09:00 UTC, 12m after the impact started at 08:48 UTC." in summary

@@ -107,6 +107,11 @@ def test_the_draft_says_what_an_sre_needs(firebell: Firebell, clock: Clock) -> N
     started = declared - 15 * MINUTE
     driver.submit_view("alice", form.id, {"impact_started_at": int(started.timestamp())})
     firebell.wait_for(lambda: firebell.timeline(1)[-1][2] == "Postmortem sections edited", what="the edit")
+    # One impact start: the form writes the incident's, which the API and `/incident times` show.
+    assert firebell.incident(1).impact_started_at == started
+    assert ("times_changed", ids["alice"], f"Impact start set to {started:%Y-%m-%d %H:%M} UTC (was not set)") in (
+        firebell.timeline(1)
+    )
     command(firebell, "postmortem", room)
     second = nth_draft(firebell, 2)
     times = section(second, "Key times")

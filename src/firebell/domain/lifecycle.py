@@ -85,6 +85,7 @@ class Operation(StrEnum):
     RUNBOOKS = "runbooks"
     ACTION_ITEMS = "action_items"
     POSTMORTEM = "postmortem"
+    TIMES = "times"  # correcting when impact started or it was detected
 
 
 OPERATION_OF: dict[Action, Operation] = {
@@ -95,9 +96,9 @@ OPERATION_OF: dict[Action, Operation] = {
 }
 
 # A closed incident's review is done: it is a record. What can still happen to it is writing down
-# (notes, pins), following up (action items) and the postmortem; nothing that changes what it was or
+# (notes, pins), following up (action items) and the postmortem with its key times; nothing that changes what it was or
 # would announce it again. A problem that comes back is a new incident, declared and linked by a note.
-CLOSED_ALLOWS = frozenset({Operation.NOTE, Operation.ACTION_ITEMS, Operation.POSTMORTEM})
+CLOSED_ALLOWS = frozenset({Operation.NOTE, Operation.ACTION_ITEMS, Operation.POSTMORTEM, Operation.TIMES})
 
 # What was refused, said as "INC-3 is closed, so <this> ...".
 _CLOSED_REFUSES: dict[Operation, str] = {

@@ -49,6 +49,7 @@ class Permissions(BaseModel):
     runbooks: Who = EVERYONE
     action_items: Who = EVERYONE
     postmortem: Who = EVERYONE
+    times: Who = EVERYONE
 
     def allowed(self, operation: Operation) -> tuple[str, ...]:
         """Who may do `operation`."""
@@ -81,6 +82,7 @@ _DOING: dict[Operation, str] = {
     Operation.RUNBOOKS: "post or tick off runbooks on",
     Operation.ACTION_ITEMS: "add or change action items of",
     Operation.POSTMORTEM: "work on the postmortem of",
+    Operation.TIMES: "set the impact start or detection time of",
 }
 
 

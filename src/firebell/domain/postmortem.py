@@ -6,9 +6,10 @@ from functools import cached_property
 
 from firebell.domain.action_items import ActionItemView, ItemStatus
 from firebell.domain.cadence import CadenceReport
+from firebell.domain.detection import Detection, render_detection
 from firebell.domain.durations import format_duration
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.key_times import KeyTimes, key_times
+from firebell.domain.key_times import KeyTimes, key_times, signed_duration
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy, Severity
 from firebell.domain.postmortem_summary import DRAFT_MARK, SummaryFacts, draft_summary
@@ -51,6 +52,7 @@ _KIND_LABEL = {
     EventKind.ALERT_RESOLVED: "Alert",
     EventKind.ALERTS_LINKED: "Alerts",
     EventKind.TRIAGE: "Triage",
+    EventKind.TIMES_CHANGED: "Times",
 }
 
 
@@ -61,7 +63,6 @@ class PostmortemSections:
     summary: str | None = None
     contributing_factors: str | None = None
     lessons: str | None = None
-    impact_started_at: datetime | None = None
     review_on: date | None = None
 
 
@@ -78,6 +79,7 @@ class PostmortemDraft:
     names: dict[str, str] = field(default_factory=dict)
     generated_at: datetime | None = None
     war_room_url: str | None = None
+    detection: Detection = field(default_factory=Detection)
 
 
 _RARE_KINDS = frozenset(
@@ -154,6 +156,7 @@ class _Renderer:
         self.summary()
         self.impact()
         self.times()
+        self.add(*render_detection(self.d.detection, self.d.incident, self.times_, self.who))
         self.responders()
         self.timeline()
         self.cadence()
@@ -174,7 +177,7 @@ class _Renderer:
 
     @cached_property
     def times_(self) -> KeyTimes:
-        return key_times(self.d.incident, self.d.sections.impact_started_at)
+        return key_times(self.d.incident)
 
     @cached_property
     def people(self) -> list[Responder]:
@@ -215,13 +218,15 @@ class _Renderer:
         if times.start_is_impact:
             rows.append(("Impact started", _when(times.start)))
         rows += [
+            ("Detected", _when(times.detected)),
             ("Declared", _when(incident.declared_at)),
             ("Mitigated", _when(incident.mitigated_at)),
             ("Resolved", _when(incident.resolved_at)),
         ]
         if times.time_to_detect is not None:
-            rows.append(("Time to detect", format_duration(times.time_to_detect)))
+            rows.append(("Time to detect", signed_duration(times.time_to_detect)))
         rows += [
+            ("Time to declare", format_duration(times.time_to_declare)),
             ("Time to mitigate", _took(times.time_to_mitigate)),
             ("Time to resolve", _took(times.time_to_resolve)),
             ("Measured from", times.measured_from),
@@ -233,13 +238,17 @@ class _Renderer:
                 ("Customer impact duration", f"{format_duration(times.impact_duration)} (impact start to mitigation)")
             )
         else:
-            lasted = format_duration(times.impact_duration)
+            lasted, word = format_duration(times.impact_duration), times.start_word
             rows.append(
-                ("Customer impact duration", f"at least {lasted} (declare to mitigation; impact start not recorded)")
+                ("Customer impact duration", f"at least {lasted} ({word} to mitigation; impact start not recorded)")
             )
         self.add("## Key times", "", "| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows), "")
         if not times.start_is_impact:
-            self.add("_When did customers start to be affected? Set the impact start (Edit summary & lessons)._", "")
+            self.add(
+                "_When did customers start to be affected? Set the impact start: `/incident times impact 13:50` "
+                "(UTC) or Edit summary & lessons._",
+                "",
+            )
 
     def responders(self) -> None:
         self.add("## Responders", "")

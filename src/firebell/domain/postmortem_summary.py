@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from firebell.domain.durations import format_duration
 from firebell.domain.incident import IncidentSnapshot
@@ -57,9 +57,10 @@ def draft_summary(facts: SummaryFacts) -> str:
     declared_as = facts.history[0].severity if facts.history else incident.severity
     declarer = facts.who(incident.declared_by)
     detected = f"It was declared as {declared_as} by {declarer} at {_clock(facts, incident.declared_at)}"
-    if times.time_to_detect is not None:
-        delay = format_duration(times.time_to_detect)
-        detected += f", {delay} after the impact started at {_clock(facts, times.start)}"
+    if times.start_is_impact:
+        delay = incident.declared_at - times.start
+        when = "after" if delay >= timedelta(0) else "before"
+        detected += f", {format_duration(abs(delay))} {when} the impact started at {_clock(facts, times.start)}"
     parts.append(detected + ".")
     if facts.peak.name != declared_as or len(facts.history) > 1:
         path = " → ".join(step.severity for step in facts.history)
@@ -73,7 +74,7 @@ def draft_summary(facts: SummaryFacts) -> str:
         mitigations = _status_notes(facts.timeline, Status.MITIGATED)
         by = facts.who(mitigations[-1][0]) if mitigations else None
         lasted = format_duration(times.impact_duration)
-        lasted = lasted if times.start_is_impact else f"at least {lasted} (counted from the declare)"
+        lasted = lasted if times.start_is_impact else f"at least {lasted} (counted from the {times.start_word})"
         if mitigations:
             note = mitigations[-1][1]
             parts.append(

@@ -31,6 +31,7 @@ class EventKind(StrEnum):
     ALERT_FIRING = "alert_firing"  # one alert of a linked group fired (or fired again)
     ALERT_RESOLVED = "alert_resolved"
     ALERTS_LINKED = "alerts_linked"  # an alert group was declared from or attached to the incident
+    TIMES_CHANGED = "times_changed"  # someone set when impact started or when it was detected
     TRIAGE = "triage"  # a triage decision about a linked group (declined, acknowledged) worth keeping
 
 

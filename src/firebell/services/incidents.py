@@ -12,6 +12,7 @@ from firebell.domain.cadence import next_update_due
 from firebell.domain.errors import IncidentNotFound, NotAnIncidentChannel, UsageError
 from firebell.domain.free_text import refuse_nul
 from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.incident_times import check_detected_at_declare
 from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
@@ -95,6 +96,8 @@ class DeclareRequest:
     # Declared from this alert group (triage's Declare button, or the source's declare rule): the group is
     # linked in the same transaction, and detected_at becomes its alerts' earliest startsAt.
     alert_group_id: int | None = None
+    # When it was first noticed (`--detected`, the form's "Noticed at"); None: when declared.
+    detected_at: datetime | None = None
 
 
 def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
@@ -106,6 +109,7 @@ def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
     severity = policy.severity(request.severity).name if request.severity else policy.default.name
     commander = request.commander or request.declared_by
     now = ctx.clock()
+    detected = check_detected_at_declare(request.detected_at, now=now) if request.detected_at else now
     number = _next_number(ctx)
     with ctx.db.transaction() as session:
         incident = Incident(
@@ -117,7 +121,8 @@ def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
             status=Status.INVESTIGATING.value,
             declared_by=request.declared_by,
             declared_at=now,
-            detected_at=now,  # a person's declare: detected when declared (alert-born incidents: earliest startsAt)
+            # A person's declare: when they noticed it, else when declared (alert-born: the earliest startsAt).
+            detected_at=detected,
             updated_at=now,
             last_update_at=now,
             missed_updates=0,
@@ -137,7 +142,7 @@ def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
             at=now,
             actor=request.declared_by,
             text=f"Declared {incident_label(number)} ({severity}): {title}",
-            data={"severity": severity, "commander": commander},
+            data={"severity": severity, "commander": commander, "detected_at": detected.isoformat()},
         )
         _enqueue_war_room(
             session,

@@ -1,6 +1,6 @@
 """The postmortem: started when an incident resolves, drafted from the record, edited by people, re-posted."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -9,6 +9,8 @@ from firebell.domain.action_items import ActionItemView
 from firebell.domain.cadence import CADENCE_KINDS, cadence_report
 from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.incident_times import TimeField, check_moment
+from firebell.domain.key_times import key_times
 from firebell.domain.lifecycle import Operation, Status
 from firebell.domain.naming import incident_label, war_room_url
 from firebell.domain.policy import Policy
@@ -17,7 +19,9 @@ from firebell.domain.timeline import EventKind, TimelineEntry
 from firebell.services.action_items import view
 from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
+from firebell.services.detection import detection_of
 from firebell.services.effects import EffectKind
+from firebell.services.incident_times import apply_time, first_alert_start
 from firebell.services.incidents import load_by_number, snapshot
 from firebell.services.people import names_for
 from firebell.services.timeline import timeline_of
@@ -79,6 +83,7 @@ def build_draft(
         names=names_for(session, people_in(picture, entries, items)),
         generated_at=now,
         war_room_url=war_room_url(incident.channel_id, workspace_url) if incident.channel_id else None,
+        detection=detection_of(session, incident.id, entries),
     )
 
 
@@ -128,20 +133,34 @@ def save_sections(
     impact_started_at: datetime | None,
     review_on: date | None,
 ) -> IncidentSnapshot:
-    """Store what people wrote; kept across regenerations of the draft."""
+    """Store what people wrote; kept across regenerations of the draft. The impact start is the incident's
+    own (`incidents.impact_started_at`, also set by `/incident times impact`): one moment, one place."""
     with incident_change(ctx, number=number) as change:
         change.guard(Operation.POSTMORTEM, actor=actor)
-        if impact_started_at is not None and impact_started_at > change.incident.declared_at:
-            raise UsageError("Impact can't have started after the incident was declared.")
-        if impact_started_at is not None and change.incident.declared_at - impact_started_at > timedelta(days=30):
-            raise UsageError("Impact started more than 30 days before the declare? Check the date.")
+        warnings: tuple[str, ...] = ()
+        current = change.incident.impact_started_at
+        if (
+            impact_started_at
+            and current
+            and impact_started_at.replace(second=0) == current.replace(second=0, microsecond=0)
+        ):
+            impact_started_at = current  # the picker shows minutes: an untouched field is no change
+        if impact_started_at != current:
+            change.guard(Operation.TIMES, actor=actor)
+        if impact_started_at is not None and impact_started_at != current:
+            times = key_times(snapshot(change.incident))
+            first_alert_at = first_alert_start(change.session, change.incident.id)
+            checked = check_moment(
+                TimeField.IMPACT, impact_started_at, times=times, now=change.now, first_alert_at=first_alert_at
+            )
+            warnings = checked.warnings
         postmortem = ensure_postmortem(change.session, change.incident, change.policy, change.now)
         postmortem.summary = summary
         postmortem.contributing_factors = contributing_factors
         postmortem.lessons = lessons
-        postmortem.impact_started_at = impact_started_at
         postmortem.review_on = review_on or postmortem.review_on
         postmortem.edited_by, postmortem.edited_at = actor, change.now
+        apply_time(change, TimeField.IMPACT, impact_started_at, actor=actor, warnings=warnings)
         change.record(kind=EventKind.POSTMORTEM, actor=actor, text="Postmortem sections edited")
         return snapshot(change.incident)
 
@@ -161,6 +180,5 @@ def _sections(postmortem: Postmortem | None) -> PostmortemSections:
         summary=postmortem.summary,
         contributing_factors=postmortem.contributing_factors,
         lessons=postmortem.lessons,
-        impact_started_at=postmortem.impact_started_at,
         review_on=postmortem.review_on,
     )

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from firebell.domain.errors import UsageError
+from firebell.domain.incident_times import TimeField, field_named
 from firebell.domain.policy import Policy
 from firebell.slack.mrkdwn import plain_from_slack, truncate, user_id_from_mention
 
@@ -20,6 +21,7 @@ class Declare:
 
     severity: str | None
     title: str | None
+    detected: str | None = None  # `--detected 14:02|20m ago`, read by the use case (it knows the time)
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,14 @@ class ShowStatus:
 
 
 @dataclass(frozen=True)
+class Times:
+    """Show the key times (no field), or set one: `impact` or `detected`, at `when` (read by the use case)."""
+
+    field: TimeField | None = None
+    when: str | None = None
+
+
+@dataclass(frozen=True)
 class ShowTimeline:
     """Show recent timeline events to the caller only."""
 
@@ -146,6 +156,7 @@ Command = (
     | RegeneratePostmortem
     | CloseReview
     | FindRunbook
+    | Times
 )
 
 
@@ -159,7 +170,11 @@ class Usage:
 
 
 USAGE: tuple[Usage, ...] = (
-    Usage("declare [sev1|sev2|sev3|sev4] <title>", "Declare an incident (no title opens a form)", False),
+    Usage(
+        "declare [sev1|sev2|sev3|sev4] <title> [--detected 14:02|20m ago]",
+        "Declare an incident (no title opens a form); --detected: when it was noticed (UTC)",
+        False,
+    ),
     Usage("list", "List open incidents", False),
     Usage("help", "Show this help", False),
     Usage("ic @user", "Hand incident command to someone", True),
@@ -172,6 +187,10 @@ USAGE: tuple[Usage, ...] = (
     Usage("reopen [text]", "The problem is back (resolved or mitigated -> investigating)", True),
     Usage("status", "Show this incident's summary (only you see it)", True),
     Usage("timeline", "Show recent timeline events (only you see it)", True),
+    Usage("times", "Show impact start, detection, declare, mitigate, resolve and time to detect/declare", True),
+    Usage(
+        "times impact|detected <13:50|20m ago|2026-12-07 13:50>", "Set when impact began or was detected (UTC)", True
+    ),
     Usage("action <text> [@owner] [due YYYY-MM-DD|in 3d|in 2w]", "Add an action item", True),
     Usage("actions", "List this incident's action items", True),
     Usage("actions mine", "List your open action items, across incidents", False),
@@ -194,10 +213,13 @@ _ALIASES = {
     "pm": "postmortem",
     "runbooks": "runbook",
     "rb": "runbook",
+    "time": "times",
+    "mttd": "times",
 }
 
 # `due <date>` at the end of an action: a single token, or "in N d/w" ("due to a timeout" is not one).
 _DUE_CLAUSE = re.compile(r"\s+due\s+(in\s*\d+\s*[a-z]*|\S+)\s*$", re.IGNORECASE)
+_DETECTED = re.compile(r"\s*--detected(?:=|\s+)(\S.*?)\s*$", re.IGNORECASE)
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
 
@@ -226,7 +248,13 @@ def _require_user(token: str | None, *, what: str) -> str:
 
 
 def _declare(rest: str, policy: Policy) -> Declare:
-    first, _, remainder = rest.partition(" ")
+    detected = None
+    flag = _DETECTED.search(rest)
+    if flag:
+        detected, rest = flag.group(1), rest[: flag.start()]
+    elif re.search(r"(?:^|\s)--detected=?$", rest.rstrip(), re.IGNORECASE):
+        raise UsageError("`--detected` needs a time at the end: `--detected 14:02` or `--detected 20m ago` (UTC).")
+    first, _, remainder = rest.strip().partition(" ")
     severity: str | None = None
     if first and _looks_like_severity(first, policy):
         severity = policy.severity(first).name
@@ -234,7 +262,7 @@ def _declare(rest: str, policy: Policy) -> Declare:
     title = _free_text(rest)
     if title is not None and len(title) > 200:
         raise UsageError(f"The title is {len(title)} characters; keep it under 200 (put details in `update`).")
-    return Declare(severity=severity, title=title)
+    return Declare(severity=severity, title=title, detected=detected)
 
 
 def _looks_like_severity(token: str, policy: Policy) -> bool:
@@ -265,6 +293,15 @@ def _action(rest: str) -> AddAction:
     if text is None:
         raise UsageError(f"`action` needs a description of what to do: {syntax_of('action')}.")
     return AddAction(text=text, owner=owner, due=due)
+
+
+def _times(args: list[str]) -> Times:
+    if not args:
+        return Times()
+    field = field_named(args[0])
+    if len(args) == 1:
+        raise UsageError(f"Say when: `/incident times {field.value} 13:50` (UTC), `20m ago` or `2026-12-07 13:50`.")
+    return Times(field=field, when=" ".join(args[1:]))
 
 
 def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR0912 (one branch per subcommand)
@@ -320,6 +357,8 @@ def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR09
         return ShowStatus()
     if name == "timeline":
         return ShowTimeline()
+    if name == "times":
+        return _times(args)
     raise UsageError(_unknown(word, rest, policy))
 
 

@@ -205,7 +205,7 @@ class Postmortem(Base):
     summary: Mapped[str | None] = mapped_column(Text)
     contributing_factors: Mapped[str | None] = mapped_column(Text)
     lessons: Mapped[str | None] = mapped_column(Text)
-    impact_started_at: Mapped[datetime | None]
+    # (No impact start here: it is the incident's, `incidents.impact_started_at`, since migration 0012.)
     review_on: Mapped[date | None]
     edited_by: Mapped[str | None] = mapped_column(String(40))
     edited_at: Mapped[datetime | None]

@@ -77,9 +77,14 @@ def declare_modal(
     title: str | None = None,
     severity: str | None = None,
     description: str | None = None,
+    noticed_at: datetime | None = None,
 ) -> View:
-    """The declare form: title, severity (with each level's impact), description, impact, commander;
-    prefilled with what is known (from an alert group's triage, say)."""
+    """The declare form: title, severity (with each level's impact), description, impact, commander, and when
+    it was noticed (time to declare counts from it); prefilled with what is known (from an alert group's
+    triage, say)."""
+    noticed: dict[str, Any] = {"type": "datetimepicker", "action_id": "value"}
+    if noticed_at is not None:
+        noticed["initial_date_time"] = int(noticed_at.timestamp())
     return {
         "type": "modal",
         "callback_id": CallbackId.DECLARE,
@@ -116,6 +121,13 @@ def declare_modal(
                 {"type": "users_select", "action_id": "value"},
                 optional=True,
                 hint="Leave empty to lead it yourself.",
+            ),
+            _input(
+                "noticed_at",
+                "Noticed at",
+                noticed,
+                optional=True,
+                hint="When you first noticed the problem, if before now. Time to declare counts from it.",
             ),
         ],
     }

@@ -11,6 +11,7 @@ from firebell.slack.blocks.alert_triage import alerts_attached_notice
 from firebell.slack.blocks.incident import Message, status_label
 from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, channel_link, context, mention, section
 from firebell.slack.blocks.review import unowned_message
+from firebell.slack.blocks.times import times_notice
 from firebell.slack.mrkdwn import escape_mrkdwn, mrkdwn_chunks, truncate
 
 _STATUS_VERB = {
@@ -155,6 +156,7 @@ _RENDERERS = {
     "unowned_actions": _unowned_actions,
     "delivery_failed": _delivery_failed,
     "alerts_attached": _alerts_attached,
+    "times_changed": times_notice,
 }
 
 

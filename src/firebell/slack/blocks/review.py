@@ -1,14 +1,15 @@
 """Block Kit for the review: the postmortem summary, action item lists, follow-ups, and their forms."""
 
 import json
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from firebell.domain.action_items import DUE_FORMS, ActionItemView, ItemStatus
 from firebell.domain.cadence import CadenceReport
+from firebell.domain.detection import Detection
 from firebell.domain.durations import format_duration
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.key_times import key_times
+from firebell.domain.key_times import key_times, signed_duration
 from firebell.domain.naming import incident_label
 from firebell.domain.postmortem import PostmortemSections
 from firebell.slack.action_values import whole_number
@@ -51,20 +52,22 @@ def postmortem_summary(
     cadence: CadenceReport,
     events: int,
     items: list[ActionItemView],
-    impact_started_at: datetime | None,
+    detection: Detection,
     file_permalink: str | None,
 ) -> Message:
     """The war-room message that presents a fresh postmortem draft."""
     label = incident_label(incident.number)
-    times = key_times(incident, impact_started_at)
+    times = key_times(incident)
     fields = [
         f"*Declared*\n{date_token(incident.declared_at)}",
         f"*Resolved*\n{date_token(incident.resolved_at) if incident.resolved_at else 'not yet'}",
         f"*Time to mitigate*\n{format_duration(times.time_to_mitigate) if times.time_to_mitigate is not None else 'not yet'}",
         f"*Time to resolve*\n{format_duration(times.time_to_resolve) if times.time_to_resolve is not None else 'not yet'}",
     ]
+    fields.append(f"*Detected*\n{_detected_by(incident, detection)}")
     if times.time_to_detect is not None:
-        fields.append(f"*Time to detect*\n{format_duration(times.time_to_detect)}")
+        fields.append(f"*Time to detect*\n{signed_duration(times.time_to_detect)}")
+    fields.append(f"*Time to declare*\n{format_duration(times.time_to_declare)}")
     if times.impact_duration is not None:
         at_least = "" if times.start_is_impact else "at least "
         fields.append(f"*Customer impact*\n{at_least}{format_duration(times.impact_duration)}")
@@ -91,6 +94,16 @@ def postmortem_summary(
         ),
     ]
     return Message(text=f"{label} postmortem draft", blocks=blocks)
+
+
+def _detected_by(incident: IncidentSnapshot, detection: Detection) -> str:
+    """`by 3 alerts (prometheus)` or `by @alice`, and when."""
+    at = date_token(incident.detected_at or incident.declared_at)
+    if detection.by_alerts:
+        many = "alert" if detection.alert_count == 1 else "alerts"
+        sources = escape_mrkdwn(truncate(", ".join(detection.sources), 100))
+        return f"{at} by {detection.alert_count} {many} ({sources})"
+    return f"{at} by {mention(incident.declared_by)}"
 
 
 def postmortem_link(incident: IncidentSnapshot, file_permalink: str | None) -> Message:
@@ -224,8 +237,8 @@ def _text_block(block_id: str, label: str, initial: str | None, *, placeholder: 
 def sections_form(incident: IncidentSnapshot, sections: PostmortemSections) -> dict[str, Any]:
     """The form for what people write in the postmortem."""
     started: dict[str, Any] = {"type": "datetimepicker", "action_id": "value"}
-    if sections.impact_started_at:
-        started["initial_date_time"] = int(sections.impact_started_at.timestamp())
+    if incident.impact_started_at:
+        started["initial_date_time"] = int(incident.impact_started_at.timestamp())
     review: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
     if sections.review_on:
         review["initial_date"] = sections.review_on.isoformat()
@@ -251,7 +264,9 @@ def sections_form(incident: IncidentSnapshot, sections: PostmortemSections) -> d
                 "label": plain("Impact started"),
                 "element": started,
                 "optional": True,
-                "hint": plain("For time to detect."),
+                "hint": plain(
+                    "When customers were first affected: time to detect counts from it (also `/incident times impact`)."
+                ),
             },
             {
                 "type": "input",

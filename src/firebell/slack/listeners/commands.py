@@ -21,10 +21,12 @@ from firebell.domain.cadence import CADENCE_KINDS, cadence_report
 from firebell.domain.errors import FirebellError, NotAnIncidentChannel, UsageError
 from firebell.domain.free_text import refuse_nul
 from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.incident_times import parse_moment
 from firebell.domain.lifecycle import Action
 from firebell.domain.naming import incident_label
 from firebell.services import inbox
 from firebell.services.context import Context
+from firebell.services.incident_times import set_time, times_of
 from firebell.services.incidents import DeclareRequest, declare_incident, incident_for_channel, list_incidents
 from firebell.services.lifecycle import change_status
 from firebell.services.roles import assign_role
@@ -43,6 +45,7 @@ from firebell.slack.blocks.replies import (
     status_reply,
     timeline_reply,
 )
+from firebell.slack.blocks.times import time_set_reply, times_reply
 from firebell.slack.grammar import (
     AddAction,
     AddNote,
@@ -63,6 +66,7 @@ from firebell.slack.grammar import (
     Resolve,
     ShowStatus,
     ShowTimeline,
+    Times,
     parse_command,
 )
 from firebell.slack.listeners.after_ack import AfterAck
@@ -188,7 +192,7 @@ class IncidentCommand:
         log.error("/incident %r was given up: %s", entry.payload.get("text", "")[:40], error)
         self.after_ack.run(reply, entry.payload.get("response_url"), error_reply(_INTERNAL), in_order_of=entry.lane)
 
-    def run(self, command: Command, *, user: str, channel: str, response_url: str | None) -> Message | None:  # noqa: PLR0911
+    def run(self, command: Command, *, user: str, channel: str, response_url: str | None) -> Message | None:  # noqa: PLR0911, PLR0912 (one case per subcommand)
         """Carry out a parsed command and say what happened, for the caller's eyes only (None: the change
         queued its own answer).
 
@@ -198,9 +202,15 @@ class IncidentCommand:
         match command:
             case ListOpen():
                 return list_reply(list_incidents(ctx, open_only=True, limit=100), now=ctx.clock())
-            case Declare(title=str(title), severity=severity):
+            case Declare(title=str(title), severity=severity, detected=detected):
+                now = ctx.clock()
                 request = DeclareRequest(
-                    title=title, declared_by=user, severity=severity, response_url=response_url, confirm=True
+                    title=title,
+                    declared_by=user,
+                    severity=severity,
+                    response_url=response_url,
+                    confirm=True,
+                    detected_at=parse_moment(detected, now=now) if detected else None,
                 )
                 declare_incident(ctx, request)
                 return None  # answered through the outbox, with the change, before "war room is ready"
@@ -231,6 +241,8 @@ class IncidentCommand:
                 with ctx.db.read() as session:
                     report = cadence_report(timeline_of(session, snapshot.id, kinds=CADENCE_KINDS), now=now)
                 return status_reply(snapshot, ctx.policy, now=now, report=report)
+            case Times():
+                return self._times(command, user=user, channel=channel)
             case ShowTimeline():
                 snapshot = self._war_room(channel)
                 with ctx.db.read() as session:
@@ -238,6 +250,16 @@ class IncidentCommand:
                     total = count_events(session, snapshot.id)
                 return timeline_reply(snapshot, entries, total=total)
         raise UsageError("Unknown subcommand. Try `/incident help`.")
+
+    def _times(self, command: Times, *, user: str, channel: str) -> Message:
+        """`/incident times` shows the key times; `/incident times impact 13:50` sets one."""
+        if command.field is None or command.when is None:
+            view = times_of(self.ctx, channel_id=channel)
+            return times_reply(view.incident, view.times, first_alert_at=view.first_alert_at)
+        done = set_time(self.ctx, channel_id=channel, actor=user, field=command.field, text=command.when)
+        changed = done.previous != done.moment
+        view = done.view
+        return time_set_reply(view.incident, view.times, command.field, done.moment, done.warnings, changed=changed)
 
     def _assign(self, *, user: str, channel: str, role: str, who: str) -> Message:
         if who == self.directory.cached_bot_user_id:
@@ -256,7 +278,12 @@ class IncidentCommand:
 
     def _open_declare_form(self, body: dict[str, Any], command: Declare) -> None:
         metadata = {"channel": body.get("channel_id"), "response_url": body.get("response_url")}
-        view = declare_modal(self.ctx.policy, metadata=metadata)
+        try:  # `declare --detected 20m ago` without a title: the form opens with "Noticed at" filled in
+            noticed_at = parse_moment(command.detected, now=self.ctx.clock()) if command.detected else None
+        except FirebellError as exc:
+            reply(body.get("response_url"), error_reply(exc.message))
+            return
+        view = declare_modal(self.ctx.policy, metadata=metadata, noticed_at=noticed_at)
         if command.severity:
             for block in view["blocks"]:
                 if block["block_id"] == "severity":

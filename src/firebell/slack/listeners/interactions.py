@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 
 from firebell.domain.errors import FirebellError
 from firebell.domain.incident import IncidentSnapshot
+from firebell.domain.incident_times import TimeRefused
 from firebell.domain.lifecycle import Action, Operation, Status
 from firebell.domain.naming import incident_label
 from firebell.services.cadence import snooze
@@ -21,7 +22,15 @@ from firebell.services.updates import post_update_from_form
 from firebell.slack.action_values import action_value, is_id, snooze_duration, whole_number
 from firebell.slack.blocks.incident import ActionId
 from firebell.slack.blocks.kit import plain, section
-from firebell.slack.blocks.modals import FormInputError, form_error, metadata, severity_modal, submitted, update_modal
+from firebell.slack.blocks.modals import (
+    FormInputError,
+    form_error,
+    metadata,
+    severity_modal,
+    submitted,
+    submitted_datetime,
+    update_modal,
+)
 from firebell.slack.blocks.reminders import snoozed_message
 from firebell.slack.blocks.replies import error_reply
 from firebell.slack.listeners.after_ack import AfterAck
@@ -145,6 +154,7 @@ class Interactions:
         meta = metadata(view)
         try:
             group = meta.get("alert_group")
+            noticed_at = submitted_datetime(view, "noticed_at")
             incident = declare_incident(
                 self.ctx,
                 DeclareRequest(
@@ -157,8 +167,12 @@ class Interactions:
                     response_url=meta.get("response_url"),
                     # Declared from an alert group's triage message: the incident takes its alerts.
                     alert_group_id=whole_number(group, "alert group") if group is not None else None,
+                    detected_at=noticed_at,
                 ),
             )
+        except TimeRefused as exc:
+            _form_error(ack, exc, "noticed_at")
+            return
         except FirebellError as exc:
             _form_error(ack, exc, "title")
             return

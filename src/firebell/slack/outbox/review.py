@@ -72,7 +72,7 @@ class ReviewDeliveries:
             cadence=draft.cadence,
             events=len(draft.timeline),
             items=draft.action_items,
-            impact_started_at=draft.sections.impact_started_at,
+            detection=draft.detection,
             file_permalink=permalink,
         )
         self.d.post(job, incident.channel_id, summary, part="summary")
