@@ -55,8 +55,8 @@ def draft_summary(facts: SummaryFacts) -> str:
     if incident.description:
         parts.append(_sentence(incident.description))
     declared_as = facts.history[0].severity if facts.history else incident.severity
-    declarer = facts.who(incident.declared_by)
-    detected = f"It was declared as {declared_as} by {declarer} at {_clock(facts, incident.declared_at)}"
+    declarer = f"by {facts.who(incident.declared_by)}" if incident.declared_by else incident.declarer_text
+    detected = f"It was declared as {declared_as} {declarer} at {_clock(facts, incident.declared_at)}"
     if times.time_to_detect is not None:
         delay = format_duration(times.time_to_detect)
         detected += f", {delay} after the impact started at {_clock(facts, times.start)}"

@@ -16,7 +16,9 @@ from firebell.slack.blocks.kit import (
     confirm_dialog,
     context,
     date_token,
+    declarer_text,
     header,
+    ic_mention,
     mention,
     section,
 )
@@ -130,7 +132,7 @@ def summary_blocks(
             f"*{severity.name}*: {escape_mrkdwn(severity.description)}",
             fields=[
                 f"*Status*\n{status_label(incident.status)}",
-                f"*Incident Commander*\n{mention(incident.commander)}",
+                f"*Incident Commander*\n{ic_mention(incident.commander)}",
                 *extra_fields,
             ],
             block_id=block_id,
@@ -146,7 +148,7 @@ def kickoff_message(incident: IncidentSnapshot, policy: Policy, *, suggestions: 
         incident,
         policy,
         extra_fields=(
-            f"*Declared by*\n{mention(incident.declared_by)}",
+            f"*Declared by*\n{declarer_text(incident.declared_by, incident.declared_from)}",
             f"*Declared*\n{date_token(incident.declared_at)}",
         ),
         block_id="kickoff.summary",
@@ -159,7 +161,7 @@ def kickoff_message(incident: IncidentSnapshot, policy: Policy, *, suggestions: 
         blocks.append(
             section(
                 "*What happens next*\n"
-                f"1. {mention(incident.commander)} leads: coordinates, delegates and decides. The IC does not debug.\n"
+                f"1. {ic_mention(incident.commander)} leads: coordinates, delegates and decides. The IC does not debug.\n"
                 "2. Mitigate first, investigate after: stop the customer impact, then find the cause.\n"
                 f"3. {_cadence_line(incident, policy)}\n"
                 "4. React with :pushpin: to any message here to put it on the timeline.",
@@ -172,7 +174,7 @@ def kickoff_message(incident: IncidentSnapshot, policy: Policy, *, suggestions: 
     buttons = _lifecycle_buttons(incident)
     if buttons:
         blocks.append(actions(*buttons, block_id="kickoff.actions"))
-    text = f"{label} ({severity.name}): {_title(incident)}. IC: {mention(incident.commander)}"
+    text = f"{label} ({severity.name}): {_title(incident)}. IC: {ic_mention(incident.commander)}"
     return Message(text=text, blocks=blocks)
 
 
@@ -186,24 +188,27 @@ def announcement_message(incident: IncidentSnapshot, policy: Policy) -> Message:
             f":rotating_light: *{label}* ({severity.name}) {_title(incident)}",
             fields=[
                 f"*Status*\n{status_label(incident.status)}",
-                f"*Incident Commander*\n{mention(incident.commander)}",
+                f"*Incident Commander*\n{ic_mention(incident.commander)}",
                 f"*Severity*\n{severity.name}: {escape_mrkdwn(truncate(severity.description, 150))}",
                 f"*War room*\n{room}",
             ],
             block_id="announcement.summary",
         ),
-        context(
-            f"Declared {date_token(incident.declared_at)} by {mention(incident.declared_by)}. "
-            "Updates are posted in this thread."
-        ),
+        context(f"Declared {date_token(incident.declared_at)} {_by(incident)}. Updates are posted in this thread."),
     ]
     text = f"{label} ({severity.name}) {_title(incident)}: {incident.status.value}"
     return Message(text=text, blocks=blocks)
 
 
+def _by(incident: IncidentSnapshot) -> str:
+    if incident.declared_by is None:
+        return declarer_text(None, incident.declared_from)
+    return f"by {mention(incident.declared_by)}"
+
+
 def topic_text(incident: IncidentSnapshot) -> str:
     """The war room's topic: severity, status and IC at a glance (at most 250 characters)."""
-    head = f"{incident.severity} | {incident.status.value.capitalize()} | IC: {mention(incident.commander)} | "
+    head = f"{incident.severity} | {incident.status.value.capitalize()} | IC: {ic_mention(incident.commander)} | "
     room = TOPIC_LIMIT - len(head)
     cut = room
     title = escape_mrkdwn(truncate(incident.title, cut))

@@ -8,7 +8,7 @@ from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
 from firebell.slack.blocks.incident import Message, status_label
-from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, channel_link, context, mention, section
+from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, channel_link, context, ic_mention, mention, section
 from firebell.slack.blocks.review import unowned_message
 from firebell.slack.mrkdwn import escape_mrkdwn, mrkdwn_chunks, truncate
 
@@ -92,7 +92,7 @@ def _status_update(payload: dict[str, Any], policy: Policy) -> Message:
     status = Status(payload["status"])
     head = (
         f":loudspeaker: {_prefix(payload)}*Status update* · {payload['severity']} · {status_label(status)} · "
-        f"IC {mention(payload.get('commander'))}"
+        f"IC {ic_mention(payload.get('commander'))}"
     )
     body = mrkdwn_chunks(payload["text"], SECTION_TEXT_LIMIT)
     return Message(

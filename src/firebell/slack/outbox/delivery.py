@@ -279,6 +279,8 @@ class Deliverer:
             assert incident.channel_id is not None
             self.post(job, incident.channel_id, message)
         elif target == "dm":
+            if incident.commander is None:
+                return Delivered()  # an alert-born incident nobody has taken yet: the room's reminder says so
             self.post(job, self.directory.dm_channel(incident.commander), message)
         elif incident.announcement_channel_id and incident.announcement_ts:
             self.post(
