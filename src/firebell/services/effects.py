@@ -34,6 +34,7 @@ class EffectKind(StrEnum):
     POST_RUNBOOK = "post_runbook"
     SYNC_RUNBOOK = "sync_runbook"
     DM = "dm"
+    POST_ALERT_NOTE = "post_alert_note"  # coalesced: "3 more alerts, 2 resolved", rendered at delivery
 
 
 # The notice telling a war room that an effect failed for good (never itself followed by another).

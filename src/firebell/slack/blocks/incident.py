@@ -140,8 +140,16 @@ def summary_blocks(
     ]
 
 
-def kickoff_message(incident: IncidentSnapshot, policy: Policy, *, suggestions: list[Block] | None = None) -> Message:
-    """The pinned first message of a war room: what, how bad, who leads, what happens next, and buttons."""
+def kickoff_message(
+    incident: IncidentSnapshot,
+    policy: Policy,
+    *,
+    suggestions: list[Block] | None = None,
+    alerts: list[Block] | None = None,
+    unassigned: list[Block] | None = None,
+) -> Message:
+    """The pinned first message of a war room: what, how bad, who leads, what happens next, and buttons.
+    An alert-born one lists its alerts (`alerts`) and, while nobody leads it, offers "I'm the IC" (`unassigned`)."""
     severity = policy.known(incident.severity)
     label = incident_label(incident.number)
     blocks = summary_blocks(
@@ -157,11 +165,14 @@ def kickoff_message(incident: IncidentSnapshot, policy: Policy, *, suggestions: 
         blocks.append(section(f"*Description*\n{escape_mrkdwn(truncate(incident.description, 2800))}"))
     if incident.customer_impact:
         blocks.append(section(f"*Customer impact*\n{escape_mrkdwn(truncate(incident.customer_impact, 2800))}"))
+    blocks.extend(alerts or [])
+    if incident.status.is_open and incident.commander is None:
+        blocks.extend(unassigned or [])
     if incident.status.is_open:
         blocks.append(
             section(
                 "*What happens next*\n"
-                f"1. {ic_mention(incident.commander)} leads: coordinates, delegates and decides. The IC does not debug.\n"
+                f"1. {ic_mention(incident.commander) if incident.commander else 'The IC (nobody yet)'} leads: coordinates, delegates and decides. The IC does not debug.\n"
                 "2. Mitigate first, investigate after: stop the customer impact, then find the cause.\n"
                 f"3. {_cadence_line(incident, policy)}\n"
                 "4. React with :pushpin: to any message here to put it on the timeline.",

@@ -20,11 +20,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
+from firebell.slack.blocks.alert_notes import CLAIM_COMMAND
 from firebell.slack.blocks.incident import ActionId
 from firebell.slack.blocks.modals import CallbackId
 from firebell.slack.blocks.review import ReviewAction, ReviewForm
 from firebell.slack.blocks.runbooks import RunbookAction
 from firebell.slack.listeners.after_ack import AfterAck
+from firebell.slack.listeners.alert_incidents import AlertIncidents
 from firebell.slack.listeners.commands import KIND, IncidentCommand
 from firebell.slack.listeners.events import Events
 from firebell.slack.listeners.inbox import InboxHandler, InboxRecorder
@@ -124,6 +126,7 @@ def build_bolt_app(
         runbooks=runbooks,
     )
     interactions = Interactions(ctx, after_ack)
+    alert_incidents = AlertIncidents(ctx, after_ack)
     events = Events(ctx)
 
     app.command(COMMAND)(command)
@@ -132,6 +135,7 @@ def build_bolt_app(
     for action_id in (ActionId.MITIGATE, ActionId.RESOLVE, ActionId.REOPEN):
         app.action(action_id)(threaded(interactions.lifecycle_button))
     app.action(ActionId.OPEN_WAR_ROOM)(_link_pressed)
+    app.action(CLAIM_COMMAND)(threaded(alert_incidents.claim_pressed))
     app.action(re.compile(rf"^{re.escape(ActionId.SNOOZE)}\.\d+$"))(threaded(interactions.snooze_button))
     app.view(CallbackId.DECLARE)(threaded(interactions.declare_submitted))
     app.view(CallbackId.UPDATE)(threaded(interactions.update_submitted))
