@@ -143,7 +143,9 @@ def declare_in_session(
         declared_by=request.declared_by,
         declared_from=request.declared_from if request.declared_by is None else None,
         declared_at=now,
-        detected_at=now,  # a person's declare: detected when declared (alert-born incidents: earliest startsAt)
+        # A person's declare: detected when declared. Alert-born: the earliest startsAt of its alerts, set by
+        # linking the group below (whenever the sender says they started).
+        detected_at=now if request.declared_by is not None or request.alert_group_id is None else None,
         updated_at=now,
         last_update_at=now,
         missed_updates=0,
