@@ -125,7 +125,6 @@ def test_im_the_ic_makes_the_first_presser_ic_and_tells_the_next_who_is(firebell
 
 def test_a_resolved_incident_is_not_reopened_by_its_alerts(firebell: Firebell) -> None:
     assert post(firebell, "prometheus", am_group(crit("DiskFull"))).status_code == 200
-    [listed] = incidents(firebell)
     with firebell.runtime.ctx.db.transaction() as session:
         incident = session.scalars(select(Incident)).one()
         incident.status = "resolved"
@@ -146,7 +145,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def clocked(
-    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, policy: Policy, clock: Clock
+    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, *, policy: Policy, clock: Clock
 ) -> Iterator[Firebell]:
     with running_firebell(emu, slack, database_url, policy, clock=clock) as running:
         yield running
