@@ -36,6 +36,7 @@ FIRST_METHOD: dict[EffectKind, str] = {
     EffectKind.POST_RUNBOOK: "chat.postMessage",
     EffectKind.SYNC_RUNBOOK: "chat.update",
     EffectKind.DM: "conversations.open",
+    EffectKind.POST_ALERT_NOTE: "chat.postMessage",
 }
 _METHOD_OF = {kind.value: method for kind, method in FIRST_METHOD.items()}
 
