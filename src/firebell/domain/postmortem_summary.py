@@ -55,7 +55,9 @@ def draft_summary(facts: SummaryFacts) -> str:
     if incident.description:
         parts.append(_sentence(incident.description))
     declared_as = facts.history[0].severity if facts.history else incident.severity
-    declarer = f"by {facts.who(incident.declared_by)}" if incident.declared_by else incident.declarer_text
+    declarer = (
+        f"by {facts.who(incident.declared_by)}" if incident.declared_by else f"from alerts ({incident.declared_from})"
+    )
     detected = f"It was declared as {declared_as} {declarer} at {_clock(facts, incident.declared_at)}"
     if times.time_to_detect is not None:
         delay = format_duration(times.time_to_detect)

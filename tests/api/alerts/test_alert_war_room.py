@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 from firebell.domain.policy import Policy
 from firebell.emulator import EmulatorServer, SlackEmulator
 from firebell.emulator.models import Message
-from firebell.store.models import AlertGroup, Counter, Incident, TimelineEvent
+from firebell.store.models import AlertGroup, Counter, Effect, Incident, TimelineEvent
 from tests.api.alerts.payloads import am_alert, am_group
 from tests.api.alerts.test_alerts import post
 from tests.clock import Clock
@@ -208,3 +208,37 @@ def test_a_storm_on_a_linked_group_gives_a_few_notes_and_all_resolved_once(clock
         assert session.scalar(select(Counter.value).where(Counter.name == "incident")) == 1
     assert kinds.count("alert_resolved") == 25
     assert firebell.incident(number).status.value == "investigating"  # Firebell never mitigates by itself
+
+
+def test_an_incident_nobody_leads_still_works_end_to_end(clocked: Firebell, clock: Clock) -> None:
+    """Reminders, /incident subcommands, the postmortem: nothing assumes an IC or a declarer exists."""
+    firebell = clocked
+    assert post(firebell, "prometheus", am_group(crit("DiskFull"))).status_code == 200
+    [listed] = incidents(firebell)
+    number = listed["number"]
+    room = firebell.war_room(number).id
+    firebell.settle()
+    topic = firebell.emu.channel(room).topic.value
+    assert "IC: _unassigned_" in topic and "<@" not in topic
+    for _ in range(3):  # three missed updates: the room is reminded; there is nobody to DM
+        firebell.advance(timedelta(minutes=31))
+    firebell.settle()
+    reminded = [m.text for m in firebell.reminders(room)]
+    assert reminded and all("<@" not in text for text in reminded), reminded
+    assert "No Incident Commander yet" in json.dumps(firebell.reminders(room)[0].blocks)
+    firebell.driver.slash_command("/incident", "list", user="carol", channel="general")
+    firebell.driver.slash_command("/incident", "update Disk at 97%, cleaning up", user="carol", channel=room)
+    firebell.driver.slash_command("/incident", "mitigate Cleaned up /var/log", user="carol", channel=room)
+    firebell.driver.slash_command("/incident", "resolve Disk back to 40%", user="carol", channel=room)
+    firebell.settle()
+    incident = firebell.incident(number)
+    assert incident.status.value == "resolved" and incident.commander is None
+    draft = firebell.api(f"/api/v1/incidents/{number}/postmortem")
+    assert draft.status_code == 200
+    assert "Nobody declared it: declared from alerts (prometheus)" in draft.text
+    assert "declared as SEV2 from alerts (prometheus) at" in draft.text
+    assert "to the Incident Commander directly" not in draft.text  # nobody to DM: no such escalation
+    with firebell.runtime.ctx.db.read() as session:
+        dead = session.scalar(select(func.count()).select_from(Effect).where(Effect.status == "dead"))
+    assert dead == 0  # no effect failed for want of an IC
+    assert not firebell.emu.violations
