@@ -15,6 +15,7 @@ def test_the_title_names_the_most_frequent_alert_the_service_and_how_many_more()
     assert alert_born_title(["DiskFull"], service=None) == "DiskFull"
     assert alert_born_title(["A", "B"], service="db") == "A on db (+1 more alert)"
     assert alert_born_title([], service="db") == "Alerts firing on db"
+    assert alert_born_title(["Disk\x00Full"], service=None) == "DiskFull"  # a NUL never fails the declare
 
 
 def test_the_senders_title_wins_and_long_titles_are_cut_between_words() -> None:

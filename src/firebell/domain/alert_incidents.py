@@ -25,6 +25,7 @@ def alert_born_title(names: list[str], *, service: str | None, sender_title: str
 
 
 def _cut(text: str) -> str:
+    text = text.replace("\x00", "")  # never refused for a NUL: the declare must not fail the webhook
     if len(text) <= MAX_TITLE:
         return text
     cut = text[: MAX_TITLE - 1].rsplit(" ", 1)[0] if " " in text[: MAX_TITLE - 1] else text[: MAX_TITLE - 1]

@@ -219,7 +219,7 @@ def test_an_incident_nobody_leads_still_works_end_to_end(clocked: Firebell, cloc
     room = firebell.war_room(number).id
     firebell.settle()
     topic = firebell.emu.channel(room).topic.value
-    assert "IC: _unassigned_" in topic and "<@" not in topic
+    assert "IC: unassigned" in topic and "<@" not in topic
     for _ in range(3):  # three missed updates: the room is reminded; there is nobody to DM
         firebell.advance(timedelta(minutes=31))
     firebell.settle()
@@ -242,3 +242,26 @@ def test_an_incident_nobody_leads_still_works_end_to_end(clocked: Firebell, cloc
         dead = session.scalar(select(func.count()).select_from(Effect).where(Effect.status == "dead"))
     assert dead == 0  # no effect failed for want of an IC
     assert not firebell.emu.violations
+
+
+def test_an_alert_firing_again_reopens_its_group_on_the_open_incident(clocked: Firebell, clock: Clock) -> None:
+    firebell = clocked
+    assert post(firebell, "prometheus", am_group(crit("DiskFull"))).status_code == 200
+    [listed] = incidents(firebell)
+    room = firebell.war_room(listed["number"]).id
+    firebell.settle()
+    assert post(firebell, "prometheus", am_group(crit("DiskFull", "resolved"))).status_code == 200
+    deliver(firebell, clock)
+    again = crit("DiskFull", startsAt="2026-12-07T15:00:00Z")
+    for _ in range(3):
+        assert post(firebell, "prometheus", am_group(again)).status_code == 200
+    deliver(firebell, clock)
+    told = notes(firebell, room)
+    assert [m.text for m in told] == [
+        f"INC-{listed['number']}: all alerts resolved",
+        f"INC-{listed['number']}: 1 firing again",
+    ]
+    assert len(incidents(firebell)) == 1  # the open incident took it back: no second declare
+    with firebell.runtime.ctx.db.read() as session:
+        groups = session.execute(select(AlertGroup.status, AlertGroup.incident_id)).all()
+    assert len(groups) == 1 and groups[0].status == "open"

@@ -219,7 +219,8 @@ def _by(incident: IncidentSnapshot) -> str:
 
 def topic_text(incident: IncidentSnapshot) -> str:
     """The war room's topic: severity, status and IC at a glance (at most 250 characters)."""
-    head = f"{incident.severity} | {incident.status.value.capitalize()} | IC: {ic_mention(incident.commander)} | "
+    ic = mention(incident.commander) if incident.commander else "unassigned"  # a topic is plain text
+    head = f"{incident.severity} | {incident.status.value.capitalize()} | IC: {ic} | "
     room = TOPIC_LIMIT - len(head)
     cut = room
     title = escape_mrkdwn(truncate(incident.title, cut))
