@@ -151,7 +151,7 @@ def test_the_alert_scenario_declares_from_an_alert_and_coalesces_the_rest(tmp_pa
         "*Alerts* (1)",
         "declared from alerts (prometheus)",
         "[I'm the IC]",
-        "Command handed over: ‹@Alice Moreau› is now the Incident Commander.",
+        "‹@Alice Moreau› took command: now the Incident Commander.",
         "more alert",
         "*All alerts resolved*",
         "All 5 steps showed what Slack would show",

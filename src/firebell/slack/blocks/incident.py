@@ -213,7 +213,7 @@ def announcement_message(incident: IncidentSnapshot, policy: Policy) -> Message:
 
 def _by(incident: IncidentSnapshot) -> str:
     if incident.declared_by is None:
-        return declarer_text(None, incident.declared_from)
+        return f"({declarer_text(None, incident.declared_from)})"
     return f"by {mention(incident.declared_by)}"
 
 

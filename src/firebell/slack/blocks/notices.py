@@ -32,6 +32,9 @@ def _handover(payload: dict[str, Any], policy: Policy) -> Message:
     # The alarm is for the war room, where the previous IC is; the announcement thread gets the plain news.
     if payload.get("taken") and previous and payload.get("target") == "room":
         return _command_taken(user=user, previous=previous, actor=actor)
+    if not previous and actor == user:  # an alert-born incident nobody led: someone pressed "I'm the IC"
+        text = f":handshake: {_prefix(payload)}{mention(user)} took command: now the Incident Commander."
+        return Message(text=text, blocks=[section(text)])
     was = f" (was {mention(previous)})" if previous else ""
     by = f" by {mention(actor)}" if actor and actor not in (user, previous) else ""
     text = f":handshake: {_prefix(payload)}Command handed over{by}: {mention(user)} is now the Incident Commander{was}."
