@@ -250,7 +250,12 @@ def demo(speed: float, no_color: bool, output: Path | None, scenario: str) -> No
     from firebell.demo.script import run_demo
 
     # Not the working directory: inside a checkout the draft would be an untracked file.
-    output = _writable_file(output) if output else Path(tempfile.mkdtemp(prefix="firebell-demo-")) / "postmortem.md"
+    if output:
+        output = _writable_file(output)
+    elif scenario == "alert":  # no postmortem in this scenario: no folder made for one
+        output = Path(tempfile.gettempdir()) / f"firebell-demo-{os.getpid()}-postmortem.md"
+    else:
+        output = Path(tempfile.mkdtemp(prefix="firebell-demo-")) / "postmortem.md"
     sys.exit(run_demo(speed=speed, color=not no_color, output=output, scenario=scenario))
 
 
