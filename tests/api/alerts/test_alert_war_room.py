@@ -265,3 +265,19 @@ def test_an_alert_firing_again_reopens_its_group_on_the_open_incident(clocked: F
     with firebell.runtime.ctx.db.read() as session:
         groups = session.execute(select(AlertGroup.status, AlertGroup.incident_id)).all()
     assert len(groups) == 1 and groups[0].status == "open"
+
+
+def test_a_big_group_is_cut_to_block_kit_limits_in_the_kickoff(firebell: Firebell) -> None:
+    long = "disk " * 400 + "&<>" * 200  # escaping lengthens it: the cut must land between words, outside entities
+    alerts = [crit(f"Disk{i}Full", annotations={"summary": long}) for i in range(14)]
+    assert post(firebell, "prometheus", am_group(*alerts, truncatedAlerts=12)).status_code == 200
+    [listed] = incidents(firebell)
+    message = kickoff(firebell, listed["number"])
+    [alerts_block] = [b for b in message.blocks if b.get("block_id") == "kickoff.alerts"]
+    text = alerts_block["text"]["text"]
+    assert len(text) <= 3000 and text.startswith("*Alerts* (14)")
+    shown = text.count(":red_circle:")
+    assert 1 <= shown <= 10 and f"_and {14 - shown} more_" in text
+    assert "_and 12 more alerts the sender did not send_" in text
+    assert re.search(r"&(?!amp;|lt;|gt;)", text) is None  # no entity cut in half
+    assert not firebell.emu.violations
