@@ -234,15 +234,29 @@ main.add_command(runbooks)
     type=click.Path(path_type=Path),
     help="Where to write the postmortem draft (default: a new temporary folder; the path is printed).",
 )
-def demo(speed: float, no_color: bool, output: Path | None) -> None:
-    """Watch a scripted SEV1 run against the built-in Slack emulator: no workspace, no tokens."""
+@click.option(
+    "--scenario",
+    type=click.Choice(["incident", "alert"]),
+    default="incident",
+    show_default=True,
+    help="incident: a SEV1 declared by a person, start to postmortem. alert: an Alertmanager alert, posted over "
+    "HTTP, declares an incident; more alerts are coalesced in the war room; they resolve.",
+)
+def demo(speed: float, no_color: bool, output: Path | None, scenario: str) -> None:
+    """Watch a scripted SEV1 (or an alert-born incident) run against the built-in Slack emulator: no workspace,
+    no tokens."""
     import tempfile
 
     from firebell.demo.script import run_demo
 
     # Not the working directory: inside a checkout the draft would be an untracked file.
-    output = _writable_file(output) if output else Path(tempfile.mkdtemp(prefix="firebell-demo-")) / "postmortem.md"
-    sys.exit(run_demo(speed=speed, color=not no_color, output=output))
+    if output:
+        output = _writable_file(output)
+    elif scenario == "alert":  # no postmortem in this scenario: no folder made for one
+        output = Path(tempfile.gettempdir()) / f"firebell-demo-{os.getpid()}-postmortem.md"
+    else:
+        output = Path(tempfile.mkdtemp(prefix="firebell-demo-")) / "postmortem.md"
+    sys.exit(run_demo(speed=speed, color=not no_color, output=output, scenario=scenario))
 
 
 @main.command()

@@ -129,3 +129,34 @@ def test_the_demo_leaves_nothing_in_the_working_directory(tmp_path: Path) -> Non
     (printed,) = re.findall(r"Postmortem draft: (\S+)", result.stdout)
     assert Path(printed).parent.parent == temp
     assert Path(printed).read_text(encoding="utf-8").startswith("# ")
+
+
+@pytest.mark.slow  # the whole alert scenario in a real process
+def test_the_alert_scenario_declares_from_an_alert_and_coalesces_the_rest(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FIREBELL_CONFIG")}
+    done = subprocess.run(
+        [sys.executable, "-m", "firebell", "demo", "--scenario", "alert", "--speed", "0", "--no-color"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=90,
+    )
+    transcript = done.stdout
+    assert done.returncode == 0, transcript + done.stderr
+    for expected in (
+        "── 1/5 A critical alert declares an incident",
+        "Alertmanager POSTs /api/v1/alerts/prometheus: HighHTTP5xxRate (firing)",
+        "*Alerts* (1)",
+        "declared from alerts (prometheus)",
+        "[I'm the IC]",
+        "‹@Alice Moreau› took command: now the Incident Commander.",
+        "more alert",
+        "*All alerts resolved*",
+        "All 5 steps showed what Slack would show",
+    ):
+        assert expected in transcript, f"{expected!r} not in the transcript:\n{transcript}"
+    assert transcript.count("*All alerts resolved*") == 1  # resolved re-sent three times: told once
+    assert "‹@" not in transcript.split("── 2/5")[0].replace("‹@name›", "")  # no mention before anyone leads
+    assert not list(tmp_path.iterdir())  # nothing left in the working directory

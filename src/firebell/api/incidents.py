@@ -25,8 +25,9 @@ class IncidentOut(BaseModel):
     title: str
     severity: str
     status: str
-    commander: str
-    declared_by: str
+    commander: str | None  # None: an alert-born incident nobody has taken command of yet
+    declared_by: str | None  # None: declared by an alert source's declare rule (`declared_from`)
+    declared_from: str | None  # the alert source that declared it, for an alert-born incident
     roles: dict[str, str]
     description: str | None
     customer_impact: str | None
@@ -52,6 +53,7 @@ class IncidentOut(BaseModel):
             status=incident.status.value,
             commander=incident.commander,
             declared_by=incident.declared_by,
+            declared_from=incident.declared_from,
             roles=incident.roles,
             description=incident.description,
             customer_impact=incident.customer_impact,

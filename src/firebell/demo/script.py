@@ -347,14 +347,18 @@ STEPS = (
 )
 
 
-def run_script(stack: Stack, transcript: Transcript, *, speed: float, output: Path) -> bool:
-    """Play every step; True when each showed what Slack would show and Slack saw no broken rule."""
+def run_script(
+    stack: Stack, transcript: Transcript, *, speed: float, output: Path, steps: tuple[Step, ...] | None = None
+) -> bool:
+    """Play every step (the SEV1 script, or `steps`); True when each showed what Slack would show and Slack
+    saw no broken rule."""
+    steps = STEPS if steps is None else steps
     demo = Demo(stack, transcript, speed=speed, output=output)
     transcript.prime()
     started = time.monotonic()
-    for number, step in enumerate(STEPS, start=1):
+    for number, step in enumerate(steps, start=1):
         transcript.say("")
-        transcript.say(f"── {number}/{len(STEPS)} {step.title} ", style="bold")
+        transcript.say(f"── {number}/{len(steps)} {step.title} ", style="bold")
         try:
             step.run(demo)
         except Exception as failed:  # a step that broke is reported like one that saw the wrong thing
@@ -373,26 +377,32 @@ def run_script(stack: Stack, transcript: Transcript, *, speed: float, output: Pa
         return False
     transcript.say("")
     transcript.say(
-        f"All {len(STEPS)} steps showed what Slack would show ({demo.checked} checks, "
+        f"All {len(steps)} steps showed what Slack would show ({demo.checked} checks, "
         f"{time.monotonic() - started:.0f}s).",
         style="bold green",
     )
-    transcript.say(f"Postmortem draft: {output}", style="bold")
+    if output.exists():
+        transcript.say(f"Postmortem draft: {output}", style="bold")
     return True
 
 
-def run_demo(*, speed: float = 1.0, color: bool = True, output: Path, file: IO[str] | None = None) -> int:
-    """`firebell demo`: start the emulator and Firebell, play the script, stop everything; the exit code."""
+def run_demo(
+    *, speed: float = 1.0, color: bool = True, output: Path, file: IO[str] | None = None, scenario: str = "incident"
+) -> int:
+    """`firebell demo`: start the emulator and Firebell, play the script (`scenario`: incident, the SEV1 one;
+    alert, an alert-born incident), stop everything; the exit code."""
     console = make_console(color=color, file=file)
-    console.print(
-        Text("Firebell demo: a scripted SEV1, start to finish, against the built-in Slack emulator.", style="bold"),
-        soft_wrap=True,
-    )
+    what = "an Alertmanager alert declares an incident" if scenario == "alert" else "a scripted SEV1, start to finish"
+    console.print(Text(f"Firebell demo: {what}, against the built-in Slack emulator.", style="bold"), soft_wrap=True)
     console.print(
         "No Slack workspace, no tokens, no network: the real service talks to the emulator on loopback.",
         soft_wrap=True,
     )
     try:
+        if scenario == "alert":
+            from .alert_scenario import run_alert_scenario
+
+            return 0 if run_alert_scenario(console, color=color, speed=speed, output=output) else 1
         with running_stack() as stack:
             console.print(
                 f"Firebell serves {stack.service.url}/slack/events; Slack's Web API is emulated at "

@@ -16,7 +16,7 @@ class IncidentSnapshot:
     title: str
     severity: str
     status: Status
-    declared_by: str
+    declared_by: str | None  # None: declared by an alert source's declare rule (`declared_from`)
     declared_at: datetime
     roles: dict[str, str] = field(default_factory=dict)
     description: str | None = None
@@ -34,6 +34,7 @@ class IncidentSnapshot:
     missed_updates: int = 0
     detected_at: datetime | None = None
     impact_started_at: datetime | None = None  # None: not said; taken to be the detection time
+    declared_from: str | None = None  # the alert source whose declare rule declared it (no declarer)
 
     @property
     def label(self) -> str:
@@ -41,6 +42,11 @@ class IncidentSnapshot:
         return incident_label(self.number)
 
     @property
-    def commander(self) -> str:
-        """The Incident Commander's Slack user id."""
+    def commander(self) -> str | None:
+        """The Incident Commander's Slack user id; None while an alert-born incident has nobody in command."""
         return self.roles.get("commander", self.declared_by)
+
+    @property
+    def declarer_text(self) -> str:
+        """Who declared it, as plain words for a renderer that has no mention: the source for an alert-born one."""
+        return f"declared from alerts ({self.declared_from or 'an alert source'})"

@@ -99,7 +99,7 @@ def describe(who: tuple[str, ...]) -> str:
 
 
 def is_permitted(
-    permissions: Permissions, operation: Operation, *, actor: str, roles: Mapping[str, str], declarer: str
+    permissions: Permissions, operation: Operation, *, actor: str, roles: Mapping[str, str], declarer: str | None
 ) -> bool:
     """Whether `actor` may do `operation`, given who holds each role (commander included) and who declared."""
     for name in permissions.allowed(operation):
@@ -114,7 +114,7 @@ def check_permitted(
     *,
     actor: str,
     roles: Mapping[str, str],
-    declarer: str,
+    declarer: str | None,
     label: str,
 ) -> None:
     """Raise NotPermitted, saying who may, unless `actor` may do `operation`."""

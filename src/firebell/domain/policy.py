@@ -115,6 +115,7 @@ class CadencePolicy(BaseModel):
         return repeated or (Escalation.ROOM,)
 
 
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")  # as runbook owners and mentions check them
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -169,6 +170,8 @@ class Policy(BaseModel):
     alert_sources: tuple[AlertSource, ...] = ()
     triage_channel: str | None = None
     alert_grouping_window: Window = timedelta(minutes=5)
+    # The Slack user id who becomes Incident Commander of an alert-born incident; None: it starts unassigned.
+    triage_owner: str | None = None
 
     @field_validator("announcement_channel", "triage_channel")
     @classmethod
@@ -177,6 +180,16 @@ class Policy(BaseModel):
             return None
         value = value.strip().lstrip("#")
         return value or None
+
+    @field_validator("triage_owner")
+    @classmethod
+    def _triage_owner(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not _SLACK_USER_ID.match(value):
+            raise ValueError(f"expected a Slack user id such as U012AB3CD (not a name or @handle), got {value!r}")
+        return value
 
     @field_validator("runbooks_dir", mode="before")
     @classmethod

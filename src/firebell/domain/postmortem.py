@@ -252,6 +252,8 @@ class _Renderer:
 
     def responders(self) -> None:
         self.add("## Responders", "")
+        if self.d.incident.declared_by is None:
+            self.add(f"- Nobody declared it: {self.d.incident.declarer_text}")
         for person in self.people:
             roles = ", ".join(person.roles)
             did = "; ".join(person.activity())
@@ -266,6 +268,9 @@ class _Renderer:
         if handovers:
             self.add("", "Handovers:")
             for e in handovers:
+                if e.data.get("previous") is None:  # an alert-born incident's first IC
+                    self.add(f"- {_when(e.at)}: {self.who(e.data.get('user'))} took command (unassigned until then)")
+                    continue
                 self.add(
                     f"- {_when(e.at)}: {self.who(e.data.get('previous'))} handed command to "
                     f"{self.who(e.data.get('user'))}"
@@ -281,7 +286,8 @@ class _Renderer:
         for e in self.rare:
             if e.kind is EventKind.COMMANDER_CHANGED:
                 chain.append(self.who(e.data.get("user")))
-        return chain or [self.who(self.d.incident.commander)]
+        commander = self.d.incident.commander
+        return chain or [self.who(commander) if commander else "nobody (unassigned)"]
 
     def timeline(self) -> None:
         self.add("## Timeline", "", "All times UTC.", "")

@@ -55,8 +55,10 @@ def draft_summary(facts: SummaryFacts) -> str:
     if incident.description:
         parts.append(_sentence(incident.description))
     declared_as = facts.history[0].severity if facts.history else incident.severity
-    declarer = facts.who(incident.declared_by)
-    detected = f"It was declared as {declared_as} by {declarer} at {_clock(facts, incident.declared_at)}"
+    declarer = (
+        f"by {facts.who(incident.declared_by)}" if incident.declared_by else f"from alerts ({incident.declared_from})"
+    )
+    detected = f"It was declared as {declared_as} {declarer} at {_clock(facts, incident.declared_at)}"
     if times.start_is_impact:
         delay = incident.declared_at - times.start
         when = "after" if delay >= timedelta(0) else "before"

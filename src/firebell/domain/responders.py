@@ -81,8 +81,8 @@ def responders(
             person(data["owner"])
         if actor and kind in _DID:
             person(actor).did(_DID[kind])
-    person(incident.declared_by).held("declarer")
-    for role, user_id in incident.roles.items():
+    declarer = [("declarer", incident.declared_by)] if incident.declared_by else []  # alert-born: none
+    for role, user_id in [*declarer, *incident.roles.items()]:
         person(user_id).held(COMMANDER_ROLE if role == "commander" else role)
     for item in items:
         if item.owner:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from firebell.services.alert_triage import triage_step
+from firebell.services.alert_war_room import declare_from_alerts, note_alert_changes
 from firebell.services.alerts import AfterIngest, IngestResult
 from firebell.services.context import Context
 from firebell.store.models import AlertGroup
@@ -17,7 +18,7 @@ from firebell.store.models import AlertGroup
 Step = Callable[[Session, Context, AlertGroup, IngestResult], None]
 
 # Filled in as the Slack half lands: alert-born declares, then war-room notes, then the triage message.
-STEPS: tuple[Step, ...] = (triage_step,)
+STEPS: tuple[Step, ...] = (declare_from_alerts, note_alert_changes, triage_step)
 
 
 def follow_up(ctx: Context) -> AfterIngest:

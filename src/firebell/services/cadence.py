@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, select, tuple_, update
+from sqlalchemy import case, exists, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from firebell.domain.cadence import SCHEDULE_KINDS, MissedUpdate, due_under_policy, missed_update, next_update_due
@@ -20,7 +20,7 @@ from firebell.services.context import Context
 from firebell.services.effects import EffectKind, effect_row, enqueue_many
 from firebell.services.incidents import snapshot
 from firebell.services.timeline import record_event, record_events, timeline_of
-from firebell.store.models import Incident
+from firebell.store.models import Incident, RoleAssignment
 
 OPEN = (Status.INVESTIGATING.value, Status.MITIGATED.value)
 
@@ -100,6 +100,7 @@ def send_due_reminders(ctx: Context, *, batch: int = 500) -> int:
                     Incident.status,
                     Incident.last_update_at,
                     Incident.missed_updates,
+                    _HAS_COMMANDER,
                 )
                 .where(Incident.next_update_due_at <= now, Incident.status.in_(OPEN))
                 .order_by(Incident.next_update_due_at)
@@ -109,6 +110,13 @@ def send_due_reminders(ctx: Context, *, batch: int = 500) -> int:
                 claimed += _remind_batch(session, ctx.policy, due, now)
         if len(due) < batch:
             return claimed
+
+
+# An alert-born incident nobody has taken command of has no IC to DM: that escalation is left out.
+_HAS_COMMANDER = or_(
+    Incident.declared_by.is_not(None),
+    exists().where(RoleAssignment.incident_id == Incident.id, RoleAssignment.role == "commander"),
+).label("has_commander")
 
 
 def _remind_batch(session: Session, policy: Policy, due: Sequence[Any], now: datetime) -> int:
@@ -128,6 +136,7 @@ def _remind_batch(session: Session, policy: Policy, due: Sequence[Any], now: dat
         )
         for row in due
     }
+    without_ic = {row.id for row in due if not row.has_commander}
     won = session.execute(
         update(Incident)
         .where(tuple_(Incident.id, Incident.next_update_due_at).in_([(i, d) for i, (d, _, _) in plans.items()]))
@@ -151,6 +160,7 @@ def _remind_batch(session: Session, policy: Policy, due: Sequence[Any], now: dat
             now=now,
             events=events,
             effects=effects,
+            commander=incident_id not in without_ic,
         )
     record_events(session, events)
     enqueue_many(session, effects)
@@ -173,11 +183,15 @@ def _plan_reminder(
     now: datetime,
     events: list[dict[str, Any]],
     effects: list[dict[str, Any]],
+    commander: bool = True,
 ) -> None:
-    """The timeline events and outbox effects of one missed due point (appended to the lists)."""
+    """The timeline events and outbox effects of one missed due point (appended to the lists); without a
+    `commander` (an alert-born incident nobody leads yet), no DM to one."""
     actions = policy.cadence.step(plan.miss)
     if policy.announcement_channel is None:
         actions = tuple(a for a in actions if a is not Escalation.ANNOUNCEMENT)
+    if not commander:
+        actions = tuple(a for a in actions if a is not Escalation.DM_COMMANDER)
     data = {
         "miss": plan.miss,
         "due_at": due_at.isoformat(),

@@ -95,7 +95,8 @@ class Change:
 def roles_of(incident: Incident) -> dict[str, str]:
     """Who holds each role; the declarer commands until command is handed over."""
     roles = {assignment.role: assignment.user_id for assignment in incident.roles}
-    roles.setdefault("commander", incident.declared_by)
+    if incident.declared_by is not None:  # an alert-born incident commands nobody until someone takes it
+        roles.setdefault("commander", incident.declared_by)
     return roles
 
 
@@ -112,7 +113,9 @@ def guard_snapshot(policy: Policy, incident: IncidentSnapshot, operation: Operat
     """The same check on an incident already read, before offering a form whose submission it would refuse."""
     label = incident.label
     check_allowed(incident.status, operation, label=label)
-    roles = {"commander": incident.commander, **incident.roles}
+    roles = dict(incident.roles)
+    if incident.commander is not None:
+        roles["commander"] = incident.commander
     check_permitted(policy.permissions, operation, actor=actor, roles=roles, declarer=incident.declared_by, label=label)
 
 

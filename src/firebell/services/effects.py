@@ -35,6 +35,7 @@ class EffectKind(StrEnum):
     SYNC_RUNBOOK = "sync_runbook"
     DM = "dm"
     SYNC_TRIAGE = "sync_triage"  # an alert group's triage message: posted, then edited (no incident)
+    POST_ALERT_NOTE = "post_alert_note"  # coalesced: "3 more alerts, 2 resolved", rendered at delivery
 
 
 # The notice telling a war room that an effect failed for good (never itself followed by another).

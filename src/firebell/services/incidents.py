@@ -34,6 +34,7 @@ def snapshot(incident: Incident) -> IncidentSnapshot:
         severity=incident.severity,
         status=Status(incident.status),
         declared_by=incident.declared_by,
+        declared_from=incident.declared_from,
         declared_at=incident.declared_at,
         roles={role.role: role.user_id for role in incident.roles},
         description=incident.description,
@@ -82,10 +83,11 @@ def _clean_title(title: str) -> str:
 
 @dataclass(frozen=True)
 class DeclareRequest:
-    """Everything a declare can carry, from the slash command or the form."""
+    """Everything a declare can carry, from the slash command or the form (or an alert source's rule)."""
 
     title: str
-    declared_by: str
+    # The person declaring; None only for an alert-born incident, declared by `declared_from`'s declare rule.
+    declared_by: str | None
     severity: str | None = None
     commander: str | None = None
     description: str | None = None
@@ -98,61 +100,99 @@ class DeclareRequest:
     alert_group_id: int | None = None
     # When it was first noticed (`--detected`, the form's "Noticed at"); None: when declared.
     detected_at: datetime | None = None
+    # The alert source whose declare rule declared it (with declared_by None).
+    declared_from: str | None = None
 
 
 def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
     """Record a new incident and queue its war room, kick-off, announcement and invitations."""
-    policy = ctx.policy
-    title = _clean_title(request.title)
-    refuse_nul(request.description or "", "description")
-    refuse_nul(request.customer_impact or "", "customer impact")
-    severity = policy.severity(request.severity).name if request.severity else policy.default.name
-    commander = request.commander or request.declared_by
+    if request.declared_by is None:
+        raise ValueError("a person's declare needs declared_by; alert-born incidents use declare_in_session")
+    _check(ctx, request)
     now = ctx.clock()
     detected = check_detected_at_declare(request.detected_at, now=now) if request.detected_at else now
     number = _next_number(ctx)
     with ctx.db.transaction() as session:
-        incident = Incident(
-            number=number,
-            title=title,
-            description=(request.description or "").strip() or None,
-            customer_impact=(request.customer_impact or "").strip() or None,
-            severity=severity,
-            status=Status.INVESTIGATING.value,
-            declared_by=request.declared_by,
-            declared_at=now,
-            # A person's declare: when they noticed it, else when declared (alert-born: the earliest startsAt).
-            detected_at=detected,
-            updated_at=now,
-            last_update_at=now,
-            missed_updates=0,
-        )
-        incident.next_update_due_at = next_update_due(
-            policy, severity=severity, status=Status.INVESTIGATING, last_update_at=now
-        )
+        return snapshot(declare_in_session(session, ctx, request, number=number, now=now, detected=detected))
+
+
+def _check(ctx: Context, request: DeclareRequest) -> str:
+    """Refuse what a declare cannot carry (before a number is taken); the cleaned title."""
+    refuse_nul(request.description or "", "description")
+    refuse_nul(request.customer_impact or "", "customer impact")
+    if request.severity:
+        ctx.policy.severity(request.severity)
+    return _clean_title(request.title)
+
+
+def declare_in_session(
+    session: Session,
+    ctx: Context,
+    request: DeclareRequest,
+    *,
+    number: int | None = None,
+    now: datetime,
+    detected: datetime | None = None,
+) -> Incident:
+    """The body of a declare, in a transaction the caller holds (an alert ingest declares inside its own,
+    under the group key's lock, so two replicas receiving one group declare once). Without `number`, it is
+    taken from the counter in this transaction."""
+    policy = ctx.policy
+    title = _check(ctx, request)
+    severity = policy.severity(request.severity).name if request.severity else policy.default.name
+    commander = request.commander or request.declared_by  # alert-born: the triage owner, or nobody yet
+    if number is None:
+        number = _increment_counter(session)
+    incident = Incident(
+        number=number,
+        title=title,
+        description=(request.description or "").strip() or None,
+        customer_impact=(request.customer_impact or "").strip() or None,
+        severity=severity,
+        status=Status.INVESTIGATING.value,
+        declared_by=request.declared_by,
+        declared_from=request.declared_from if request.declared_by is None else None,
+        declared_at=now,
+        # A person's declare: when they noticed it (`detected`), else when declared. Alert-born: the earliest
+        # startsAt of its alerts, set by linking the group below (whenever the sender says they started).
+        detected_at=detected or (now if request.declared_by is not None or request.alert_group_id is None else None),
+        updated_at=now,
+        last_update_at=now,
+        missed_updates=0,
+    )
+    incident.next_update_due_at = next_update_due(
+        policy, severity=severity, status=Status.INVESTIGATING, last_update_at=now
+    )
+    if commander is not None:
         incident.roles.append(RoleAssignment(role="commander", user_id=commander, assigned_at=now))
-        session.add(incident)
-        session.flush()
-        if request.alert_group_id is not None:
-            _link_alerts(session, incident, request, now=now)
-        record_event(
-            session,
-            incident,
-            kind=EventKind.DECLARED,
-            at=now,
-            actor=request.declared_by,
-            text=f"Declared {incident_label(number)} ({severity}): {title}",
-            data={"severity": severity, "commander": commander, "detected_at": detected.isoformat()},
-        )
-        _enqueue_war_room(
-            session,
-            incident,
-            request,
-            now=now,
-            bridge=policy.bridge_for(number),
-            announcements=policy.announcement_channel is not None,
-        )
-        return snapshot(incident)
+    session.add(incident)
+    session.flush()
+    if request.alert_group_id is not None:
+        _link_alerts(session, incident, request, now=now)
+    how = f" from alerts ({request.declared_from})" if request.declared_by is None else ""
+    record_event(
+        session,
+        incident,
+        kind=EventKind.DECLARED,
+        at=now,
+        actor=request.declared_by,
+        text=f"Declared {incident_label(number)} ({severity}){how}: {title}",
+        data={
+            "severity": severity,
+            "commander": commander,
+            "declared_from": incident.declared_from,
+            "detected_at": incident.detected_at.isoformat() if incident.detected_at else None,
+        },
+    )
+    _enqueue_war_room(
+        session,
+        incident,
+        request,
+        now=now,
+        bridge=policy.bridge_for(number),
+        announcements=policy.announcement_channel is not None,
+    )
+    return incident
 
 
 def _link_alerts(session: Session, incident: Incident, request: DeclareRequest, *, now: datetime) -> None:
@@ -189,8 +229,9 @@ def _enqueue_war_room(
     add(EffectKind.POST_KICKOFF, "room")
     add(EffectKind.PIN_KICKOFF, "pin")
     add(EffectKind.SYNC_TOPIC, "topic")
-    people = list(dict.fromkeys([request.declared_by, incident.roles[0].user_id]))
-    add(EffectKind.INVITE, "members", {"users": people})
+    people = [p for p in dict.fromkeys([request.declared_by, *(r.user_id for r in incident.roles)]) if p]
+    if people:
+        add(EffectKind.INVITE, "members", {"users": people})
     if announcements:
         add(EffectKind.POST_ANNOUNCEMENT, "announce")
     if bridge:
@@ -294,6 +335,7 @@ _SNAPSHOT_COLUMNS = (
     "title",
     "severity",
     "declared_by",
+    "declared_from",
     "declared_at",
     "description",
     "customer_impact",

@@ -103,7 +103,9 @@ _NAMING_KINDS = frozenset(
 
 def people_in(incident: IncidentSnapshot, entries: list[TimelineEntry], items: list[ActionItemView]) -> set[str]:
     """Every user id the draft names."""
-    ids = {incident.declared_by, *incident.roles.values()}
+    ids = {*incident.roles.values()}
+    if incident.declared_by is not None:
+        ids.add(incident.declared_by)
     ids.update({entry.actor for entry in entries if entry.actor})
     for entry in entries:
         if entry.kind in _NAMING_KINDS:

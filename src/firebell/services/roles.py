@@ -2,7 +2,7 @@
 
 from firebell.domain.errors import UsageError
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.lifecycle import Operation
+from firebell.domain.lifecycle import Operation, Status, check_allowed
 from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
 from firebell.services.changes import Change, incident_change
@@ -35,6 +35,38 @@ def assign_role(ctx: Context, *, channel_id: str, actor: str, role: str, user_id
 def hand_over(ctx: Context, *, channel_id: str, actor: str, user_id: str) -> IncidentSnapshot:
     """Hand incident command to `user_id`."""
     return assign_role(ctx, channel_id=channel_id, actor=actor, role="commander", user_id=user_id)
+
+
+class AlreadyCommanded(UsageError):
+    """Someone pressed "I'm the IC" on an incident somebody already leads (`commander`: who)."""
+
+    def __init__(self, message: str, *, commander: str, label: str) -> None:
+        super().__init__(message)
+        self.commander = commander
+        self.label = label
+
+
+def claim_command(ctx: Context, *, number: int, actor: str) -> IncidentSnapshot:
+    """ "I'm the IC" on an alert-born kick-off: whoever presses first takes command, as a handover from nobody.
+
+    Open to anyone while nobody leads it (the status still has to allow it); once someone does, a second
+    press is told who, and command moves only by `/incident commander @someone` under the policy's rules.
+    """
+    with incident_change(ctx, number=number) as change:
+        incident = change.incident
+        holder = next((r for r in incident.roles if r.role == "commander"), None)
+        current = holder.user_id if holder is not None else incident.declared_by
+        if current == actor:
+            raise UsageError(f"You are already the Incident Commander of {incident_label(incident.number)}.")
+        if current is not None:
+            label = incident_label(incident.number)
+            raise AlreadyCommanded(
+                f"Someone already is the Incident Commander of {label}.", commander=current, label=label
+            )
+        check_allowed(Status(incident.status), Operation.COMMAND, label=incident_label(incident.number))
+        incident.roles.append(RoleAssignment(role="commander", user_id=actor, assigned_at=change.now))
+        _record(change, role="commander", user_id=actor, previous=None, actor=actor)
+        return snapshot(incident)
 
 
 def _record(change: Change, *, role: str, user_id: str, previous: str | None, actor: str) -> None:

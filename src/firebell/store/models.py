@@ -93,7 +93,8 @@ class Incident(Base):
     customer_impact: Mapped[str | None] = mapped_column(Text)
     severity: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), index=True)
-    declared_by: Mapped[str] = mapped_column(String(40))
+    declared_by: Mapped[str | None] = mapped_column(String(40))  # None: declared by an alert source's rule
+    declared_from: Mapped[str | None] = mapped_column(String(40))  # that alert source's name
     declared_at: Mapped[datetime]
     # When it was first seen (the earliest startsAt of its alerts, or when a person declared it) and when customers
     # were first affected (None: taken to be the detection time until someone says otherwise).
@@ -112,6 +113,8 @@ class Incident(Base):
     last_update_at: Mapped[datetime]
     next_update_due_at: Mapped[datetime | None] = mapped_column(index=True)
     missed_updates: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The last alert timeline event (firing/resolved) the war room was told about in a coalesced note.
+    alerts_noted_through: Mapped[int | None]
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="incident", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.id"

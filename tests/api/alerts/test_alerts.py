@@ -48,7 +48,9 @@ def test_the_alertmanager_and_grafana_examples_are_stored(firebell: Firebell) ->
     grafana, prom = listed
     assert prom["source"] == "prometheus" and prom["status"] == "firing" and prom["ends_at"] is None
     assert prom["labels"] == {"alertname": "HighCPUUsage", "instance": "server01", "severity": "critical"}
-    assert prom["starts_at"] == "2025-07-17T07:00:00Z" and prom["deliveries"] == 1 and prom["incident_number"] is None
+    assert (
+        prom["starts_at"] == "2025-07-17T07:00:00Z" and prom["deliveries"] == 1 and prom["incident_number"] == 1
+    )  # critical: SEV2 declares
     assert grafana["fingerprint"] == "becbfb94bd81ef48" and grafana["status"] == "resolved"
     assert grafana["ends_at"] == "2024-03-15T02:42:00Z" and grafana["silence_url"].startswith("localhost:3000")
     required = {"id", "source", "fingerprint", "status", "labels", "annotations", "starts_at", "ends_at"}

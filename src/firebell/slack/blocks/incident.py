@@ -16,7 +16,9 @@ from firebell.slack.blocks.kit import (
     confirm_dialog,
     context,
     date_token,
+    declarer_text,
     header,
+    ic_mention,
     mention,
     section,
 )
@@ -130,7 +132,7 @@ def summary_blocks(
             f"*{severity.name}*: {escape_mrkdwn(severity.description)}",
             fields=[
                 f"*Status*\n{status_label(incident.status)}",
-                f"*Incident Commander*\n{mention(incident.commander)}",
+                f"*Incident Commander*\n{ic_mention(incident.commander)}",
                 *extra_fields,
             ],
             block_id=block_id,
@@ -138,15 +140,23 @@ def summary_blocks(
     ]
 
 
-def kickoff_message(incident: IncidentSnapshot, policy: Policy, *, suggestions: list[Block] | None = None) -> Message:
-    """The pinned first message of a war room: what, how bad, who leads, what happens next, and buttons."""
+def kickoff_message(
+    incident: IncidentSnapshot,
+    policy: Policy,
+    *,
+    suggestions: list[Block] | None = None,
+    alerts: list[Block] | None = None,
+    unassigned: list[Block] | None = None,
+) -> Message:
+    """The pinned first message of a war room: what, how bad, who leads, what happens next, and buttons.
+    An alert-born one lists its alerts (`alerts`) and, while nobody leads it, offers "I'm the IC" (`unassigned`)."""
     severity = policy.known(incident.severity)
     label = incident_label(incident.number)
     blocks = summary_blocks(
         incident,
         policy,
         extra_fields=(
-            f"*Declared by*\n{mention(incident.declared_by)}",
+            f"*Declared by*\n{declarer_text(incident.declared_by, incident.declared_from)}",
             f"*Declared*\n{date_token(incident.declared_at)}",
         ),
         block_id="kickoff.summary",
@@ -155,11 +165,14 @@ def kickoff_message(incident: IncidentSnapshot, policy: Policy, *, suggestions: 
         blocks.append(section(f"*Description*\n{escape_mrkdwn(truncate(incident.description, 2800))}"))
     if incident.customer_impact:
         blocks.append(section(f"*Customer impact*\n{escape_mrkdwn(truncate(incident.customer_impact, 2800))}"))
+    blocks.extend(alerts or [])
+    if incident.status.is_open and incident.commander is None:
+        blocks.extend(unassigned or [])
     if incident.status.is_open:
         blocks.append(
             section(
                 "*What happens next*\n"
-                f"1. {mention(incident.commander)} leads: coordinates, delegates and decides. The IC does not debug.\n"
+                f"1. {ic_mention(incident.commander) if incident.commander else 'The IC (nobody yet)'} leads: coordinates, delegates and decides. The IC does not debug.\n"
                 "2. Mitigate first, investigate after: stop the customer impact, then find the cause.\n"
                 f"3. {_cadence_line(incident, policy)}\n"
                 "4. React with :pushpin: to any message here to put it on the timeline.",
@@ -172,7 +185,7 @@ def kickoff_message(incident: IncidentSnapshot, policy: Policy, *, suggestions: 
     buttons = _lifecycle_buttons(incident)
     if buttons:
         blocks.append(actions(*buttons, block_id="kickoff.actions"))
-    text = f"{label} ({severity.name}): {_title(incident)}. IC: {mention(incident.commander)}"
+    text = f"{label} ({severity.name}): {_title(incident)}. IC: {ic_mention(incident.commander)}"
     return Message(text=text, blocks=blocks)
 
 
@@ -186,24 +199,28 @@ def announcement_message(incident: IncidentSnapshot, policy: Policy) -> Message:
             f":rotating_light: *{label}* ({severity.name}) {_title(incident)}",
             fields=[
                 f"*Status*\n{status_label(incident.status)}",
-                f"*Incident Commander*\n{mention(incident.commander)}",
+                f"*Incident Commander*\n{ic_mention(incident.commander)}",
                 f"*Severity*\n{severity.name}: {escape_mrkdwn(truncate(severity.description, 150))}",
                 f"*War room*\n{room}",
             ],
             block_id="announcement.summary",
         ),
-        context(
-            f"Declared {date_token(incident.declared_at)} by {mention(incident.declared_by)}. "
-            "Updates are posted in this thread."
-        ),
+        context(f"Declared {date_token(incident.declared_at)} {_by(incident)}. Updates are posted in this thread."),
     ]
     text = f"{label} ({severity.name}) {_title(incident)}: {incident.status.value}"
     return Message(text=text, blocks=blocks)
 
 
+def _by(incident: IncidentSnapshot) -> str:
+    if incident.declared_by is None:
+        return f"({declarer_text(None, incident.declared_from)})"
+    return f"by {mention(incident.declared_by)}"
+
+
 def topic_text(incident: IncidentSnapshot) -> str:
     """The war room's topic: severity, status and IC at a glance (at most 250 characters)."""
-    head = f"{incident.severity} | {incident.status.value.capitalize()} | IC: {mention(incident.commander)} | "
+    ic = mention(incident.commander) if incident.commander else "unassigned"  # a topic is plain text
+    head = f"{incident.severity} | {incident.status.value.capitalize()} | IC: {ic} | "
     room = TOPIC_LIMIT - len(head)
     cut = room
     title = escape_mrkdwn(truncate(incident.title, cut))

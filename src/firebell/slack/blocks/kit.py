@@ -4,7 +4,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from firebell.slack.mrkdwn import truncate
+from firebell.slack.mrkdwn import escape_mrkdwn, truncate
 
 Block = dict[str, Any]
 
@@ -21,6 +21,18 @@ def mention(user_id: str | None) -> str:
     if user_id is None or not _USER_ID.match(user_id):
         return "someone"
     return f"<@{user_id}>"
+
+
+def ic_mention(user_id: str | None) -> str:
+    """The Incident Commander: a mention, or "unassigned" while an alert-born incident has nobody in command."""
+    return "_unassigned_" if user_id is None else mention(user_id)
+
+
+def declarer_text(declared_by: str | None, declared_from: str | None) -> str:
+    """Who declared: a mention, or the alert source whose rule did (never a made-up mention)."""
+    if declared_by is not None:
+        return mention(declared_by)
+    return f"declared from alerts ({escape_mrkdwn(declared_from or 'an alert source')})"
 
 
 def channel_link(channel_id: str | None, fallback: str = "the war room") -> str:

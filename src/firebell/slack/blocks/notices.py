@@ -9,7 +9,7 @@ from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
 from firebell.slack.blocks.alert_triage import alerts_attached_notice
 from firebell.slack.blocks.incident import Message, status_label
-from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, channel_link, context, mention, section
+from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, channel_link, context, ic_mention, mention, section
 from firebell.slack.blocks.review import unowned_message
 from firebell.slack.blocks.times import times_notice
 from firebell.slack.mrkdwn import escape_mrkdwn, mrkdwn_chunks, truncate
@@ -34,6 +34,9 @@ def _handover(payload: dict[str, Any], policy: Policy) -> Message:
     # The alarm is for the war room, where the previous IC is; the announcement thread gets the plain news.
     if payload.get("taken") and previous and payload.get("target") == "room":
         return _command_taken(user=user, previous=previous, actor=actor)
+    if not previous and actor == user:  # an alert-born incident nobody led: someone pressed "I'm the IC"
+        text = f":handshake: {_prefix(payload)}{mention(user)} took command: now the Incident Commander."
+        return Message(text=text, blocks=[section(text)])
     was = f" (was {mention(previous)})" if previous else ""
     by = f" by {mention(actor)}" if actor and actor not in (user, previous) else ""
     text = f":handshake: {_prefix(payload)}Command handed over{by}: {mention(user)} is now the Incident Commander{was}."
@@ -94,7 +97,7 @@ def _status_update(payload: dict[str, Any], policy: Policy) -> Message:
     status = Status(payload["status"])
     head = (
         f":loudspeaker: {_prefix(payload)}*Status update* · {payload['severity']} · {status_label(status)} · "
-        f"IC {mention(payload.get('commander'))}"
+        f"IC {ic_mention(payload.get('commander'))}"
     )
     body = mrkdwn_chunks(payload["text"], SECTION_TEXT_LIMIT)
     return Message(

@@ -9,7 +9,7 @@ from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
 from firebell.slack.blocks.incident import ActionId, Message
-from firebell.slack.blocks.kit import actions, button, channel_link, context, mention, section
+from firebell.slack.blocks.kit import actions, button, channel_link, context, ic_mention, mention, section
 
 
 def _ordinal(n: int) -> str:
@@ -41,7 +41,7 @@ def reminder_message(incident: IncidentSnapshot, policy: Policy, payload: dict[s
     if target == "announcement":
         text = (
             f":warning: *{label}* ({incident.severity}) has had no status update for {silence}. "
-            f"IC: {mention(incident.commander)} · war room {channel_link(incident.channel_id)}"
+            f"IC: {ic_mention(incident.commander)} · war room {channel_link(incident.channel_id)}"
         )
         return Message(text=f"{label} has had no status update for {silence}", blocks=[section(text)])
     update_button = button("Post update", ActionId.POST_UPDATE, value=str(incident.number), style="primary")
@@ -58,10 +58,12 @@ def reminder_message(incident: IncidentSnapshot, policy: Policy, payload: dict[s
     deputy = incident.roles.get("deputy")
     if payload.get("mention_deputy") and deputy and deputy != incident.commander:
         cc = f" cc {mention(deputy)}"
-    text = (
-        f":alarm_clock: {mention(incident.commander)} a status update for *{label}* is due: "
-        f"the last one was {silence} ago.{cc}"
+    who = (
+        mention(incident.commander)
+        if incident.commander
+        else "No Incident Commander yet (press *I'm the IC* on the kick-off):"
     )
+    text = f":alarm_clock: {who} a status update for *{label}* is due: the last one was {silence} ago.{cc}"
     notes = [cadence] if cadence else []
     if miss > 1:
         notes.append(f"{_ordinal(miss)} missed update in a row")

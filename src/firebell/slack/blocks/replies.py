@@ -9,7 +9,7 @@ from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy
 from firebell.domain.timeline import EventKind, TimelineEntry
 from firebell.slack.blocks.incident import Message, status_label, summary_blocks
-from firebell.slack.blocks.kit import Block, channel_link, context, date_token, header, mention, section
+from firebell.slack.blocks.kit import Block, channel_link, context, date_token, header, ic_mention, mention, section
 from firebell.slack.grammar import USAGE
 from firebell.slack.mrkdwn import escape_mrkdwn, truncate
 
@@ -131,7 +131,7 @@ def list_reply(incidents: list[IncidentSnapshot], *, now: datetime) -> Message:
         text = ":sunny: No open incidents."
         return Message(text=text, blocks=[section(text)])
     lines = [
-        f"*{incident_label(i.number)}* {i.severity} · {status_label(i.status)} · IC {mention(i.commander)} · "
+        f"*{incident_label(i.number)}* {i.severity} · {status_label(i.status)} · IC {ic_mention(i.commander)} · "
         f"{format_duration(now - i.declared_at)} old · {channel_link(i.channel_id, fallback='war room pending')}\n"
         f"{escape_mrkdwn(truncate(i.title, 150))}"
         for i in incidents

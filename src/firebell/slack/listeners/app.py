@@ -20,12 +20,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
+from firebell.slack.blocks.alert_notes import CLAIM_COMMAND
 from firebell.slack.blocks.alert_triage import TriageActionId, TriageForm
 from firebell.slack.blocks.incident import ActionId
 from firebell.slack.blocks.modals import CallbackId
 from firebell.slack.blocks.review import ReviewAction, ReviewForm
 from firebell.slack.blocks.runbooks import RunbookAction
 from firebell.slack.listeners.after_ack import AfterAck
+from firebell.slack.listeners.alert_incidents import AlertIncidents
 from firebell.slack.listeners.alert_triage import Triage
 from firebell.slack.listeners.commands import KIND, IncidentCommand
 from firebell.slack.listeners.events import Events
@@ -126,6 +128,7 @@ def build_bolt_app(
         runbooks=runbooks,
     )
     interactions = Interactions(ctx, after_ack)
+    alert_incidents = AlertIncidents(ctx, after_ack)
     events = Events(ctx)
     triage = Triage(ctx, after_ack)
 
@@ -135,6 +138,7 @@ def build_bolt_app(
     for action_id in (ActionId.MITIGATE, ActionId.RESOLVE, ActionId.REOPEN):
         app.action(action_id)(threaded(interactions.lifecycle_button))
     app.action(ActionId.OPEN_WAR_ROOM)(_link_pressed)
+    app.action(CLAIM_COMMAND)(threaded(alert_incidents.claim_pressed))
     app.action(re.compile(rf"^{re.escape(ActionId.SNOOZE)}\.\d+$"))(threaded(interactions.snooze_button))
     app.view(CallbackId.DECLARE)(threaded(interactions.declare_submitted))
     app.view(CallbackId.UPDATE)(threaded(interactions.update_submitted))

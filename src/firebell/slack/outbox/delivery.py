@@ -17,13 +17,14 @@ from firebell.services.context import Context
 from firebell.services.effects import EffectKind, Target
 from firebell.services.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry
 from firebell.services.pins import record_pin
-from firebell.services.runbooks import checklist, incident_query, matches_for, record_message, run_message_ts
-from firebell.slack.blocks.incident import Message, announcement_message, kickoff_message, topic_text
+from firebell.services.runbooks import checklist, record_message, run_message_ts
+from firebell.slack.blocks.incident import Message, announcement_message, topic_text
 from firebell.slack.blocks.notices import command_taken_dm, notice_message
 from firebell.slack.blocks.reminders import reminder_message
 from firebell.slack.blocks.replies import pin_recorded_reply
-from firebell.slack.blocks.runbooks import checklist_message, review_message, suggestion_blocks
+from firebell.slack.blocks.runbooks import checklist_message, review_message
 from firebell.slack.mrkdwn import plain_from_slack
+from firebell.slack.outbox.alert_notes import kickoff, post_alert_note
 from firebell.slack.outbox.alert_triage import TriageDeliveries
 from firebell.slack.outbox.directory import ChannelNotFound, SlackDirectory
 from firebell.slack.outbox.outcomes import classify, slack_error
@@ -67,6 +68,7 @@ class Deliverer:
             EffectKind.POST_RUNBOOK: self._post_runbook,
             EffectKind.SYNC_RUNBOOK: self._sync_runbook,
             EffectKind.SYNC_TRIAGE: self.triage.sync,
+            EffectKind.POST_ALERT_NOTE: lambda job, incident: post_alert_note(self, job, incident),
         }
 
     # -- delivery ----------------------------------------------------------------------------------
@@ -282,6 +284,8 @@ class Deliverer:
             assert incident.channel_id is not None
             self.post(job, incident.channel_id, message)
         elif target == "dm":
+            if incident.commander is None:
+                return Delivered()  # an alert-born incident nobody has taken yet: the room's reminder says so
             self.post(job, self.directory.dm_channel(incident.commander), message)
         elif incident.announcement_channel_id and incident.announcement_ts:
             self.post(
@@ -290,9 +294,7 @@ class Deliverer:
         return Delivered()
 
     def _kickoff(self, incident: IncidentSnapshot) -> Message:
-        """The kick-off, with up to three runbooks that match the incident well (none otherwise)."""
-        matches = matches_for(self.shelf.library, incident_query(incident.title, incident.description))
-        return kickoff_message(incident, self.ctx.policy, suggestions=suggestion_blocks(matches))
+        return kickoff(self.ctx, self.shelf, incident)
 
     def _post_runbook(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None

@@ -37,6 +37,7 @@ FIRST_METHOD: dict[EffectKind, str] = {
     EffectKind.SYNC_RUNBOOK: "chat.update",
     EffectKind.DM: "conversations.open",
     EffectKind.SYNC_TRIAGE: "chat.update",  # chat.postMessage only the first time
+    EffectKind.POST_ALERT_NOTE: "chat.postMessage",
 }
 _METHOD_OF = {kind.value: method for kind, method in FIRST_METHOD.items()}
 
@@ -63,7 +64,8 @@ def first_call(job: Job, directory: SlackDirectory, announcement_channel: str | 
     if job.kind == EffectKind.POST_ANNOUNCEMENT or (job.kind == EffectKind.DM and not job.payload.get("user")):
         return "chat.postMessage", directory.known_channel_id(announcement_channel) if announcement_channel else None
     if job.kind == EffectKind.POST_REMINDER and target == "dm" and incident is not None:
-        dm = directory.known_dm_channel(incident.commander)
+        # Nobody in command yet (alert-born): the delivery makes no call; look up no DM channel.
+        dm = directory.known_dm_channel(incident.commander) if incident.commander else incident.channel_id
         return ("chat.postMessage", dm) if dm else ("conversations.open", None)
     if job.kind == EffectKind.DM:
         dm = directory.known_dm_channel(str(job.payload.get("user")))
