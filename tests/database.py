@@ -11,6 +11,9 @@ from sqlalchemy.engine import make_url
 
 SCHEMA_PREFIX = "fb_test_"
 TABLES = (
+    "oncall_overrides",
+    "oncall_anchors",
+    "oncall_schedules",
     "alerts",
     "alert_group_keys",
     "alert_groups",

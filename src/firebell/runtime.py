@@ -17,6 +17,7 @@ from firebell.runbooks.location import runbooks_dir
 from firebell.runbooks.shelf import Shelf
 from firebell.scheduler.runner import Scheduler
 from firebell.services.context import Context, utc_now
+from firebell.services.oncall_anchors import sync_all_anchors
 from firebell.slack.listeners.ack_priority import AckPriority
 from firebell.slack.listeners.after_ack import AfterAck
 from firebell.slack.listeners.app import build_bolt_app
@@ -60,7 +61,9 @@ class Runtime:
 
     def start(self) -> None:
         """Start delivering queued Slack effects and carrying out recorded requests (those a crash left first),
-        and learn the bot's identity in the background."""
+        and learn the bot's identity in the background. First, every on-call schedule's rotation is brought in step
+        with the policy (a changed layer is reanchored now, so whoever is on call keeps the shift)."""
+        sync_all_anchors(self.ctx)
         self.gateway.start()
         self.scheduler.start()
         self.inbox.start()
