@@ -12,8 +12,8 @@ from tests.harness import Firebell
 BERLIN_WINTER, BERLIN_SUMMER = 1, 2  # hours Berlin is ahead of UTC
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
 
 
 def oncall(firebell: Firebell, at: str) -> dict[str, object]:

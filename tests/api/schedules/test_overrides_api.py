@@ -79,7 +79,12 @@ def test_two_overlapping_overrides_made_at_the_same_moment_one_wins(firebell: Fi
         barrier = threading.Barrier(2)
         answers: list[httpx.Response] = []
 
-        def make(start_hour: int, day: int = day, barrier: threading.Barrier = barrier) -> None:
+        def make(
+            start_hour: int,
+            day: int = day,
+            barrier: threading.Barrier = barrier,
+            answers: list[httpx.Response] = answers,
+        ) -> None:
             barrier.wait()
             start, end = f"2026-01-{day}T{start_hour:02d}:00:00Z", f"2026-01-{day}T{start_hour + 3:02d}:00:00Z"
             answers.append(add(firebell, "U04ERIN", start, end))
