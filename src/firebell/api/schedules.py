@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -194,6 +195,14 @@ def schedules_router(ctx: Context) -> APIRouter:
             return add_override(ctx, name, body.user, start, end, by=_actor(body.by))
 
         return OverrideOut.of(await run(name, answer))
+
+    # Any other method on the overrides: 405 naming both that are taken (otherwise the GET route would answer
+    # alone, with `Allow: GET`).
+    @router.api_route(
+        "/schedules/{name}/overrides", methods=["HEAD", "OPTIONS", "PATCH", "PUT", "DELETE"], include_in_schema=False
+    )
+    async def other_methods() -> JSONResponse:
+        return JSONResponse({"detail": "Method Not Allowed: send GET or POST."}, 405, {"Allow": "GET, POST"})
 
     @router.delete("/schedules/{name}/overrides/{override_id}", responses=_NOT_FOUND)
     async def delete_override(
