@@ -1,13 +1,14 @@
 """The REST API's on-call schedules: the schedules, who is on call at an instant, the shifts over a range, and
 overrides (list, add, remove). Names are pinned by issue 16: other tools depend on them."""
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from starlette.concurrency import run_in_threadpool
 
 from firebell.api.errors import error_responses
@@ -27,10 +28,24 @@ from firebell.services.oncall_overrides import (
 
 EARLIEST, LATEST = 1970, 2199  # years an instant may be in: the rotation arithmetic looks months around it
 T = TypeVar("T")
+# A Slack user id or an e-mail address, as the policy's members; the pattern tells the document's readers.
+PERSON = r"^(?:[UW][A-Z0-9]{2,20}|[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})$"
+
+
+def _person(value: object) -> object:
+    if isinstance(value, str) and re.fullmatch(PERSON, value):
+        return value
+    shown = value if not isinstance(value, str) or len(value) <= 60 else f"{value[:60]}…"
+    raise ValueError(f"expected a Slack user id like U01ALICE or an e-mail address, got {shown!r}")
+
+
+Person = Annotated[str, BeforeValidator(_person), WithJsonSchema({"type": "string", "pattern": PERSON})]
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {**error_responses(404)[404], "description": "There is no such schedule (or override on it)"}
 }
-ScheduleName = Annotated[str, Path(pattern=NAME_PATTERN, description="A schedule's name in the policy file")]
+ScheduleName = Annotated[
+    str, Path(pattern=NAME_PATTERN, description="A schedule's name in the policy file", examples=["checkout-primary"])
+]
 
 
 class LayerOut(BaseModel):
@@ -99,10 +114,10 @@ class ShiftOut(BaseModel):
 class OverrideIn(BaseModel):
     """Put `user` on call over [start, end) instead of the rotation."""
 
-    user: str = Field(max_length=320, description="A Slack user id (U01ALICE) or an e-mail address")
+    user: Person = Field(description="A Slack user id (U01ALICE) or an e-mail address")
     start: Rfc3339
     end: Rfc3339
-    by: str | None = Field(default=None, max_length=320, description="Who makes it (a Slack user id); default: api")
+    by: Person | None = Field(default=None, description="Who makes it (a Slack user id); default: api")
 
 
 class OverrideOut(BaseModel):
@@ -208,7 +223,7 @@ def schedules_router(ctx: Context) -> APIRouter:
     async def delete_override(
         name: ScheduleName,
         override_id: RowId,
-        by: Annotated[str | None, Query(max_length=320, description="Who removes it (a Slack user id)")] = None,
+        by: Annotated[Person | None, Query(description="Who removes it (a Slack user id)")] = None,
     ) -> OverrideOut:
         """Remove an override: it stops applying, and stays on record with who removed it and when."""
         view = await run(name, lambda: remove_override(ctx, name, override_id, by=_actor(by)))

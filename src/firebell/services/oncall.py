@@ -17,7 +17,7 @@ from firebell.domain.oncall.config import ScheduleConfig
 from firebell.domain.oncall.schedule import LOOK_AHEAD, LOOK_BACK
 from firebell.services.context import Context
 from firebell.services.oncall_anchors import current_anchors
-from firebell.store.oncall_models import OncallOverride
+from firebell.store.models import OncallOverride
 
 MAX_RANGE = timedelta(days=366)
 

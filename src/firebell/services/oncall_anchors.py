@@ -23,7 +23,7 @@ from firebell.domain.oncall.config import LayerConfig, ScheduleConfig
 from firebell.domain.oncall.rotation import default_anchor
 from firebell.services.context import Context
 from firebell.store.inserts import insert_ignoring_duplicates
-from firebell.store.oncall_models import OncallAnchor, OncallSchedule
+from firebell.store.models import OncallAnchor, OncallSchedule
 
 log = logging.getLogger(__name__)
 

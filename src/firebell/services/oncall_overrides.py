@@ -16,7 +16,7 @@ from firebell.domain.oncall.config import Member
 from firebell.services.context import Context
 from firebell.services.oncall import schedule_config
 from firebell.services.oncall_anchors import lock_schedule
-from firebell.store.oncall_models import OncallOverride
+from firebell.store.models import OncallOverride
 
 MAX_LENGTH = timedelta(days=366)
 _MEMBER: TypeAdapter[str] = TypeAdapter(Member)

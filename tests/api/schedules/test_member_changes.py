@@ -13,7 +13,7 @@ from firebell.emulator import EmulatorServer, SlackEmulator
 from firebell.services.context import Context
 from firebell.services.oncall import on_call
 from firebell.store.database import Database
-from firebell.store.oncall_models import OncallAnchor
+from firebell.store.models import OncallAnchor
 from tests.clock import Clock
 from tests.harness import Firebell, running_firebell
 

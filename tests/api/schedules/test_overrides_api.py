@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine, select
 
-from firebell.store.oncall_models import OncallOverride
+from firebell.store.models import OncallOverride
 from tests.api.schedules.conftest import send
 from tests.harness import Firebell
 
@@ -109,12 +109,15 @@ def test_two_overlapping_overrides_made_at_the_same_moment_one_wins(firebell: Fi
         ({"user": "U04ERIN", "start": "2026-01-06T13:00:00Z", "end": "2026-01-06T11:00:00Z"}, "'end' must be after"),
         ({"user": "U04ERIN", "start": "2025-12-30T13:00:00Z", "end": "2025-12-31T11:00:00Z"}, "lies in the past"),
         ({"user": "U04ERIN", "start": "2026-01-06T11:00:00Z", "end": "2027-01-08T11:00:00Z"}, "at most 366 days"),
-        ({"user": "nobody", "start": "2026-01-06T11:00:00Z", "end": "2026-01-06T13:00:00Z"}, "Slack user id"),
+        (
+            {"user": "nobody", "start": "2026-01-06T11:00:00Z", "end": "2026-01-06T13:00:00Z"},
+            "'user': expected a Slack user id",
+        ),
         ({"user": "U04ERIN", "start": "6 Jan", "end": "2026-01-06T13:00:00Z"}, "RFC 3339"),
         ({"user": "U04ERIN", "start": "2026-01-06T11:00:00Z"}, "'end'"),
         (
             {"user": "U04ERIN", "start": "2026-01-06T11:00:00Z", "end": "2026-01-06T13:00:00Z", "by": "<!channel>"},
-            "by: expected a Slack user id",
+            "'by': expected a Slack user id",
         ),
     ],
 )
