@@ -14,6 +14,7 @@ TABLES = (
     "oncall_overrides",
     "oncall_anchors",
     "oncall_schedules",
+    "oncall_emails",
     "alerts",
     "alert_group_keys",
     "alert_groups",

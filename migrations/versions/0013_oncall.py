@@ -1,4 +1,4 @@
-"""On-call: a lock row per schedule, rotation anchors per layer, and overrides (kept after removal).
+"""On-call: a lock row per schedule, rotation anchors per layer, overrides (kept after removal), e-mails resolved.
 
 Revision ID: 0013
 Revises: 0009
@@ -54,9 +54,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("oncall_overrides", schema=None) as batch_op:
         batch_op.create_index("ix_oncall_overrides_schedule_ends_at", ["schedule", "ends_at"], unique=False)
+    op.create_table(
+        "oncall_emails",
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("user_id", sa.String(length=40), nullable=True),
+        _moment("checked_at"),
+        sa.PrimaryKeyConstraint("email", name=op.f("pk_oncall_emails")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("oncall_emails")
     with op.batch_alter_table("oncall_overrides", schema=None) as batch_op:
         batch_op.drop_index("ix_oncall_overrides_schedule_ends_at")
     op.drop_table("oncall_overrides")

@@ -1,11 +1,13 @@
 """On-call answers from the policy's schedules, their anchors in the store and their overrides: who is on call
 at an instant and until when, and the shifts over a range with overrides marked.
 
-Members and override users are answered as written (Slack user ids, or e-mails, which are not resolved to
-user ids yet). Temporary schedules are not stored yet: the rotation and overrides decide alone.
+Members and override users written as e-mails are answered with the Slack user id they were resolved to
+(services/oncall_emails.py), or as written while unresolved. Temporary schedules are not stored yet: the
+rotation and overrides decide alone.
 """
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +19,7 @@ from firebell.domain.oncall.config import ScheduleConfig
 from firebell.domain.oncall.schedule import LOOK_AHEAD, LOOK_BACK
 from firebell.services.context import Context
 from firebell.services.oncall_anchors import current_anchors
+from firebell.services.oncall_emails import as_user_ids
 from firebell.store.models import OncallOverride
 
 MAX_RANGE = timedelta(days=366)
@@ -82,7 +85,12 @@ def on_call(ctx: Context, name: str, at: datetime) -> OnCallView:
     anchors = current_anchors(ctx, config)
     rows = active_overrides(ctx, name, at - LOOK_BACK, at + LOOK_AHEAD)
     now = on_call_at(config.schedule(), at, anchors=anchors, overrides=_overrides(rows))
-    return OnCallView(schedule=name, at=at, users=now.users, until=now.until)
+    ids = as_user_ids(ctx, now.users)
+    return OnCallView(schedule=name, at=at, users=_unique(ids.get(u, u) for u in now.users), until=now.until)
+
+
+def _unique(users: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(users))
 
 
 def shifts_between(ctx: Context, name: str, start: datetime, end: datetime) -> list[ShiftView]:
@@ -96,10 +104,12 @@ def shifts_between(ctx: Context, name: str, start: datetime, end: datetime) -> l
     rows = active_overrides(ctx, name, start, end)
     spans = shifts(config.schedule(), start, end, anchors=anchors, overrides=_overrides(rows))
     cuts = sorted({t for r in rows for t in (r.starts_at, r.ends_at) if start < t < end})
+    ids = as_user_ids(ctx, {u for span in spans for u in span.users})
     out: list[ShiftView] = []
     for span in spans:
         edges = [span.start, *(t for t in cuts if span.start < t < span.end), span.end]
         for lo, hi in itertools.pairwise(edges):
-            ids = tuple(r.id for r in rows if r.starts_at <= lo and hi <= r.ends_at and r.user_id in span.users)
-            out.append(ShiftView(start=lo, end=hi, users=span.users, override_ids=ids))
+            marked = tuple(r.id for r in rows if r.starts_at <= lo and hi <= r.ends_at and r.user_id in span.users)
+            users = _unique(ids.get(u, u) for u in span.users)
+            out.append(ShiftView(start=lo, end=hi, users=users, override_ids=marked))
     return out

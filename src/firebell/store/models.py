@@ -308,6 +308,6 @@ class InboxEntry(Base):
 
 # The alert tables live in their own module; importing it here registers them on Base.metadata for Alembic.
 from firebell.store.alert_models import Alert, AlertGroup, AlertGroupKey  # noqa: E402
-from firebell.store.oncall_models import OncallAnchor, OncallOverride, OncallSchedule  # noqa: E402
+from firebell.store.oncall_models import OncallAnchor, OncallEmail, OncallOverride, OncallSchedule  # noqa: E402
 
-__all__ = ["Alert", "AlertGroup", "AlertGroupKey", "OncallAnchor", "OncallOverride", "OncallSchedule"]
+__all__ = ["Alert", "AlertGroup", "AlertGroupKey", "OncallAnchor", "OncallEmail", "OncallOverride", "OncallSchedule"]

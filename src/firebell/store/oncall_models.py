@@ -53,3 +53,14 @@ class OncallOverride(Base):
     created_at: Mapped[datetime]
     removed_by: Mapped[str | None] = mapped_column(String(320))
     removed_at: Mapped[datetime | None]
+
+
+class OncallEmail(Base):
+    """A member written as an e-mail, and the Slack user id users.lookupByEmail gave for it (None: Slack has no
+    such user; asked again at the next start)."""
+
+    __tablename__ = "oncall_emails"
+
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)  # lowercased
+    user_id: Mapped[str | None] = mapped_column(String(40))
+    checked_at: Mapped[datetime]

@@ -48,7 +48,7 @@ def test_the_schedules_are_listed_as_the_policy_has_them(firebell: Firebell) -> 
         ("2026-01-12T08:30:00+01:00", ["U01ALICE"], utc(2026, 1, 12, 9 - BERLIN_WINTER)),
         # At the handoff: Bob, for the day's covered hours.
         ("2026-01-12T09:00:00+01:00", ["U02BOB"], utc(2026, 1, 12, 20 - BERLIN_WINTER)),
-        # Week 2: the member written as an e-mail (answered as written: e-mails are not resolved yet).
+        # Week 2: the member written as an e-mail (no Slack user has it here, so it is answered as written).
         ("2026-01-19T12:00:00Z", ["carol@example.com"], utc(2026, 1, 19, 20 - BERLIN_WINTER)),
         # Spring forward on Sunday 29 March. Monday 30 March 08:30 CEST (06:30Z): week 11 (carol) still,
         # until the handoff at 09:00 local, which is now 07:00Z, not 08:00Z.
