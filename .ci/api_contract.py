@@ -23,7 +23,22 @@ import httpx
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
 
 FIXED_SEED = 1414
+CONFIG = Path(__file__).with_name("schemathesis.toml")  # per-operation settings
 INCIDENTS = 3
+# One on-call schedule, named as the document's example, so the schedule routes are fuzzed past their 404.
+POLICY = """
+schedules:
+  - name: checkout-primary
+    time_zone: Europe/Berlin
+    layers:
+      - members: [U01ALICE, U02BOB, carol@example.com]
+        rotate_every: 1w
+        handoff: "mon 09:00"
+        start: 2026-01-05
+        only: "mon-fri 08:00-20:00"
+      - members: [U03DAVE]
+        start: 2026-01-05
+"""
 
 
 def free_port() -> int:
@@ -66,6 +81,8 @@ def schemathesis(url: str, token: str, *, seed: int, max_examples: int) -> int:
     """One `schemathesis run` over the whole document; its exit code."""
     command = [
         "schemathesis",
+        "--config-file",
+        str(CONFIG),
         "run",
         f"{url}/openapi.json",
         "--header",
@@ -102,6 +119,8 @@ def main() -> int:
     token = secrets.token_urlsafe(24)
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "serve.log"
+        policy = Path(folder) / "firebell.yaml"
+        policy.write_text(POLICY)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FIREBELL_", "DATABASE_URL"))}
@@ -111,6 +130,7 @@ def main() -> int:
             SLACK_API_URL=slack.api_url,
             DATABASE_URL=f"sqlite:///{folder}/contract.db",
             FIREBELL_API_TOKEN=token,
+            FIREBELL_CONFIG=str(policy),
             FIREBELL_LOG_LEVEL="WARNING",
         )
         with log.open("w") as out:

@@ -11,6 +11,10 @@ from sqlalchemy.engine import make_url
 
 SCHEMA_PREFIX = "fb_test_"
 TABLES = (
+    "oncall_overrides",
+    "oncall_anchors",
+    "oncall_schedules",
+    "oncall_emails",
     "alerts",
     "alert_group_keys",
     "alert_groups",

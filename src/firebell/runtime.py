@@ -17,6 +17,8 @@ from firebell.runbooks.location import runbooks_dir
 from firebell.runbooks.shelf import Shelf
 from firebell.scheduler.runner import Scheduler
 from firebell.services.context import Context, utc_now
+from firebell.services.oncall_anchors import sync_all_anchors
+from firebell.services.oncall_emails import resolve_emails
 from firebell.slack.listeners.ack_priority import AckPriority
 from firebell.slack.listeners.after_ack import AfterAck
 from firebell.slack.listeners.app import build_bolt_app
@@ -60,12 +62,18 @@ class Runtime:
 
     def start(self) -> None:
         """Start delivering queued Slack effects and carrying out recorded requests (those a crash left first),
-        and learn the bot's identity in the background."""
+        and learn the bot's identity (and resolve on-call members written as e-mails) in the background. First, every on-call schedule's rotation is brought in step
+        with the policy (a changed layer is reanchored now, so whoever is on call keeps the shift)."""
+        sync_all_anchors(self.ctx)
         self.gateway.start()
         self.scheduler.start()
         self.inbox.start()
-        self._warmup = threading.Thread(target=self.directory.identity, name="firebell-warmup", daemon=True)
+        self._warmup = threading.Thread(target=self._warm_up, name="firebell-warmup", daemon=True)
         self._warmup.start()
+
+    def _warm_up(self) -> None:
+        self.directory.identity()
+        resolve_emails(self.ctx, self.directory.user_id_by_email)  # on-call members written as e-mails
 
     def stop(self) -> None:
         """Stop the scheduler, the inbox's workers and the gateway, and release database connections."""

@@ -11,6 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from firebell.domain.alert_sources import AlertSource, Window, check_alert_sources
 from firebell.domain.durations import parse_duration
 from firebell.domain.errors import UnknownRole, UnknownSeverity
+from firebell.domain.oncall.config import EscalationPolicy, OnCallPolicy, Paging, ScheduleConfig, Service
 from firebell.domain.permissions import ANYONE, DECLARER, Permissions
 
 
@@ -172,6 +173,11 @@ class Policy(BaseModel):
     alert_grouping_window: Window = timedelta(minutes=5)
     # The Slack user id who becomes Incident Commander of an alert-born incident; None: it starts unassigned.
     triage_owner: str | None = None
+    # On-call (domain/oncall/config.py): services, rotation schedules, escalation policies and paging.
+    services: tuple[Service, ...] = ()
+    schedules: tuple[ScheduleConfig, ...] = ()
+    escalation_policies: tuple[EscalationPolicy, ...] = ()
+    paging: Paging = Paging()
 
     @field_validator("announcement_channel", "triage_channel")
     @classmethod
@@ -249,7 +255,18 @@ class Policy(BaseModel):
                 f"or roles from `roles` ({', '.join(self.roles)})"
             )
         check_alert_sources(self.alert_sources, self.severity_names)
+        self.oncall.check(self.severity_names)
         return self
+
+    @property
+    def oncall(self) -> OnCallPolicy:
+        """The on-call keys together, as the on-call use cases read them."""
+        return OnCallPolicy(
+            services=self.services,
+            schedules=self.schedules,
+            escalation_policies=self.escalation_policies,
+            paging=self.paging,
+        )
 
     @property
     def severity_names(self) -> list[str]:

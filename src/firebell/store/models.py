@@ -311,5 +311,6 @@ class InboxEntry(Base):
 
 # The alert tables live in their own module; importing it here registers them on Base.metadata for Alembic.
 from firebell.store.alert_models import Alert, AlertGroup, AlertGroupKey  # noqa: E402
+from firebell.store.oncall_models import OncallAnchor, OncallEmail, OncallOverride, OncallSchedule  # noqa: E402
 
-__all__ = ["Alert", "AlertGroup", "AlertGroupKey"]
+__all__ = ["Alert", "AlertGroup", "AlertGroupKey", "OncallAnchor", "OncallEmail", "OncallOverride", "OncallSchedule"]

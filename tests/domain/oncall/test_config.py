@@ -25,8 +25,7 @@ schedules:
         handoff: "mon 09:00"
         start: 2026-01-05
         only: "mon-fri 08:00-20:00"
-      - members: [U03DAVE]
-        start: 2026-01-05
+      - members: [U03DAVE]                               # a later layer covers what it restricts
   - name: checkout-secondary
     layers:
       - members: [U04ERIN]
@@ -73,6 +72,10 @@ def schedule_with(**layer: Any) -> list[dict[str, Any]]:
     ("changes", "fragments"),
     [
         ({"schedules": schedule_with(members=[])}, ["members", "at least 1"]),
+        (
+            {"schedules": [{"name": "s", "layers": [{"members": ["U01ALICE", "U02BOB"]}]}]},
+            ["start: needed when members take turns"],
+        ),
         ({"schedules": schedule_with(members=["alice"])}, ["members", "Slack user id", "'alice'"]),
         ({"schedules": schedule_with(rotate_every="1y")}, ["rotation length", "'1y'"]),
         ({"schedules": schedule_with(handoff="mon 09:00", rotate_every="1d")}, ["weeks"]),

@@ -19,6 +19,8 @@ NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,59}$"
 _NAME = re.compile(NAME_PATTERN)
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,255}\.[^@\s<>]{1,63}$")
+# The start of a layer of one member that names none: long before any schedule Firebell will answer for.
+ALWAYS = date(2000, 1, 3)
 _NAME_EXPECTED = "expected 1-60 characters of lowercase letters, digits, '-' or '_'"
 
 
@@ -55,11 +57,17 @@ class LayerConfig(BaseModel):
     members: tuple[Member, ...] = Field(min_length=1, max_length=200)
     rotate_every: str = "1w"
     handoff: str = "mon 09:00"
-    start: date
+    # When the first member's first turn begins; a layer of one member needs none (it is always their turn).
+    start: date | None = None
     only: str | None = None
 
     @model_validator(mode="after")
     def _parses(self) -> "LayerConfig":
+        if self.start is None and len(set(self.members)) > 1:
+            raise ValueError(
+                "start: needed when members take turns: the date the first member's first turn begins, "
+                "e.g. start: 2026-01-05"
+            )
         self.layer()  # raises ValueError naming the bad value
         return self
 
@@ -68,7 +76,7 @@ class LayerConfig(BaseModel):
         period = parse_period(self.rotate_every)
         handoff = parse_handoff(self.handoff, period)
         only = parse_restriction(self.only) if self.only else None
-        return Layer(tuple(dict.fromkeys(self.members)), period, handoff, self.start, only)
+        return Layer(tuple(dict.fromkeys(self.members)), period, handoff, self.start or ALWAYS, only)
 
 
 class ScheduleConfig(BaseModel):

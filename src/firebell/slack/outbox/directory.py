@@ -84,6 +84,18 @@ class SlackDirectory:
         name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
         return str(name) if name else None
 
+    def user_id_by_email(self, email: str) -> str | None:
+        """The user id Slack has for an e-mail address (None: no such user); raises SlackApiError or OSError
+        when Slack cannot answer now."""
+        try:
+            response = self._client.users_lookupByEmail(email=email)
+        except SlackApiError as exc:
+            if slack_error_code(exc) == "users_not_found":
+                return None
+            raise
+        user = response.get("user") or {}
+        return str(user["id"]) if user.get("id") else None
+
     def channel_id(self, name_or_id: str) -> str:
         """Resolve `incidents`, `#incidents` or `C0123` to a channel id; raise ChannelNotFound."""
         wanted = name_or_id.lstrip("#")
