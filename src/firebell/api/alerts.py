@@ -234,7 +234,7 @@ def build_alert_reads_router(runtime: Runtime) -> APIRouter:
     def alerts(
         response: Response,
         status: Literal["firing", "resolved"] | None = None,
-        source: str | None = None,
+        source: Annotated[str | None, Query(pattern=SOURCE_NAME_PATTERN, description="An alert source's name")] = None,
         limit: limit_query = 50,
         cursor: cursor_query = None,
     ) -> list[AlertOut]:
