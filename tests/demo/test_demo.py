@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from firebell.demo import script
+from firebell.demo import player, script
 
 
 @pytest.mark.slow  # the whole demo in a real process
@@ -93,12 +93,12 @@ def test_demo_runs_a_whole_incident_and_writes_the_postmortem(tmp_path: Path) ->
 def test_a_step_that_does_not_show_what_slack_would_fails_the_demo(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(demo: script.Demo) -> None:
+    def broken(demo: player.Demo) -> None:
         demo.command("alice", "general", "help")
         demo.wait("a unicorn in #general", lambda: demo.bot_message("general", "unicorn"), timeout=0.5)
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setattr(script, "STEPS", (script.Step("Look for a unicorn", broken),))
+    monkeypatch.setattr(script, "STEPS", (player.Step("Look for a unicorn", broken),))
     out = io.StringIO()
     code = script.run_demo(speed=0, color=False, output=tmp_path / "pm.md", file=out)
     assert code == 1

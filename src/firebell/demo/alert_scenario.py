@@ -23,7 +23,7 @@ from rich.console import Console
 from firebell.config import policy_from_mapping
 from firebell.domain.policy import Policy
 
-from .script import ACTION_PAUSE, Demo, Step, StepFailed, run_script
+from .player import ACTION_PAUSE, Demo, Step, StepFailed, run_script
 from .stack import DEMO_POLICY, running_stack
 from .transcript import Transcript
 
