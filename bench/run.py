@@ -226,6 +226,13 @@ def verdicts(f: dict[str, Any], databases: list[str]) -> list[tuple[str, str, st
                 alerts.storm_met(s),
             ),
             (
+                f"/incident ack p99 during a second storm, vs the bare floor alongside ({kind})",
+                f"{s.get('storm_ack_p99_ms')} ms vs {s.get('storm_floor_p99_ms')} ms"
+                f" = {s.get('storm_ack_p99_vs_floor')}x ({s.get('storm_acks')} acks each)",
+                "<= 1.5x",
+                s.get("storm_ack_p99_vs_floor", 99) <= 1.5,
+            ),
+            (
                 f"alert webhook p99 at {s['steady_rate']:g} posts/s ({kind})",
                 f"{s['steady_p99_ms']} ms (p50 {s['steady_p50_ms']} ms, {s['steady_posts']} posts)",
                 "< 250 ms",

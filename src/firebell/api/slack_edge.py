@@ -3,7 +3,7 @@
 Bolt parses a request's body before it checks the signature, and fails with a 500 and a traceback on a
 body that is not what Slack sends (a JSON array, invalid JSON or UTF-8, `payload=[1]`, a timestamp that
 is not a number). So the signature is checked here first (401), then the body's shape (400), and Bolt
-sees only signed, well-formed requests. Bolt checks the signature again; that costs one HMAC.
+sees only signed, well-formed requests (and does not check the signature again: see slack/listeners/app.py).
 """
 
 import hashlib

@@ -1,17 +1,23 @@
-"""Writing alert occurrences in bulk: one query for what is known, one executemany to insert, one to update.
+"""Writing alert occurrences in bulk: one query for what is known, one executemany to insert, one UPDATE for
+the alerts received again unchanged (and one executemany per other kind of update).
 
 A storm re-sends the same alerts over and over; doing this through ORM objects cost six times what the rows
 cost to write, so it goes through Core statements built once.
 """
 
+import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, String, Table, any_, bindparam, select
+import psycopg
+from psycopg.types.json import Json
+from sqlalchemy import JSON, Integer, Table, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from firebell.domain.alerts import AlertStatus, ParsedAlert
@@ -48,11 +54,14 @@ def latest_occurrences(session: Session, source: str, fingerprints: list[str]) -
     latest: dict[str, Known] = {}
     for start in range(0, len(fingerprints), _CHUNK):
         chunk = fingerprints[start : start + _CHUNK]
+        if session.get_bind().dialect.name == "postgresql":
+            _latest_unprepared(session, source, chunk, latest)
+            continue
         # Every occurrence of each (almost always one), the latest kept: simpler for the planner than a
         # GROUP BY join, which PostgreSQL planned badly on a table that grew within the transaction.
         query = select(
             Alert.fingerprint, Alert.id, Alert.occurrence, Alert.status, Alert.starts_at, Alert.annotations
-        ).where(Alert.source == source, _among(session, chunk))
+        ).where(Alert.source == source, Alert.fingerprint.in_(chunk))
         for row in session.execute(query):
             seen = latest.get(row.fingerprint)
             if seen is None or row.occurrence > seen.occurrence:
@@ -60,11 +69,28 @@ def latest_occurrences(session: Session, source: str, fingerprints: list[str]) -
     return latest
 
 
-def _among(session: Session, fingerprints: list[str]) -> ColumnElement[bool]:
-    # PostgreSQL: one array parameter (= ANY) binds in a third of the time of a hundred IN parameters.
-    if session.get_bind().dialect.name == "postgresql":
-        return Alert.fingerprint == any_(bindparam("fingerprints", value=fingerprints, type_=ARRAY(String)))
-    return Alert.fingerprint.in_(fingerprints)
+# On an alerts table that grew during a storm (no statistics yet), PostgreSQL planned `fingerprint = ANY(...)`
+# as a scan of every alert of the source, each tested against the array; once psycopg prepared the statement
+# (its fifth use) the generic plan tested them one array element at a time: 16 ms a post at 5,000 alerts
+# (EXPLAIN ANALYZE). One probe per fingerprint for its latest occurrence (ORDER BY occurrence DESC LIMIT 1,
+# the index's own order) is planned as 100 index probes whatever the statistics: 0.5 ms at 10,000 alerts.
+# Sent unprepared all the same: a plan made for the values costs a fraction of a millisecond.
+_PG_LATEST = (
+    "SELECT l.fingerprint, l.id, l.occurrence, l.status, l.starts_at, l.annotations"
+    " FROM unnest(%(fingerprints)s::text[]) AS f(fp) CROSS JOIN LATERAL ("
+    "SELECT fingerprint, id, occurrence, status, starts_at, annotations FROM alerts"
+    " WHERE source = %(source)s AND fingerprint = f.fp ORDER BY occurrence DESC LIMIT 1) AS l"
+)
+
+
+def _latest_unprepared(session: Session, source: str, chunk: list[str], latest: dict[str, Known]) -> None:
+    params = {"source": source, "fingerprints": chunk}
+    with _driver_cursor(session, _PG_LATEST, params) as cursor:
+        rows = cursor.execute(_PG_LATEST, params, prepare=False).fetchall()
+    for fingerprint, id_, occurrence, status, starts_at, annotations in rows:
+        seen = latest.get(fingerprint)
+        if seen is None or occurrence > seen.occurrence:
+            latest[fingerprint] = Known(id_, occurrence, status, starts_at.astimezone(UTC), annotations)
 
 
 def fires(known: Known | None, parsed: ParsedAlert) -> bool:
@@ -98,6 +124,17 @@ def _again(*, resolving: bool, annotations: bool) -> Any:
     return _ALERTS.update().where(_ALERTS.c.id == bindparam("b_id")).values(**values)
 
 
+@functools.cache
+def _again_all(dialect: str) -> Any:
+    """The UPDATE counting a delivery for many alerts at once (received again, nothing else changed)."""
+    if dialect == "postgresql":  # one array parameter binds faster than a hundred IN parameters
+        among = _ALERTS.c.id == any_(bindparam("b_ids", type_=ARRAY(Integer)))
+    else:
+        among = _ALERTS.c.id.in_(bindparam("b_ids", expanding=True))
+    seen = bindparam("b_seen", type_=_ALERTS.c.last_seen_at.type)
+    return _ALERTS.update().where(among).values(deliveries=_ALERTS.c.deliveries + 1, last_seen_at=seen)
+
+
 def write_alerts(
     session: Session,
     source: str,
@@ -128,13 +165,89 @@ def write_alerts(
         if annotations:
             params["b_annotations"] = parsed.annotations
         updates.setdefault((resolving, annotations), []).append(params)
+    if repeats := updates.pop((False, False), None):
+        # The storm's common case, alerts sent again as they were: one statement for them all, not one each.
+        again_ids = [params["b_id"] for params in repeats]
+        session.execute(_again_all(session.get_bind().dialect.name), {"b_ids": again_ids, "b_seen": now})
     for (resolving, annotations), batch in updates.items():
         session.execute(_again(resolving=resolving, annotations=annotations), batch)
     if fresh:
-        ids = session.execute(_INSERT, [row for row, _ in fresh]).scalars().all()
+        rows = [row for row, _ in fresh]
+        if session.get_bind().dialect.name == "postgresql":
+            ids: Sequence[int] = _insert_pipelined(session, rows)
+        else:
+            ids = session.execute(_INSERT, rows).scalars().all()
         for new_id, (_, refired) in zip(ids, fresh, strict=True):
             (written.refired_ids if refired else written.new_ids).append(new_id)
     return written
+
+
+_COLUMNS = (
+    "source",
+    "fingerprint",
+    "occurrence",
+    "previous_id",
+    "status",
+    "name",
+    "labels",
+    "annotations",
+    "starts_at",
+    "ends_at",
+    "first_seen_at",
+    "last_seen_at",
+    "deliveries",
+    "group_id",
+    "generator_url",
+    "silence_url",
+    "dashboard_url",
+)
+_JSON_COLUMNS = frozenset({"labels", "annotations"})
+
+
+@functools.cache
+def _pg_insert(dialect: Dialect) -> str:
+    """INSERT INTO alerts (...) VALUES (%(source)s, ...) RETURNING id, as psycopg takes it."""
+    statement = _ALERTS.insert().values({c: bindparam(c) for c in _COLUMNS}).returning(_ALERTS.c.id)
+    return str(statement.compile(dialect=dialect))
+
+
+def _insert_pipelined(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """PostgreSQL: the rows inserted by one small INSERT ... RETURNING executed for each, pipelined (one round
+    trip). SQLAlchemy's insertmanyvalues sends one statement with 17 parameters per row instead, and psycopg
+    splits a statement that size anew on every post (too large for its cache): 36 ms of a 60 ms post in
+    the storm's first pass (cProfile), where the floor's executemany without RETURNING is pipelined."""
+    params = [{c: Json(row[c]) if c in _JSON_COLUMNS else _utc(row[c]) for c in _COLUMNS} for row in rows]
+    ids: list[int] = []
+    statement = _pg_insert(session.get_bind().dialect)
+    with _driver_cursor(session, statement, params) as cursor:
+        cursor.executemany(statement, params, returning=True)
+        while True:
+            ids.append(int(cursor.fetchone()[0]))
+            if not cursor.nextset():
+                break
+    return ids
+
+
+@contextlib.contextmanager
+def _driver_cursor(session: Session, statement: str, params: Any) -> Iterator[Any]:
+    """A psycopg cursor on the session's connection, for what SQLAlchemy does not ask of psycopg (an unprepared
+    query, a pipelined executemany with RETURNING). Cursor listeners still hear of the statement, and driver
+    errors come out as SQLAlchemy's (IntegrityError, OperationalError...), as callers expect: a lost race on
+    the one-firing index is retried by ingest_alerts."""
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        many = isinstance(params, list)
+        connection.dispatch.before_cursor_execute(connection, cursor, statement, params, None, many)
+        try:
+            yield cursor
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(statement, params, exc, psycopg.Error) from exc
+
+
+def _utc(value: Any) -> Any:
+    return value.astimezone(UTC) if isinstance(value, datetime) else value
 
 
 def _row(source: str, group_id: int, parsed: ParsedAlert, now: datetime, *, previous: Known | None) -> dict[str, Any]:

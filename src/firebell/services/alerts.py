@@ -65,10 +65,10 @@ def ingest_alerts(
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with ctx.db.transaction() as session:
-                result = _ingest(session, ctx, source, group)
+                # The group is handed on, not looked up again: the session holds it weakly once flushed,
+                # so a second get was a second SELECT per request.
+                result, stored = _ingest(session, ctx, source, group)
                 if then is not None:
-                    stored = session.get(AlertGroup, result.group_id)
-                    assert stored is not None
                     then(session, stored, result)
                 return result
         except (IntegrityError, OperationalError) as exc:
@@ -85,7 +85,9 @@ def _retryable(exc: Exception) -> bool:
     return getattr(getattr(exc, "orig", None), "sqlstate", None) in ("40P01", "40001")
 
 
-def _ingest(session: Session, ctx: Context, source: AlertSource, parsed: ParsedGroup) -> IngestResult:
+def _ingest(
+    session: Session, ctx: Context, source: AlertSource, parsed: ParsedGroup
+) -> tuple[IngestResult, AlertGroup]:
     now = ctx.clock()
     # Text from outside is cut to its column, never refused by the store: a 5xx would make the sender retry forever.
     service = _cut(service_of(parsed, source.service_label), 200)
@@ -146,7 +148,7 @@ def _ingest(session: Session, ctx: Context, source: AlertSource, parsed: ParsedG
         and group.decision is None
         and meets_declare_rule(group.severity, rule, ctx.policy.rank)
     )
-    return result
+    return result, group
 
 
 def _cut(text: str | None, limit: int) -> str | None:
