@@ -34,7 +34,7 @@ from bench.harness import Service, database, fake_slack, firebell_service
 from bench.load import fire_apart, signed, slash_command_body
 from firebell.emulator import SlackDriver, SlackEmulator
 
-ACK_THREADS = ("MainThread", "firebell-inbox-recorder", "AnyIO worker thread")
+ACK_THREADS = ("MainThread", "AnyIO worker thread")
 KINDS = {"help": "help", "reads": "status", "writes": "note checking the dashboards", "declares": "declare sev4 Cost"}
 RATE = 250  # py-spy samples a second
 POLICY = "announcement_channel: incidents\n"

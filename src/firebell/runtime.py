@@ -56,7 +56,6 @@ class Runtime:
     bolt: AsyncApp
     after_ack: AfterAck
     inbox: InboxWorker
-    recorder: InboxRecorder
     priority: AckPriority
     shelf: Shelf
     _warmup: threading.Thread | None = field(default=None, repr=False)
@@ -80,7 +79,6 @@ class Runtime:
         """Stop the scheduler, the inbox's workers and the gateway, and release database connections."""
         self.scheduler.stop()
         self.inbox.stop()
-        self.recorder.close()
         self.after_ack.shutdown()
         self.gateway.stop()
         self.ctx.db.dispose()
@@ -121,7 +119,6 @@ def build_runtime(
     # Commands are recorded as they are acknowledged and carried out here: in the order they came within a
     # war room, several rooms at once (a room waiting on a database lock holds up no other room).
     inbox = InboxWorker(ctx, {}, workers=COMMAND_THREADS, before_each=priority.wait_for_quiet, **(inbox_options or {}))
-    recorder = InboxRecorder(ctx, on_recorded=inbox.wake)
     wiring = build_bolt_app(
         ctx,
         client=listener_client,
@@ -129,7 +126,7 @@ def build_runtime(
         signing_secret=signing_secret,
         directory=directory,
         after_ack=after_ack,
-        recorder=recorder,
+        recorder=InboxRecorder(ctx, on_recorded=inbox.wake),
         shelf=shelf,
     )
     inbox.handlers.update(wiring.inbox_handlers)
@@ -143,7 +140,6 @@ def build_runtime(
         bolt=wiring.app,
         after_ack=after_ack,
         inbox=inbox,
-        recorder=recorder,
         priority=priority,
         shelf=shelf,
     )

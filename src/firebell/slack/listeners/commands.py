@@ -9,6 +9,7 @@ Slack itself is otherwise called afterwards (opening a modal) or by the gateway 
 queued).
 """
 
+import asyncio
 import logging
 from typing import Any
 
@@ -90,6 +91,8 @@ _NOT_RECORDED = (
     "Firebell could not record this command (its database did not answer), so nothing was done. Please try again."
 )
 KIND = "command"
+# How long an acknowledgement waits for its inbox record before it goes out anyway (Slack allows 3 s).
+RECORD_BUDGET = 2.0
 
 
 class IncidentCommand:
@@ -115,6 +118,7 @@ class IncidentCommand:
         self.runbooks = runbooks
         # The policy is fixed for the process's life, so help is built once, not on every request.
         self._help = help_reply(ctx.policy)
+        self._late: set[asyncio.Future[None]] = set()  # records still committing after their ack
 
     async def __call__(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """Bolt listener, on the event loop: nothing here waits on Slack; only on the inbox's (batched) insert."""
@@ -149,17 +153,20 @@ class IncidentCommand:
             "channel_id": str(channel),
             "response_url": body.get("response_url"),
         }
+        recording = asyncio.ensure_future(
+            self.recorder.record(inbox.Request(key=request_key(body), kind=KIND, lane=lane, payload=payload))
+        )
         try:
-            recorded = await self.recorder.record(
-                inbox.Request(key=request_key(body), kind=KIND, lane=lane, payload=payload)
-            )
+            await asyncio.wait_for(asyncio.shield(recording), RECORD_BUDGET)
+        except TimeoutError:
+            # The store is held by a long write (SQLite has one writer): Slack's 3 s run out before the
+            # record commits. Acknowledge anyway; the record lands when the writer is done.
+            log.warning("acknowledged /incident before its inbox record committed (the database is slow)")
+            self._late.add(recording)
+            recording.add_done_callback(self._late.discard)
         except Exception:
             await _ack(ack, error_reply(_NOT_RECORDED))
             return
-        if not recorded:
-            # The store is held by a long write (SQLite has one writer): Slack's 3 s ran out before the
-            # record committed. Acknowledged anyway; the record lands when the writer is done.
-            log.warning("acknowledged /incident before its inbox record committed (the database is slow)")
         await ack()
 
     def carry_out(self, entry: inbox.Claimed) -> None:

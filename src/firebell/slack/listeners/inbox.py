@@ -11,7 +11,6 @@ import hashlib
 import json
 import logging
 import os
-import queue
 import random
 import socket
 import threading
@@ -22,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any, Protocol
 
+import anyio
 from sqlalchemy.exc import DBAPIError
 
 from firebell.services import inbox
@@ -44,95 +44,38 @@ def request_key(body: dict[str, Any]) -> str:
     return f"body:{digest}"
 
 
-_Batch = list[tuple[inbox.Request, "asyncio.Future[bool]"]]
-
-
 class InboxRecorder:
-    """Records requests in batches: `record` (on the event loop) returns a future that says True once the
-    request is durable, False if `budget` seconds passed first (the record still lands), or raises if the
-    store did not take it.
+    """Records requests in batches on the event loop; `record` returns once the request is durable."""
 
-    One thread of its own writes; the next batch gathers on the loop meanwhile, so a burst costs a few
-    inserts, not one each. Handing a batch over is one put on a queue and handing it back one
-    `call_soon_threadsafe`: the loop does no more per request than append it (with anyio's worker
-    threads, `wait_for` and `shield` per request, the machinery took a seventh of the loop's time in a
-    burst of `status` commands: bench/ack_cost.py).
-    """
-
-    def __init__(self, ctx: Context, *, on_recorded: Callable[[], None], budget: float = 2.0) -> None:
+    def __init__(self, ctx: Context, *, on_recorded: Callable[[], None]) -> None:
         self.ctx = ctx
         self.on_recorded = on_recorded
-        self.budget = budget
-        self._gathering: _Batch = []
-        self._writing = False
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._batches: queue.SimpleQueue[tuple[_Batch, asyncio.TimerHandle] | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        self._waiting: list[tuple[inbox.Request, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+        # One thread writes: the next batch gathers meanwhile, so a burst costs a few inserts, not one each.
+        self._limiter = anyio.CapacityLimiter(1)
 
-    def record(self, request: inbox.Request) -> "asyncio.Future[bool]":
-        """Queue `request` for the next insert (on the event loop)."""
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[bool] = loop.create_future()
-        self._gathering.append((request, done))
-        if not self._writing:
-            if self._thread is None:
-                self._loop = loop
-                self._thread = threading.Thread(target=self._write, name="firebell-inbox-recorder", daemon=True)
-                self._thread.start()
-            self._hand_over()
-        return done
+    async def record(self, request: inbox.Request) -> None:
+        """Record `request` (raises if the store did not take it)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((request, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        await done
 
-    def close(self) -> None:
-        """Stop the writing thread once what it was handed is written."""
-        if self._thread is not None:
-            self._batches.put(None)
-            self._thread.join(10)
-            self._thread = None
-
-    def _hand_over(self) -> None:
-        assert self._loop is not None
-        batch, self._gathering = self._gathering, []
-        self._writing = True
-        self._batches.put((batch, self._loop.call_later(self.budget, _give_up_waiting, batch)))
-
-    def _write(self) -> None:
-        """The writing thread: one insert per batch, then the loop is told."""
-        while (handed := self._batches.get()) is not None:
-            batch, timer = handed
-            error: Exception | None = None
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
             try:
-                inbox.record(self.ctx, [r for r, _ in batch])
+                await anyio.to_thread.run_sync(inbox.record, self.ctx, [r for r, _ in batch], limiter=self._limiter)
             except Exception as exc:
                 log.exception("could not record %d Slack requests in the inbox", len(batch))
-                error = exc
-            assert self._loop is not None
-            try:
-                self._loop.call_soon_threadsafe(self._written, batch, timer, error)
-            except RuntimeError:  # the loop is closed: nobody waits any more
-                return
-
-    def _written(self, batch: "_Batch", timer: asyncio.TimerHandle, error: Exception | None) -> None:
-        timer.cancel()
-        for _, done in batch:
-            if done.done():  # acknowledged already (the budget ran out)
+                for _, done in batch:
+                    done.set_exception(exc)
                 continue
-            if error is None:
-                done.set_result(True)
-            else:
-                done.set_exception(error)
-        if error is None:
+            for _, done in batch:
+                done.set_result(None)
             self.on_recorded()
-        if self._gathering:
-            self._hand_over()
-        else:
-            self._writing = False
-
-
-def _give_up_waiting(batch: "_Batch") -> None:
-    """The budget ran out before the batch committed: its requests are acknowledged anyway."""
-    for _, done in batch:
-        if not done.done():
-            done.set_result(False)
 
 
 class InboxHandler(Protocol):
