@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -42,6 +42,7 @@ alert_sources:
     token_env: BENCH_ALERTS_TOKEN
     severity_from: {label: severity, map: {critical: SEV2, warning: SEV3}}
     declare: {min_severity: SEV1}
+triage_channel: alerts
 """
 PER_POST = 100
 NOW = datetime(2026, 12, 7, 14, tzinfo=UTC)
@@ -189,6 +190,7 @@ def run(
         fake_slack() as (emu, slack),
         firebell_service(emu, slack, db_url, POLICY, env=service_env) as service,
     ):
+        triage_channel = emu.add_channel("alerts").id  # every group is below the declare rule: one triage message each
         url = f"{service.url}/api/v1/alerts/prometheus"
         headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
         with httpx.Client(headers=headers, timeout=60) as client:
@@ -208,6 +210,8 @@ def run(
             slack_calls = len(emu.calls)
             engine = make_engine(db_url)
             try:
+                settled = _settle(engine)  # the coalesced triage edits still waiting out their gap
+                triage = [c.method for c in emu.calls if c.args.get("channel") == triage_channel]
                 with engine.connect() as conn:
                     stored = conn.exec_driver_sql("SELECT COUNT(*), SUM(deliveries) FROM alerts").one()
                     stored_groups = conn.exec_driver_sql("SELECT COUNT(*) FROM alert_groups").scalar_one()
@@ -233,12 +237,26 @@ def run(
         "stored_deliveries": int(stored[1] or 0),
         "stored_groups": stored_groups,
         "slack_calls_during_storm": slack_calls,
+        "slack_calls_settled": len(emu.calls) if settled else None,
+        "triage_posts": triage.count("chat.postMessage"),
+        "triage_edits": triage.count("chat.update"),
         "steady_rate": rate,
         "steady_posts": len(steady),
         "steady_p50_ms": round(percentile(steady, 50) * 1000, 1),
         "steady_p99_ms": round(percentile(steady, 99) * 1000, 1),
         **acks,
     }
+
+
+def _settle(engine: Engine, timeout: float = 120.0) -> bool:
+    """Wait until the outbox holds nothing pending (False if it still does after `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            if not conn.exec_driver_sql("SELECT COUNT(*) FROM effects WHERE status = 'pending'").scalar_one():
+                return True
+        time.sleep(0.5)
+    return False
 
 
 def _acks_during_storm(

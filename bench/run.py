@@ -221,7 +221,9 @@ def verdicts(f: dict[str, Any], databases: list[str]) -> list[tuple[str, str, st
                 f"alert storm: {s['alerts']} alerts over {s['groups']} groups, sent 3 times ({kind})",
                 f"{s['per_second']}/s vs one executemany per post {s['floor_per_second']}/s = {s['vs_floor']}x"
                 f" (first pass {s['first_pass_per_second']}/s); {s['stored_groups']} groups,"
-                f" {s['stored_alerts']} alerts, {s['slack_calls_during_storm']} Slack calls",
+                f" {s['stored_alerts']} alerts; Slack calls {s['slack_calls_during_storm']} during the storm,"
+                f" {s['slack_calls_settled']} once settled ({s['triage_posts']} triage posts,"
+                f" {s['triage_edits']} edits)",
                 ">= 0.5x",
                 alerts.storm_met(s),
             ),
