@@ -114,14 +114,19 @@ class Playground:
         self.settle()
 
     def settle(self, quiet: float = 0.3, limit: float = 5.0) -> None:
-        """Print what the last action caused: wait until Firebell has nothing left to send to Slack and
-        the workspace has been quiet for `quiet` seconds (at most `limit` seconds)."""
+        """Print what the last action caused: wait until Firebell has carried out what it was handed and has
+        nothing left to send to Slack, and the workspace has been quiet for `quiet` seconds (at most `limit`
+        seconds)."""
         deadline = time.monotonic() + limit
         last_change = time.monotonic()
         while time.monotonic() < deadline:
             if self.transcript.flush():
                 last_change = time.monotonic()
-            elif time.monotonic() - last_change >= quiet and self.stack.runtime.gateway.wait_idle(0.05):
+            elif (
+                time.monotonic() - last_change >= quiet
+                and not self.stack.busy()
+                and self.stack.runtime.gateway.wait_idle(0.05)
+            ):
                 self.transcript.flush()
                 return
             time.sleep(0.05)

@@ -96,6 +96,19 @@ class Stack:
     database_url: str
     policy: Policy
 
+    def busy(self) -> bool:
+        """Whether Firebell still has work queued now: a Slack request in its inbox not yet carried out, or
+        an effect due for Slack not yet delivered (one held for later, a retry or a coalesced edit, is not)."""
+        from sqlalchemy import exists, select
+
+        from firebell.store.models import Effect, InboxEntry
+
+        now = self.runtime.ctx.clock()
+        with self.runtime.ctx.db.read() as session:
+            inbox = exists().where(InboxEntry.status == "pending")
+            outbox = exists().where(Effect.status == "pending", Effect.next_attempt_at <= now)
+            return bool(session.scalar(select(inbox | outbox)))
+
 
 @contextmanager
 def quiet_service_logs(level: int = logging.WARNING) -> Iterator[None]:
