@@ -7,7 +7,6 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from firebell.domain.alert_triage import TriageAction
 from firebell.domain.errors import FirebellError
@@ -16,18 +15,10 @@ from firebell.services.context import Context
 from firebell.slack.action_values import action_value, whole_number
 from firebell.slack.blocks.alert_triage import attach_modal, decline_modal
 from firebell.slack.blocks.modals import FormInputError, declare_modal, form_error, metadata, submitted
-from firebell.slack.blocks.replies import error_reply
 from firebell.slack.listeners.after_ack import AfterAck
+from firebell.slack.listeners.button_forms import open_form, tell
 
 log = logging.getLogger(__name__)
-
-
-def _tell(respond: Respond, text: str) -> None:
-    try:
-        message = error_reply(text)
-        respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
-    except (SlackApiError, OSError) as exc:
-        log.warning("could not send an ephemeral reply: %s", exc)
 
 
 def _declare_description(group: GroupSummary) -> str:
@@ -46,18 +37,8 @@ class Triage:
         try:
             return check_action(self.ctx, whole_number(action_value(body), "alert group"), action)
         except FirebellError as exc:
-            self.after_ack.run(_tell, respond, exc.message)
+            self.after_ack.run(tell, respond, exc.message)
             return None
-
-    def _open(self, client: WebClient, respond: Respond, body: dict[str, Any], view: dict[str, Any]) -> None:
-        if not body.get("trigger_id"):  # forged or broken: Slack sends one with every button press
-            _tell(respond, "Slack sent no trigger for this form; please press the button again.")
-            return
-        try:
-            client.views_open(trigger_id=str(body["trigger_id"]), view=view)
-        except (SlackApiError, OSError) as exc:
-            log.warning("could not open a triage form: %s", exc)
-            _tell(respond, "Slack did not open the form in time; please press the button again.")
 
     # -- buttons -----------------------------------------------------------------------------------
 
@@ -74,7 +55,7 @@ class Triage:
             severity=group.severity,
             description=_declare_description(group),
         )
-        self.after_ack.run(self._open, client, respond, body, view)
+        self.after_ack.run(open_form, client, respond, body, view)
 
     def attach_pressed(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Attach to incident": pick an open incident."""
@@ -84,16 +65,16 @@ class Triage:
             return
         incidents = open_incidents(self.ctx)
         if not incidents:
-            self.after_ack.run(_tell, respond, "There is no open incident to attach these alerts to; declare one.")
+            self.after_ack.run(tell, respond, "There is no open incident to attach these alerts to; declare one.")
             return
-        self.after_ack.run(self._open, client, respond, body, attach_modal(group.id, incidents))
+        self.after_ack.run(open_form, client, respond, body, attach_modal(group.id, incidents))
 
     def decline_pressed(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Decline": ask why."""
         ack()
         group = self._checked(body, respond, TriageAction.DECLINE)
         if group is not None:
-            self.after_ack.run(self._open, client, respond, body, decline_modal(group.id, group.title))
+            self.after_ack.run(open_form, client, respond, body, decline_modal(group.id, group.title))
 
     def acknowledge_pressed(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """ "Acknowledge": someone is looking, no incident yet."""
@@ -102,7 +83,7 @@ class Triage:
             group_id = whole_number(action_value(body), "alert group")
             acknowledge(self.ctx, group_id=group_id, actor=body["user"]["id"])
         except FirebellError as exc:
-            self.after_ack.run(_tell, respond, exc.message)
+            self.after_ack.run(tell, respond, exc.message)
 
     # -- forms -------------------------------------------------------------------------------------
 

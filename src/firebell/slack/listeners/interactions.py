@@ -5,7 +5,6 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from firebell.domain.errors import FirebellError
 from firebell.domain.incident import IncidentSnapshot
@@ -32,20 +31,12 @@ from firebell.slack.blocks.modals import (
     update_modal,
 )
 from firebell.slack.blocks.reminders import snoozed_message
-from firebell.slack.blocks.replies import error_reply
 from firebell.slack.listeners.after_ack import AfterAck
+from firebell.slack.listeners.button_forms import open_form, tell
 
 log = logging.getLogger(__name__)
 
 _BUTTON_ACTIONS = {ActionId.MITIGATE: Action.MITIGATE, ActionId.RESOLVE: Action.RESOLVE, ActionId.REOPEN: Action.REOPEN}
-
-
-def _tell(respond: Respond, text: str) -> None:
-    try:
-        message = error_reply(text)
-        respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
-    except (SlackApiError, OSError) as exc:
-        log.warning("could not send an ephemeral reply: %s", exc)
 
 
 def _channel_of(body: dict[str, Any]) -> str | None:
@@ -85,13 +76,13 @@ class Interactions:
             except FirebellError:
                 incident = None
         if incident is None:
-            self.after_ack.run(_tell, respond, "This button belongs to an incident war room; use it there.")
+            self.after_ack.run(tell, respond, "This button belongs to an incident war room; use it there.")
             return None
         if operation is not None:  # refuse now rather than offer a form whose submission would be refused
             try:
                 guard_snapshot(self.ctx.policy, incident, operation, actor=str(body["user"]["id"]))
             except FirebellError as exc:
-                self.after_ack.run(_tell, respond, exc.message)
+                self.after_ack.run(tell, respond, exc.message)
                 return None
         return incident
 
@@ -100,14 +91,14 @@ class Interactions:
         ack()
         incident = self._incident_here(body, respond, Operation.UPDATE)
         if incident is not None:
-            self.after_ack.run(self._open, client, respond, body, update_modal(incident, self.ctx.policy))
+            self.after_ack.run(open_form, client, respond, body, update_modal(incident, self.ctx.policy))
 
     def open_severity_form(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Change severity" button."""
         ack()
         incident = self._incident_here(body, respond, Operation.SEVERITY)
         if incident is not None:
-            self.after_ack.run(self._open, client, respond, body, severity_modal(incident, self.ctx.policy))
+            self.after_ack.run(open_form, client, respond, body, severity_modal(incident, self.ctx.policy))
 
     def lifecycle_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """Mitigate / Resolve / Reopen buttons."""
@@ -119,7 +110,7 @@ class Interactions:
                 raise FirebellError("This button belongs to an incident war room.")
             change_status(self.ctx, channel_id=channel, actor=body["user"]["id"], action=action)
         except FirebellError as exc:
-            self.after_ack.run(_tell, respond, exc.message)
+            self.after_ack.run(tell, respond, exc.message)
 
     def snooze_button(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """ "Snooze 15m" / "Snooze 30m" on a reminder."""
@@ -132,20 +123,10 @@ class Interactions:
                 raise FirebellError("This button belongs to an incident war room.")
             incident = snooze(self.ctx, channel_id=channel, actor=actor, duration=duration)
         except FirebellError as exc:
-            self.after_ack.run(_tell, respond, exc.message)
+            self.after_ack.run(tell, respond, exc.message)
             return
         message = snoozed_message(incident, actor=actor, duration=duration)
         self.after_ack.run(respond, text=message.text, blocks=message.blocks, replace_original=True)
-
-    def _open(self, client: WebClient, respond: Respond, body: dict[str, Any], view: dict[str, Any]) -> None:
-        if not body.get("trigger_id"):  # forged or broken: Slack sends one with every button press
-            _tell(respond, "Slack sent no trigger for this form; please press the button again.")
-            return
-        try:
-            client.views_open(trigger_id=str(body["trigger_id"]), view=view)
-        except (SlackApiError, OSError) as exc:
-            log.warning("could not open a modal: %s", exc)
-            _tell(respond, "Slack did not open the form in time; please press the button again.")
 
     # -- modal submissions -------------------------------------------------------------------------
 

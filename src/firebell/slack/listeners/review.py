@@ -44,6 +44,7 @@ from firebell.slack.blocks.review import (
 )
 from firebell.slack.grammar import AddAction, CloseReview, Command, ListActions, RegeneratePostmortem
 from firebell.slack.listeners.after_ack import AfterAck
+from firebell.slack.listeners.button_forms import open_form
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class Review:
         except FirebellError as exc:
             self.after_ack.run(_say, respond, error_reply(exc.message))
             return
-        self.after_ack.run(self._open, client, respond, body, view)
+        self.after_ack.run(open_form, client, respond, body, view)
 
     def add_action_pressed(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """ "Add action item" on the postmortem summary."""
@@ -112,7 +113,7 @@ class Review:
         except FirebellError as exc:
             self.after_ack.run(_say, respond, error_reply(exc.message))
             return
-        self.after_ack.run(self._open, client, respond, body, action_form(incident))
+        self.after_ack.run(open_form, client, respond, body, action_form(incident))
 
     def _list(self, scope: str, *, user: str, channel: str, note: str | None = None) -> Message:
         """The caller's open items (MINE) or the war room's items (ROOM), with their controls."""
@@ -176,16 +177,6 @@ class Review:
             self.after_ack.run(_say, respond, error_reply(exc.message))
             return
         self.after_ack.run(_say, respond, confirmation(f":lock: {incident_label(number)} is closed."), replace=True)
-
-    def _open(self, client: WebClient, respond: Respond, body: dict[str, Any], view: dict[str, Any]) -> None:
-        if not body.get("trigger_id"):  # forged or broken: Slack sends one with every button press
-            _say(respond, error_reply("Slack sent no trigger for this form; please press the button again."))
-            return
-        try:
-            client.views_open(trigger_id=str(body["trigger_id"]), view=view)
-        except (SlackApiError, OSError) as exc:
-            log.warning("could not open a review form: %s", exc)
-            _say(respond, error_reply("Slack did not open the form in time; please press the button again."))
 
     # -- forms ---------------------------------------------------------------------------------------
 
