@@ -33,6 +33,17 @@ class EventKind(StrEnum):
     ALERTS_LINKED = "alerts_linked"  # an alert group was declared from or attached to the incident
     TIMES_CHANGED = "times_changed"  # someone set when impact started or when it was detected
     TRIAGE = "triage"  # a triage decision about a linked group (declined, acknowledged) worth keeping
+    PAGED = "paged"  # a page started (by hand, by a declare or by an alert), with its target and reason
+    PAGE_NOTIFIED = "page_notified"  # the people of one step were notified (one event per step reached)
+    PAGE_ACKNOWLEDGED = "page_acknowledged"  # one per person who acknowledged
+    PAGE_DECLINED = "page_declined"  # someone pressed I can't: the next step is notified at once
+    PAGE_ESCALATED = "page_escalated"  # escalated by hand (/incident escalate, Escalate)
+    PAGE_UNREACHABLE = "page_unreachable"  # Slack refused a page DM (deactivated, cannot_dm_bot)
+    PAGE_HELD = "page_held"  # the service is in maintenance: nobody is paged until the window ends
+    PAGE_RESUMED = "page_resumed"  # the maintenance window ended: paging resumed
+    PAGE_UNANSWERED = "page_unanswered"  # every round ran out; the announcement channel was told
+    PAGE_ENDED = "page_ended"  # the incident was resolved: pending notifications are not sent
+    PAGE_RETARGETED = "page_retargeted"  # the service's escalation policy changed: the page follows the new one
 
 
 class TimelineEntry(NamedTuple):

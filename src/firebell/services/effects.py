@@ -36,6 +36,8 @@ class EffectKind(StrEnum):
     DM = "dm"
     SYNC_TRIAGE = "sync_triage"  # an alert group's triage message: posted, then edited (no incident)
     POST_ALERT_NOTE = "post_alert_note"  # coalesced: "3 more alerts, 2 resolved", rendered at delivery
+    PAGE_DM = "page_dm"  # a person paged: the DM with Acknowledge / I can't, rendered from the page at delivery
+    NOTIFY = "notify"  # a page event for an outside notifier (webhook, ntfy, PagerDuty): HTTP, not Slack
 
 
 # The notice telling a war room that an effect failed for good (never itself followed by another).
@@ -115,6 +117,8 @@ def needs_of(kind: EffectKind, payload: dict[str, Any]) -> str | None:
         EffectKind.EPHEMERAL,
         EffectKind.DM,
         EffectKind.SYNC_TRIAGE,
+        EffectKind.PAGE_DM,
+        EffectKind.NOTIFY,
     ):
         return None
     if kind == EffectKind.POST_REMINDER and target == "dm":

@@ -13,6 +13,7 @@ from firebell.store.engine import readonly
 from firebell.store.write_lock import Urgency, WriterQueue
 
 EFFECTS_ADDED = "firebell_effects_added"
+PAGES_DUE = "firebell_pages_due"  # a transaction started a page or made one due now: wake the pager on commit
 
 
 @dataclass
@@ -39,12 +40,17 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._readonly_sessions = sessionmaker(readonly(engine), expire_on_commit=False)
         self._effect_listeners: list[Callable[[], None]] = []
+        self._page_listeners: list[Callable[[], None]] = []
         # SQLite: one writer at a time, queued in-process by urgency (see write_lock).
         self._writers = WriterQueue() if engine.dialect.name == "sqlite" else None
 
     def on_effects_committed(self, listener: Callable[[], None]) -> None:
         """Call `listener` after any transaction that enqueued Slack effects commits."""
         self._effect_listeners.append(listener)
+
+    def on_pages_due(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after any transaction that started a page or made one due now commits."""
+        self._page_listeners.append(listener)
 
     @contextmanager
     def sealing(self, seal: Seal) -> Iterator[Seal]:
@@ -75,10 +81,14 @@ class Database:
             if seal is not None:
                 seal.apply(session)
             added = session.info.pop(EFFECTS_ADDED, False)
+            pages = session.info.pop(PAGES_DUE, False)
         if seal is not None:  # committed
             seal.applied = True
         if added:
             for listener in self._effect_listeners:
+                listener()
+        if pages:
+            for listener in self._page_listeners:
                 listener()
 
     @contextmanager

@@ -115,6 +115,8 @@ class Incident(Base):
     missed_updates: Mapped[int] = mapped_column(default=0, server_default="0")
     # The last alert timeline event (firing/resolved) the war room was told about in a coalesced note.
     alerts_noted_through: Mapped[int | None]
+    # The first acknowledgement of its first page (time to acknowledge, MTTA, counts from declared_at).
+    acknowledged_at: Mapped[datetime | None]
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="incident", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.id"
@@ -312,5 +314,17 @@ class InboxEntry(Base):
 # The alert tables live in their own module; importing it here registers them on Base.metadata for Alembic.
 from firebell.store.alert_models import Alert, AlertGroup, AlertGroupKey  # noqa: E402
 from firebell.store.oncall_models import OncallAnchor, OncallEmail, OncallOverride, OncallSchedule  # noqa: E402
+from firebell.store.paging_models import Page, PageNotification, PageResponse  # noqa: E402
 
-__all__ = ["Alert", "AlertGroup", "AlertGroupKey", "OncallAnchor", "OncallEmail", "OncallOverride", "OncallSchedule"]
+__all__ = [
+    "Alert",
+    "AlertGroup",
+    "AlertGroupKey",
+    "OncallAnchor",
+    "OncallEmail",
+    "OncallOverride",
+    "OncallSchedule",
+    "Page",
+    "PageNotification",
+    "PageResponse",
+]
