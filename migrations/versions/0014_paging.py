@@ -1,5 +1,5 @@
 """Paging: pages with their escalation position (claimed like cadence due points), who was notified, who answered;
-incidents gain acknowledged_at.
+incidents gain their service and acknowledged_at.
 
 Revision ID: 0014
 Revises: 0013
@@ -108,12 +108,14 @@ def upgrade() -> None:
         batch_op.create_index("ix_page_responses_user_at", ["user_id", "at"], unique=False)
 
     with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("service", sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.drop_column("acknowledged_at")
+        batch_op.drop_column("service")
 
     with op.batch_alter_table("page_responses", schema=None) as batch_op:
         batch_op.drop_index("ix_page_responses_user_at")

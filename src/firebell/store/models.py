@@ -115,6 +115,8 @@ class Incident(Base):
     missed_updates: Mapped[int] = mapped_column(default=0, server_default="0")
     # The last alert timeline event (firing/resolved) the war room was told about in a coalesced note.
     alerts_noted_through: Mapped[int | None]
+    # The service affected (a name from the policy's `services`): its escalation policy is paged.
+    service: Mapped[str | None] = mapped_column(String(60))
     # The first acknowledgement of its first page (time to acknowledge, MTTA, counts from declared_at).
     acknowledged_at: Mapped[datetime | None]
 
