@@ -46,6 +46,7 @@ from firebell.slack.blocks.replies import (
     timeline_reply,
 )
 from firebell.slack.blocks.times import time_set_reply, times_reply
+from firebell.slack.declare_grammar import Declare
 from firebell.slack.grammar import (
     AddAction,
     AddNote,
@@ -53,7 +54,6 @@ from firebell.slack.grammar import (
     ChangeSeverity,
     CloseReview,
     Command,
-    Declare,
     FindRunbook,
     Handover,
     Help,
@@ -202,12 +202,13 @@ class IncidentCommand:
         match command:
             case ListOpen():
                 return list_reply(list_incidents(ctx, open_only=True, limit=100), now=ctx.clock())
-            case Declare(title=str(title), severity=severity, detected=detected):
+            case Declare(title=str(title), severity=severity, detected=detected, service=service):
                 now = ctx.clock()
                 request = DeclareRequest(
                     title=title,
                     declared_by=user,
                     severity=severity,
+                    service=service,
                     response_url=response_url,
                     confirm=True,
                     detected_at=parse_moment(detected, now=now) if detected else None,
@@ -283,7 +284,7 @@ class IncidentCommand:
         except FirebellError as exc:
             reply(body.get("response_url"), error_reply(exc.message))
             return
-        view = declare_modal(self.ctx.policy, metadata=metadata, noticed_at=noticed_at)
+        view = declare_modal(self.ctx.policy, metadata=metadata, noticed_at=noticed_at, service=command.service)
         if command.severity:
             for block in view["blocks"]:
                 if block["block_id"] == "severity":
