@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("commanders", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("epoch", sa.Integer(), nullable=False),
         sa.Column("round", sa.Integer(), nullable=False),
         sa.Column("step", sa.Integer(), nullable=False),
         sa.Column("step_since", sa.DateTime(timezone=True), nullable=False),
@@ -61,6 +62,7 @@ def upgrade() -> None:
         sa.Column("page_id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.String(length=40), nullable=False),
+        sa.Column("epoch", sa.Integer(), nullable=False),
         sa.Column("round", sa.Integer(), nullable=False),
         sa.Column("step", sa.Integer(), nullable=False),
         sa.Column("via", sa.String(length=200), nullable=False),
@@ -78,7 +80,12 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_page_notifications")),
         sa.UniqueConstraint(
-            "page_id", "round", "step", "user_id", name=op.f("uq_page_notifications_page_id_round_step_user_id")
+            "page_id",
+            "epoch",
+            "round",
+            "step",
+            "user_id",
+            name=op.f("uq_page_notifications_page_id_epoch_round_step_user_id"),
         ),
     )
     with op.batch_alter_table("page_notifications", schema=None) as batch_op:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from firebell.domain.oncall.escalation import Step
+from firebell.domain.oncall.escalation import Position, Step, advance, due_at, escalate_now
 
 DIRECT_STEP_WAIT = timedelta(minutes=5)
 DIRECT_REPEAT = 2
@@ -96,3 +96,43 @@ class PageNotice:
 def incident_key(incident_id: int) -> str:
     """The stable key of an incident outside Slack (PagerDuty's dedup_key, webhook consumers' grouping)."""
     return f"firebell-incident-{incident_id}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one look at a due page does: the steps whose people are told now (after a stall, every step passed
+    through, so the caller tells each person once), where the page then stands, and when to look again."""
+
+    notify: tuple[Position, ...]
+    position: Position
+    due: datetime | None
+    exhausted: bool
+
+
+def plan(steps: tuple[Step, ...], repeat: int, position: Position, *, notified: bool, now: datetime) -> Plan:
+    """The plan for a page at `position` (its people told already when `notified`) looked at `now`.
+
+    A policy that lost steps since the page began keeps the page on its last step. A page that ran out of steps
+    during a stall is not given up unseen: its last step reached is notified now, with a full wait from now.
+    """
+    if position.step >= len(steps):
+        position = Position(position.round, len(steps) - 1, position.since)
+    reached = [] if notified else [position]
+    moved = advance(steps, repeat, position, now)
+    reached.extend(moved.reached)
+    if moved.exhausted and reached:
+        last = Position(reached[-1].round, reached[-1].step, now)
+        return Plan(tuple(reached), last, due_at(steps, last), exhausted=False)
+    last = reached[-1] if reached else position
+    return Plan(tuple(reached), last, moved.due, moved.exhausted)
+
+
+def by_hand(steps: tuple[Step, ...], repeat: int, position: Position, now: datetime) -> Plan:
+    """Escalated by hand or passed on ("I can't"): the next step at once, its clock starting now; after the last
+    step of the last round, the page has nobody left to try."""
+    if position.step >= len(steps):
+        position = Position(position.round, len(steps) - 1, position.since)
+    moved = escalate_now(steps, repeat, position, now)
+    if moved.exhausted:
+        return Plan((), position, None, exhausted=True)
+    return Plan(moved.reached, moved.reached[-1], moved.due, exhausted=False)

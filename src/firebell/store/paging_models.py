@@ -32,6 +32,9 @@ class Page(Base):
     commanders: Mapped[bool] = mapped_column(default=False)  # whoever acknowledges becomes the IC
     created_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16))
+    # A new run through the escalation (its policy changed, or paging resumed after maintenance) counts up, so its
+    # steps are told afresh: notifications and DM effects are keyed by (epoch, round, step, person).
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
     round: Mapped[int] = mapped_column(Integer, default=0)
     step: Mapped[int] = mapped_column(Integer, default=0)
     step_since: Mapped[datetime]
@@ -49,7 +52,7 @@ class PageNotification(Base):
 
     __tablename__ = "page_notifications"
     __table_args__ = (
-        UniqueConstraint("page_id", "round", "step", "user_id"),
+        UniqueConstraint("page_id", "epoch", "round", "step", "user_id"),
         Index("ix_page_notifications_user_at", "user_id", "at"),
     )
 
@@ -57,6 +60,7 @@ class PageNotification(Base):
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(40))
+    epoch: Mapped[int] = mapped_column(Integer)
     round: Mapped[int] = mapped_column(Integer)
     step: Mapped[int] = mapped_column(Integer)
     via: Mapped[str] = mapped_column(String(200))  # the target that reached them: schedule:x or user:U…
