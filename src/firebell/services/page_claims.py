@@ -236,7 +236,7 @@ def _notify(session: Session, policy: Policy, move: Move, now: datetime) -> int:
 def _unanswered(session: Session, page: Page, incident: Incident, now: datetime) -> None:
     people = tried(session, page.id)
     text = "Nobody acknowledged the page" + (f"; tried {', '.join(people)}" if people else "; nobody was on call")
-    data = {"page_id": page.id, "target": page.target, "tried": people}
+    data = {"page_id": page.id, "page_target": page.target, "tried": people}
     record_event(session, incident, kind=EventKind.PAGE_UNANSWERED, at=now, actor=None, text=text, data=data)
     post_notice(
         session, incident, notice="page_unanswered", key=f"page:{page.id}:unanswered", now=now, data=data, announce=True

@@ -120,7 +120,7 @@ def post_notice(
             key=f"{key}:{target.value}",
             now=now,
             incident=incident,
-            payload={"notice": notice, "target": target.value, **state, **data},
+            payload={**state, **data, "notice": notice, "target": target.value},
             dedupe=True,
         )
 

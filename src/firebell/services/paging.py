@@ -72,7 +72,7 @@ def start_page(
         notice="page_started",
         key=f"page:{page.id}:started",
         now=now,
-        data={"page_id": page.id, "target": str(target), "reason": reason, "paged_by": paged_by},
+        data={"page_id": page.id, "page_target": str(target), "reason": reason, "paged_by": paged_by},
     )
     session.info[PAGES_DUE] = True
     return page
