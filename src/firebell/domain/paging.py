@@ -136,3 +136,15 @@ def by_hand(steps: tuple[Step, ...], repeat: int, position: Position, now: datet
     if moved.exhausted:
         return Plan((), position, None, exhausted=True)
     return Plan(moved.reached, moved.reached[-1], moved.due, exhausted=False)
+
+
+def elapsed(delta: timedelta) -> str:
+    """How long a page waited, to the second under an hour: "45s", "2m 13s", "1h 4m"."""
+    seconds = max(0, int(delta.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    if minutes:
+        return f"{minutes}m {secs}s" if secs else f"{minutes}m"
+    return f"{secs}s"

@@ -10,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from firebell.runbooks.shelf import Shelf
+from firebell.scheduler.pager import Pager
 from firebell.services.action_items import nudge_overdue
 from firebell.services.cadence import follow_policy, send_due_reminders
 from firebell.services.context import Context
 from firebell.services.inbox import prune_done
 from firebell.services.outbox.admin import prune_delivered
+from firebell.services.paging import retarget_pages
 from firebell.services.runbooks import remind_stale_runbooks
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,8 @@ class Scheduler:
         self.shelf = shelf
         self.tick_seconds = tick
         self.last_tick_at: datetime | None = None  # when a tick last finished (real time), for readiness
+        # Pages: looked at when a commit makes one due, and by every tick (steps whose wait ran out).
+        self.pager = Pager(ctx, poll=None)
         self._scheduler = BackgroundScheduler(
             timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         )
@@ -44,6 +48,10 @@ class Scheduler:
         moved = follow_policy(self.ctx)
         if moved:
             log.info("rescheduled the update cadence of %d open incidents by the policy in force", moved)
+        retargeted = retarget_pages(self.ctx)
+        if retargeted:
+            log.info("%d open pages follow their service's changed escalation policy", retargeted)
+        self.pager.start()
         if self.tick_seconds is not None:
             self._scheduler.add_job(
                 self.tick, "interval", seconds=self.tick_seconds, id="cadence", next_run_time=datetime.now(UTC)
@@ -69,9 +77,10 @@ class Scheduler:
         return bool(self._scheduler.running)
 
     def stop(self) -> None:
-        """Stop ticking (waits for a tick in progress)."""
+        """Stop ticking (waits for a tick in progress) and paging."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
+        self.pager.stop()
 
     def prune(self) -> int:
         """Forget effects delivered more than a week ago (the timeline keeps what happened), and Slack
@@ -102,9 +111,10 @@ class Scheduler:
             return 0
 
     def tick(self) -> int:
-        """Send every overdue reminder now; returns how many due points this process claimed."""
+        """Send every overdue reminder and notify every due page step now; returns how many due points and page
+        moves this process claimed."""
         try:
-            return send_due_reminders(self.ctx)
+            return send_due_reminders(self.ctx) + self.pager.look()
         except Exception:  # the database may be briefly unavailable; the next tick tries again
             log.exception("cadence tick failed")
             return 0

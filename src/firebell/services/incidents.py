@@ -20,6 +20,7 @@ from firebell.domain.timeline import EventKind
 from firebell.services.alert_links import Decision, link_group
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, enqueue, lane
+from firebell.services.paging import pages_for_declare
 from firebell.services.timeline import record_event
 from firebell.store.models import AlertGroup, Counter, Incident, RoleAssignment
 
@@ -202,6 +203,8 @@ def declare_in_session(
         bridge=policy.bridge_for(number),
         announcements=policy.announcement_channel is not None,
     )
+    # Paging commits with the incident: the pager, woken by the commit, notifies the first step at once.
+    pages_for_declare(session, policy, incident, now=now)
     return incident
 
 

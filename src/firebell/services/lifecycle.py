@@ -15,6 +15,7 @@ from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
 from firebell.services.effects import Target
 from firebell.services.incidents import snapshot
+from firebell.services.paging import cancel_pages
 from firebell.services.postmortem import request_postmortem
 from firebell.store.models import ActionItem
 
@@ -57,6 +58,7 @@ def apply_action(change: Change, policy: Policy, *, actor: str, action: Action, 
         sync=True,
     )
     if new is Status.RESOLVED:
+        cancel_pages(change.session, policy, incident, now=now)
         # After the resolve notice; an outbox effect, so resolving succeeds whatever happens to the draft.
         request_postmortem(change, reason="resolved")
 

@@ -69,6 +69,20 @@ def claim_command(ctx: Context, *, number: int, actor: str) -> IncidentSnapshot:
         return snapshot(incident)
 
 
+def take_command(change: Change, *, user_id: str, actor: str) -> None:
+    """Within a change: `user_id` becomes the Incident Commander (an acknowledged Incident Commander page)."""
+    incident = change.incident
+    holder = next((r for r in incident.roles if r.role == "commander"), None)
+    previous = holder.user_id if holder is not None else incident.declared_by
+    if previous == user_id:
+        return
+    if holder is None:
+        incident.roles.append(RoleAssignment(role="commander", user_id=user_id, assigned_at=change.now))
+    else:
+        holder.user_id, holder.assigned_at = user_id, change.now
+    _record(change, role="commander", user_id=user_id, previous=previous, actor=actor)
+
+
 def _record(change: Change, *, role: str, user_id: str, previous: str | None, actor: str) -> None:
     incident = change.incident
     # Command moved by someone other than the IC it is taken from: announced to them, loudly.

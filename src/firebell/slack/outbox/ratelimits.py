@@ -38,6 +38,7 @@ FIRST_METHOD: dict[EffectKind, str] = {
     EffectKind.DM: "conversations.open",
     EffectKind.SYNC_TRIAGE: "chat.update",  # chat.postMessage only the first time
     EffectKind.POST_ALERT_NOTE: "chat.postMessage",
+    EffectKind.PAGE_DM: "conversations.open",  # chat.postMessage once the DM channel is known
 }
 _METHOD_OF = {kind.value: method for kind, method in FIRST_METHOD.items()}
 
@@ -67,7 +68,7 @@ def first_call(job: Job, directory: SlackDirectory, announcement_channel: str | 
         # Nobody in command yet (alert-born): the delivery makes no call; look up no DM channel.
         dm = directory.known_dm_channel(incident.commander) if incident.commander else incident.channel_id
         return ("chat.postMessage", dm) if dm else ("conversations.open", None)
-    if job.kind == EffectKind.DM:
+    if job.kind in (EffectKind.DM, EffectKind.PAGE_DM):
         dm = directory.known_dm_channel(str(job.payload.get("user")))
         return ("chat.postMessage", dm) if dm else ("conversations.open", None)
     if incident is None:
@@ -125,7 +126,7 @@ class MethodHolds:
         return frozenset(
             kind.value
             for kind, method in FIRST_METHOD.items()
-            if method in held and kind not in (EffectKind.POST_REMINDER, EffectKind.DM)
+            if method in held and kind not in (EffectKind.POST_REMINDER, EffectKind.DM, EffectKind.PAGE_DM)
         )
 
 

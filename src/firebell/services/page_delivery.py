@@ -1,0 +1,167 @@
+"""What the Slack side needs to deliver a page DM: the page as it stands now (nothing is sent for a page that is
+over), and the outcome of the delivery (sent, or unreachable: the escalation moves on at once)."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from firebell.domain.lifecycle import Status
+from firebell.domain.oncall.escalation import Position
+from firebell.domain.paging import PageStatus, PageTarget, by_hand
+from firebell.domain.timeline import EventKind
+from firebell.services.context import Context
+from firebell.services.page_records import post_notice
+from firebell.services.page_targets import route
+from firebell.services.timeline import record_event
+from firebell.store.database import PAGES_DUE
+from firebell.store.models import Incident
+from firebell.store.paging_models import Page, PageNotification
+
+_OPEN = (Status.INVESTIGATING.value, Status.MITIGATED.value)
+
+
+@dataclass(frozen=True)
+class PageDm:
+    """A page as its DM shows it."""
+
+    page_id: int
+    incident_number: int
+    title: str
+    severity: str
+    service: str | None
+    channel_id: str | None
+    paged_by: str | None
+    reason: str | None
+    via: str
+    round: int
+    step: int
+    status: PageStatus
+    acknowledged_by: str | None
+
+
+def page_dm(ctx: Context, page_id: int, user: str, round: int, step: int) -> PageDm | None:
+    """The DM to send `user` for this step of the page; None when nothing should be sent any more (the incident is
+    resolved, the page ended, or someone acknowledged it before the DM went out)."""
+    with ctx.db.read() as session:
+        row = session.execute(
+            select(
+                Page,
+                Incident.number,
+                Incident.title,
+                Incident.severity,
+                Incident.service,
+                Incident.channel_id,
+                Incident.status.label("incident_status"),
+            )
+            .join(Incident, Incident.id == Page.incident_id)
+            .where(Page.id == page_id)
+        ).first()
+        via = session.scalar(
+            select(PageNotification.via)
+            .where(PageNotification.page_id == page_id, PageNotification.user_id == user)
+            .order_by(PageNotification.id.desc())
+            .limit(1)
+        )
+    if row is None:
+        return None
+    page: Page = row[0]
+    if row.incident_status not in _OPEN or page.status in (PageStatus.CANCELLED.value, PageStatus.ACKNOWLEDGED.value):
+        return None
+    return PageDm(
+        page_id=page.id,
+        incident_number=row.number,
+        title=row.title,
+        severity=row.severity,
+        service=page.service or row.service,
+        channel_id=row.channel_id,
+        paged_by=page.paged_by,
+        reason=page.reason,
+        via=via or page.target,
+        round=round,
+        step=step,
+        status=PageStatus(page.status),
+        acknowledged_by=page.acknowledged_by,
+    )
+
+
+def mark_sent(ctx: Context, page_id: int, user: str, round: int, step: int) -> None:
+    """The DM reached Slack."""
+    with ctx.db.transaction(background=True) as session:
+        session.execute(
+            update(PageNotification)
+            .where(
+                PageNotification.page_id == page_id,
+                PageNotification.user_id == user,
+                PageNotification.round == round,
+                PageNotification.step == step,
+                PageNotification.outcome == "queued",
+            )
+            .values(outcome="sent")
+            .execution_options(synchronize_session=False)
+        )
+
+
+def mark_unreachable(ctx: Context, page_id: int, user: str, round: int, step: int, *, error: str) -> None:
+    """Slack refused the DM for good (deactivated, cannot_dm_bot): the war room is told, and when nobody on the
+    page's current step can be reached, the escalation moves on at once instead of waiting out the step."""
+    with ctx.db.transaction(background=True) as session:
+        page = session.scalar(select(Page).where(Page.id == page_id).with_for_update())
+        if page is None:
+            return
+        incident = session.get(Incident, page.incident_id)
+        assert incident is not None
+        changed = session.execute(
+            update(PageNotification)
+            .where(
+                PageNotification.page_id == page_id,
+                PageNotification.user_id == user,
+                PageNotification.round == round,
+                PageNotification.step == step,
+                PageNotification.outcome != "unreachable",
+            )
+            .values(outcome="unreachable", error=error[:120])
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        if not changed:
+            return
+        now = ctx.clock()
+        data = {"page_id": page.id, "user": user, "error": error[:120], "round": round + 1, "step": step + 1}
+        record_event(
+            session,
+            incident,
+            kind=EventKind.PAGE_UNREACHABLE,
+            at=now,
+            actor=None,
+            text=f"Could not page {user} in Slack ({error[:120]})",
+            data=data,
+        )
+        post_notice(
+            session,
+            incident,
+            notice="page_unreachable",
+            key=f"page:{page.id}:unreachable:{round}:{step}:{user}",
+            now=now,
+            data=data,
+        )
+        if page.status != PageStatus.ACTIVE.value or (page.round, page.step) != (round, step):
+            return
+        outcomes = session.scalars(
+            select(PageNotification.outcome).where(
+                PageNotification.page_id == page.id,
+                PageNotification.epoch == page.epoch,
+                PageNotification.round == round,
+                PageNotification.step == step,
+            )
+        ).all()
+        if any(o != "unreachable" for o in outcomes):
+            return  # someone on this step may still answer
+        found = route(ctx.policy, PageTarget.parse(page.target))
+        moved = by_hand(found.steps, found.repeat, Position(page.round, page.step, page.step_since), now)
+        if moved.exhausted:
+            page.next_due_at = now  # the pager sees the last step's people unreachable and gives up, saying so
+            page.step_since = now - found.steps[page.step].wait
+        else:
+            page.round, page.step, page.step_since = moved.position.round, moved.position.step, now
+            page.notified, page.next_due_at = False, now
+        page.revision += 1
+        session.info[PAGES_DUE] = True
