@@ -160,5 +160,5 @@ def test_nothing_near_an_unknown_subcommand_lists_them_all(typed: str) -> None:
     with pytest.raises(UsageError) as unknown:
         parse_command(typed, POLICY)
     assert "Did you mean" not in unknown.value.message
-    assert "Valid subcommands: action, actions, close, declare, help, ic, list," in unknown.value.message
+    assert "Valid subcommands: ack, action, actions, close, declare, escalate, help, ic, list," in unknown.value.message
     assert len(unknown.value.message) < 400

@@ -3,11 +3,10 @@ could not be reached, escalations by hand, and pages nobody answered. Pure: the 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from firebell.domain.durations import format_duration
 from firebell.domain.incident import IncidentSnapshot
-from firebell.domain.paging import PageStatus
+from firebell.domain.paging import PageStatus, elapsed
 from firebell.domain.timeline import EventKind
 
 # How the timeline section labels paging events.
@@ -88,14 +87,6 @@ def _when(at: datetime) -> str:
     return at.strftime("%H:%M:%S UTC")
 
 
-def _took(delta: timedelta) -> str:
-    total = max(int(delta.total_seconds()), 0)
-    if total >= 3600:
-        return format_duration(delta)
-    minutes, seconds = divmod(total, 60)
-    return f"{minutes}m {seconds}s" if minutes else f"{seconds}s"
-
-
 def _target(target: str, who: Callable[[str | None], str]) -> str:
     kind, _, name = target.partition(":")
     if kind == "user":
@@ -120,14 +111,14 @@ def _lines(page: PageRecord, who: Callable[[str | None], str]) -> list[str]:
     for r in page.responses:
         line = f"{who(r.user)} {_ANSWERS.get(r.kind, r.kind)}"
         if r.kind == "acknowledge":
-            line += f" after {_took(r.at - page.created_at)}"
+            line += f" after {elapsed(r.at - page.created_at)}"
         events.append((r.at, 1, line))
     return [f"- {_when(at)}: {line}" for at, _, line in sorted(events, key=lambda e: (e[0], e[1]))]
 
 
 def _outcome(page: PageRecord, who: Callable[[str | None], str]) -> str:
     if page.acknowledged_at is not None:
-        took = _took(page.acknowledged_at - page.created_at)
+        took = elapsed(page.acknowledged_at - page.created_at)
         return f"Acknowledged by {who(page.acknowledged_by)} after {took}."
     tried = sorted({who(n.user) for n in page.notified})
     if page.status == PageStatus.EXHAUSTED:
@@ -143,7 +134,7 @@ def render_paging(record: PagingRecord, incident: IncidentSnapshot, who: Callabl
         return []
     lines = ["## Paging", ""]
     if incident.acknowledged_at is not None:
-        took = _took(incident.acknowledged_at - incident.declared_at)
+        took = elapsed(incident.acknowledged_at - incident.declared_at)
         lines += [f"Time to acknowledge: **{took}** from the declare (first acknowledgement of the first page).", ""]
     else:
         lines += ["Time to acknowledge: _nobody acknowledged a page_.", ""]

@@ -9,6 +9,7 @@ from firebell.domain.incident_times import TimeField, field_named
 from firebell.domain.policy import Policy
 from firebell.slack.declare_grammar import Declare, parse_declare
 from firebell.slack.mrkdwn import plain_from_slack, truncate, user_id_from_mention
+from firebell.slack.page_grammar import PAGE_ALIASES, PAGE_WORDS, PageCommand, parse_page_command
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ Command = (
     | CloseReview
     | FindRunbook
     | Times
+    | PageCommand
 )
 
 
@@ -188,6 +190,9 @@ USAGE: tuple[Usage, ...] = (
     Usage("actions", "List this incident's action items", True),
     Usage("actions mine", "List your open action items, across incidents", False),
     Usage("runbook [query]", "Find a runbook (for this incident, or the query) and post it as a checklist", True),
+    Usage("page <service|schedule|@user> [message]", "Page someone to this incident (a DM they acknowledge)", True),
+    Usage("ack", "Acknowledge this incident's page: its escalation stops", True),
+    Usage("escalate", "Page the next step of this incident's escalation now", True),
     Usage("postmortem", "Draft the postmortem again from the timeline and post it", True),
     Usage("close", "The review is done: close the incident", True),
 )
@@ -208,6 +213,7 @@ _ALIASES = {
     "rb": "runbook",
     "time": "times",
     "mttd": "times",
+    **PAGE_ALIASES,
 }
 
 # `due <date>` at the end of an action: a single token, or "in N d/w" ("due to a timeout" is not one).
@@ -326,6 +332,8 @@ def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR09
         return ShowTimeline()
     if name == "times":
         return _times(args)
+    if name in PAGE_WORDS:
+        return parse_page_command(name, rest)
     raise UsageError(_unknown(word, rest, policy))
 
 

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from firebell.domain.durations import format_duration
 from firebell.domain.naming import incident_label
+from firebell.domain.paging import elapsed
 from firebell.domain.policy import Policy
 from firebell.slack.blocks.incident import Message
-from firebell.slack.blocks.kit import channel_link, context, date_token, mention, section
+from firebell.slack.blocks.kit import context, date_token, mention, section
 from firebell.slack.mrkdwn import escape_mrkdwn, truncate
 
 MAX_NAMED = 15  # people named in one line; the rest are counted
@@ -54,24 +54,18 @@ def people(users: object) -> str:
 def answer_time(seconds: object) -> str:
     """How long an acknowledgement took: `45s`, `2m 13s`, `1h 5m`."""
     try:
-        total = max(int(float(str(seconds))), 0)
-    except ValueError:
+        return elapsed(timedelta(seconds=float(str(seconds))))
+    except (ValueError, OverflowError):
         return "time unknown"
-    if total >= 3600:
-        return format_duration(timedelta(seconds=total))
-    minutes, rest = divmod(total, 60)
-    if not minutes:
-        return f"{rest}s"
-    return f"{minutes}m {rest}s" if rest else f"{minutes}m"
 
 
-def _step(payload: dict[str, Any]) -> str:
-    """`step 2` (`step 2, round 2` once the policy repeats); stored counting from 0."""
+def _step(payload: dict[str, Any], prefix: str = "") -> str:
+    """`step 2` (`step 2, round 2` once the policy repeats), as notices carry them (counting from 1)."""
     try:
-        step, round_ = int(payload.get("step", 0)) + 1, int(payload.get("round", 0)) + 1
+        step, round_ = int(payload.get(f"{prefix}step", 1)), int(payload.get(f"{prefix}round", 1))
     except (TypeError, ValueError):
         return "the next step"
-    return f"step {step}" if round_ == 1 else f"step {step}, round {round_}"
+    return f"step {step}" if round_ <= 1 else f"step {step}, round {round_}"
 
 
 def _message(text: str, *notes: str) -> Message:
@@ -93,24 +87,34 @@ def _started(payload: dict[str, Any], policy: Policy) -> Message:
 def _notified(payload: dict[str, Any], policy: Policy) -> Message:
     via = payload.get("via")
     routes = [target_text(v) for v in via] if isinstance(via, list) else []
+    nobody = payload.get("nobody")
+    empty = [target_text(t) for t in nobody] if isinstance(nobody, list) else []
+    notes = [f"Nobody is on call for {', '.join(empty[:5])}."] if empty else []
+    if not payload.get("users"):
+        return _message(f":pager: Nobody to page at {_step(payload)}: moving on to the next step.", *notes)
     through = f" (through {', '.join(routes[:5])})" if routes else ""
     text = f":pager: Paged {people(payload.get('users'))}{through}: {_step(payload)}."
-    return _message(text, "They got a direct message with *Acknowledge* and *I can't*.")
+    return _message(text, "They got a direct message with *Acknowledge* and *I can't*.", *notes)
 
 
 def _acknowledged(payload: dict[str, Any], policy: Policy) -> Message:
     took = answer_time(payload.get("after_seconds"))
-    return _message(f":white_check_mark: {mention(payload.get('user'))} acknowledged ({took}).")
+    also = "" if payload.get("first", True) else " too"
+    return _message(f":white_check_mark: {mention(payload.get('user'))} acknowledged{also} ({took}).")
+
+
+def _passed_on(payload: dict[str, Any]) -> str:
+    if payload.get("exhausted"):
+        return "nobody is left to page: the escalation has run through every step"
+    return f"paging {_step(payload, 'to_')} now"
 
 
 def _declined(payload: dict[str, Any], policy: Policy) -> Message:
-    return _message(f":no_entry_sign: {mention(payload.get('user'))} can't take the page: paging the next step now.")
+    return _message(f":no_entry_sign: {mention(payload.get('user'))} can't take the page: {_passed_on(payload)}.")
 
 
 def _escalated(payload: dict[str, Any], policy: Policy) -> Message:
-    return _message(
-        f":arrow_double_up: {mention(payload.get('user'))} escalated the page: paging {_step(payload)} now."
-    )
+    return _message(f":arrow_double_up: {mention(payload.get('user'))} escalated the page: {_passed_on(payload)}.")
 
 
 def _unreachable(payload: dict[str, Any], policy: Policy) -> Message:
@@ -143,19 +147,21 @@ def _ended(payload: dict[str, Any], policy: Policy) -> Message:
     return _message(":checkered_flag: Paging stopped: the incident is resolved, so nobody more is paged.")
 
 
-def page_unanswered(payload: dict[str, Any], room: str | None) -> Message:
-    """The announcement channel's alarm: a page ran through every round and nobody acknowledged it."""
-    label = incident_label(int(payload["number"]))
-    tried = payload.get("tried")
-    text = (
-        f":sos: *{label}* ({escape_mrkdwn(str(payload.get('severity', '')))}): nobody acknowledged the page for "
-        f"{target_text(page_target(payload))}. Tried {people(tried)}."
-    )
-    return _message(text, f"Can you help? Join {channel_link(room)} or page someone else with `/incident page` there.")
-
-
 def _unanswered(payload: dict[str, Any], policy: Policy) -> Message:
-    return page_unanswered(payload, None)
+    """A page ran through every round and nobody acknowledged it: an alarm in the war room, and in the
+    announcement's thread for whoever can help."""
+    tried = payload.get("tried")
+    whom = f"Tried {people(tried)}." if tried else "Nobody was on call to try."
+    text = f":sos: {_in_thread(payload)}Nobody acknowledged the page for {target_text(page_target(payload))}. {whom}"
+    if payload.get("target") == "room":
+        return _message(text, "Page someone else: `/incident page <service|schedule|@someone>`.")
+    return _message(text, "Can you help? Join the war room (linked above) and say so.")
+
+
+def _in_thread(payload: dict[str, Any]) -> str:
+    if payload.get("target") == "announcement_thread" and payload.get("number") is not None:
+        return f"*{incident_label(int(payload['number']))}*: "
+    return ""
 
 
 PAGE_NOTICES: dict[str, Callable[[dict[str, Any], Policy], Message]] = {

@@ -71,10 +71,12 @@ from firebell.slack.grammar import (
 )
 from firebell.slack.listeners.after_ack import AfterAck
 from firebell.slack.listeners.inbox import InboxRecorder, request_key
+from firebell.slack.listeners.paging import Paging
 from firebell.slack.listeners.review import Review
 from firebell.slack.listeners.runbooks import Runbooks
 from firebell.slack.outbox.directory import SlackDirectory
 from firebell.slack.outbox.response_urls import reply
+from firebell.slack.page_grammar import AckPage, EscalatePage, PageSomeone
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +110,7 @@ class IncidentCommand:
         recorder: InboxRecorder,
         review: Review,
         runbooks: Runbooks,
+        paging: Paging,
     ) -> None:
         self.ctx = ctx
         self.client = client
@@ -116,6 +119,7 @@ class IncidentCommand:
         self.recorder = recorder
         self.review = review
         self.runbooks = runbooks
+        self.paging = paging
         # The policy is fixed for the process's life, so help is built once, not on every request.
         self._help = help_reply(ctx.policy)
         self._late: set[asyncio.Future[None]] = set()  # records still committing after their ack
@@ -219,6 +223,8 @@ class IncidentCommand:
                 return self.review.run(command, user=user, channel=channel)
             case FindRunbook():
                 return self.runbooks.find(command, channel=channel)
+            case PageSomeone() | AckPage() | EscalatePage():
+                return self.paging.run(command, user=user, channel=channel)
             case Handover(user_id=who):
                 return self._assign(user=user, channel=channel, role="commander", who=who)
             case AssignRole(role=role, user_id=who):

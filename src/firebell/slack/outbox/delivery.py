@@ -28,7 +28,7 @@ from firebell.slack.outbox.alert_notes import kickoff, post_alert_note
 from firebell.slack.outbox.alert_triage import TriageDeliveries
 from firebell.slack.outbox.directory import ChannelNotFound, SlackDirectory
 from firebell.slack.outbox.outcomes import classify, slack_error
-from firebell.slack.outbox.paging import announce_notice
+from firebell.slack.outbox.paging import post_page_dm
 from firebell.slack.outbox.response_urls import respond
 from firebell.slack.outbox.review import ReviewDeliveries
 
@@ -70,6 +70,7 @@ class Deliverer:
             EffectKind.SYNC_RUNBOOK: self._sync_runbook,
             EffectKind.SYNC_TRIAGE: self.triage.sync,
             EffectKind.POST_ALERT_NOTE: lambda job, incident: post_alert_note(self, job, incident),
+            EffectKind.PAGE_DM: lambda job, incident: post_page_dm(self, job, incident),
         }
 
     # -- delivery ----------------------------------------------------------------------------------
@@ -260,8 +261,6 @@ class Deliverer:
 
     def _post_notice(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None
-        if job.payload.get("target") == "announcement":  # an alarm of its own there, not in the thread
-            return announce_notice(self, job, incident)
         message = notice_message(job.payload, self.ctx.policy)
         if job.payload.get("target") == Target.ANNOUNCEMENT_THREAD:
             if incident.announcement_ts is None or incident.announcement_channel_id is None:
