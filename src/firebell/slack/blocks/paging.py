@@ -33,7 +33,7 @@ def _who_paged(dm: PageDm) -> str:
 def _room(dm: PageDm) -> str:
     if dm.channel_id:
         return f"Join the war room: {channel_link(dm.channel_id)}"
-    return "The war room is being set up; it will be linked in the incident's announcement."
+    return "The war room is being set up: acknowledge and you are invited to it."
 
 
 def page_dm_message(dm: PageDm) -> Message:
