@@ -26,7 +26,7 @@ from firebell.services.context import utc_now
 from firebell.services.incidents import get_incident
 from firebell.services.timeline import timeline_of
 from firebell.slack.listeners.inbox import InboxWorker
-from firebell.store.models import Effect
+from firebell.store.models import Effect, Page
 from tests.clock import Clock
 
 API_TOKEN = "test-api-token"
@@ -107,6 +107,12 @@ class Firebell:
         with self.runtime.ctx.db.read() as session:
             return list(session.scalars(select(Effect).where(Effect.status == "pending")))
 
+    def due_pages(self) -> list[Page]:
+        """Pages whose step is due now and that the pager has not moved yet."""
+        now = self.runtime.ctx.clock()
+        with self.runtime.ctx.db.read() as session:
+            return list(session.scalars(select(Page).where(Page.status == "active", Page.next_due_at <= now)))
+
     def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
         """Poll until `predicate()` is truthy."""
         deadline = time.monotonic() + timeout
@@ -141,7 +147,9 @@ class Firebell:
             now = self.clock()
             return [e for e in self.pending_effects() if e.next_attempt_at <= now]
 
-        self.wait_for(lambda: not due() and self.runtime.gateway.wait_idle(1), timeout, "outbox")
+        self.wait_for(
+            lambda: not self.due_pages() and not due() and self.runtime.gateway.wait_idle(1), timeout, "outbox"
+        )
 
     def tick(self) -> int:
         """One scheduler tick, now (what APScheduler runs every few hundred ms in `firebell serve`);
