@@ -45,9 +45,9 @@ class Scripted:
     script: list[tuple[int, str | None]] = field(default_factory=list)
     requests: int = 0  # every request that reached the fake, scripted or not
 
-    def scripted(self) -> Response | None:
+    def scripted(self, *, applies: bool = True) -> Response | None:
         self.requests += 1
-        if not self.script:
+        if not self.script or not applies:
             return None
         status, retry_after = self.script.pop(0)
         headers = {"Retry-After": retry_after} if retry_after else {}
@@ -116,6 +116,7 @@ class FakeNtfy(Scripted):
 
     token: str | None = None
     messages: list[NtfyMessage] = field(default_factory=list)
+    script_topic: str | None = None  # the scripted answers are for this topic only (None: any)
 
     def app(self) -> Starlette:
         async def publish(request: Request) -> Response:
@@ -131,7 +132,7 @@ class FakeNtfy(Scripted):
             body = await request.body()
             if len(body) > NTFY_MAX_MESSAGE:
                 return _ntfy_error(41301, 413, "message became an attachment: too large for a push")
-            if (answer := self.scripted()) is not None:
+            if (answer := self.scripted(applies=self.script_topic in (None, topic))) is not None:
                 return answer
             title = str(make_header(decode_header(_header(request, "x-title", "title", "ti", "t"))))
             tags = [t.strip() for t in _header(request, "x-tags", "tags", "tag", "ta").split(",") if t.strip()]
@@ -190,7 +191,8 @@ class FakePagerDuty(Scripted):
         if dedup is not None and (not isinstance(dedup, str) or len(dedup) > 255):
             errors.append("'dedup_key' must be a string of at most 255 characters")
         if action == "trigger":
-            payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
+            found = event.get("payload")
+            payload: dict[str, Any] = found if isinstance(found, dict) else {}
             summary = payload.get("summary")
             if not isinstance(summary, str) or not summary or len(summary) > 1024:
                 errors.append("'payload.summary' is missing, blank or longer than 1024 characters")

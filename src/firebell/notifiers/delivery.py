@@ -24,6 +24,10 @@ from firebell.services.outbox.outcomes import Delivered, Failed, Job, Outcome, R
 from firebell.store.paging_models import Page
 
 log = logging.getLogger(__name__)
+# httpx logs every request's URL at INFO (httpcore its steps at DEBUG): an ntfy topic URL is itself a secret, and
+# a webhook URL may carry one. Secrets never reach the logs, whatever level a deployment runs at.
+for _chatty in ("httpx", "httpcore"):
+    logging.getLogger(_chatty).setLevel(logging.WARNING)
 
 BUILDERS: dict[NotifierKind, Builder] = {
     NotifierKind.WEBHOOK: webhook.build,
