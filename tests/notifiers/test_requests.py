@@ -6,7 +6,12 @@ import hmac
 import json
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
+from pathlib import Path
+from typing import Any
 
+import yaml
+
+from firebell.config import policy_from_mapping
 from firebell.domain.oncall.notifiers import PagerDutySeverity, with_all_severities
 from firebell.domain.paging import NotifyEvent
 from firebell.notifiers import ntfy as ntfy_notifier
@@ -129,3 +134,23 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after("soon", now) is None
     assert retry_after(None, now) is None
     assert retry_after("999999", now) == 3600
+
+
+def test_the_readme_verification_snippet_accepts_a_real_request_and_refuses_a_forged_one() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Notifiers", 1)[1]
+    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
+    scope: dict[str, Any] = {}
+    exec(snippet, scope)  # noqa: S102 (the README's own example)
+    wall = datetime.now(UTC)
+    request = webhook_notifier.build(webhook(), notice(), "s3cret", wall)
+    assert scope["verify"](b"s3cret", request.headers, request.body)
+    assert not scope["verify"](b"s3cret", request.headers, request.body.replace(b"SEV1", b"SEV4"))
+    assert not scope["verify"](b"other", request.headers, request.body)
+
+
+def test_the_readme_example_is_a_valid_policy() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### Notifiers", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    policy = policy_from_mapping(yaml.safe_load(example), source="README")
+    assert [n.kind.value for n in policy.paging.notifiers] == ["webhook", "ntfy", "pagerduty"]
