@@ -91,11 +91,11 @@ def open_page(firebell: Firebell, title: str = "Checkout is down") -> PageNotice
 
 
 def send(firebell: Firebell, *notices: PageNotice) -> None:
-    """Enqueue the notifier effects of these page events in one transaction, as the engine does."""
+    """Enqueue the notifier effects of these page events in one transaction and one statement (the engine may
+    batch a step's people so: a repeated PagerDuty trigger key within the statement must be skipped too)."""
     ctx = firebell.runtime.ctx
     with ctx.db.transaction() as session:
-        for page_notice in notices:
-            enqueue_many(session, notifier_effects(ctx.policy, page_notice, now=ctx.clock()))
+        enqueue_many(session, [row for n in notices for row in notifier_effects(ctx.policy, n, now=ctx.clock())])
 
 
 def notify_effects(firebell: Firebell) -> list[Effect]:
@@ -225,3 +225,31 @@ def notice_for(first: PageNotice, event: NotifyEvent = NotifyEvent.NOTIFY, **cha
         at=first.at,
         **changes,
     )
+
+
+def test_a_cancelled_page_wakes_nobody(firebell: Firebell, receiver: Fake, ntfy_server: Fake) -> None:
+    first = open_page(firebell)
+    with firebell.runtime.ctx.db.transaction() as session:
+        page = session.get(Page, first.page_id)
+        assert page is not None
+        page.status = PageStatus.CANCELLED.value
+    send(firebell, first)
+    firebell.settle()
+    assert receiver[0].events == [] and ntfy_server[0].messages == []
+    assert {e.status for e in notify_effects(firebell)} == {"done"}
+
+
+def test_a_secret_gone_from_the_environment_keeps_the_event_queued_and_says_which(
+    firebell: Firebell, receiver: Fake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HOOK_SECRET")
+    first = open_page(firebell)
+    send(firebell, first)
+    firebell.settle()
+    [hook] = [e for e in notify_effects(firebell) if e.payload["notifier"] == "hook"]
+    assert (hook.status, hook.last_error) == ("pending", "notifier 'hook': environment variable HOOK_SECRET is not set")
+    assert receiver[0].requests == 0
+    monkeypatch.setenv("HOOK_SECRET", HOOK_SECRET)  # set, and the process restarted: it goes out
+    firebell.advance(timedelta(minutes=2))
+    firebell.settle()
+    assert [e["event"] for e in receiver[0].events] == ["notify"]
