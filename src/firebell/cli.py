@@ -12,7 +12,7 @@ import click
 
 import firebell
 from firebell.command_errors import IncidentNumber, OneLineErrors, fail
-from firebell.config import load_settings, read_policy
+from firebell.config import load_settings, read_policy, require_notifier_secrets
 from firebell.runbooks.cli import runbooks
 
 log = logging.getLogger("firebell.serve")
@@ -63,6 +63,7 @@ def serve(host: str, port: int, socket_mode: bool) -> None:
     sys.setswitchinterval(0.001)
     _, _, app_token = settings.require_slack(socket_mode=socket_mode)
     source = read_policy(settings.firebell_config)
+    require_notifier_secrets(source.policy)
     for warning in source.warnings:
         log.warning("policy: %s", warning)
     if source.path is None:
@@ -282,6 +283,7 @@ def policy_check(path: Path | None) -> None:
     from firebell.runbooks.location import describe, runbooks_dir
 
     source = read_policy(path, named_by_env=False) if path else read_policy(load_settings().firebell_config)
+    require_notifier_secrets(source.policy)
     for warning in source.warnings:
         click.echo(f"firebell: warning: {warning}", err=True)
     if source.path is None:
@@ -305,3 +307,6 @@ def policy_check(path: Path | None) -> None:
         + ("; ".join(f"{key}: {', '.join(who)}" for key, who in restricted.items()) or "anyone may do anything")
     )
     click.echo(f"Runbooks: {describe(runbooks_dir(source.policy))}")
+    for notifier in source.policy.paging.notifiers:
+        events = ", ".join(event.value for event in notifier.wanted_events)
+        click.echo(f"Notifier {notifier.name}: {notifier.kind} ({events})")

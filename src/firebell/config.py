@@ -241,6 +241,22 @@ def _runbooks_dir_warnings(written: Any, directory: Path, folder: Path) -> list[
     return warnings
 
 
+def require_notifier_secrets(policy: Policy) -> None:
+    """Raise PolicyError naming every environment variable a notifier needs and does not find (never a value)."""
+    missing = [
+        f"paging.notifiers[{i}] ({notifier.name}).{_secret_key(notifier.secret_env, notifier.routing_key_env)}: "
+        f"environment variable {notifier.secret_name} is not set"
+        for i, notifier in enumerate(policy.paging.notifiers)
+        if notifier.secret_name and not os.environ.get(notifier.secret_name, "").strip()
+    ]
+    if missing:
+        raise PolicyError("\n".join(missing))
+
+
+def _secret_key(secret_env: str | None, routing_key_env: str | None) -> str:
+    return "secret_env" if secret_env else "routing_key_env" if routing_key_env else "token_env"
+
+
 def load_policy(path: Path | None) -> Policy:
     """The policy as `read_policy` finds it; its warnings are logged."""
     source = read_policy(path)

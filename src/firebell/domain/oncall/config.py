@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from firebell.domain.durations import parse_duration
+from firebell.domain.oncall.notifiers import NotifierConfig
 from firebell.domain.oncall.restrictions import parse_restriction
 from firebell.domain.oncall.rotation import Layer, parse_handoff, parse_period
 from firebell.domain.oncall.schedule import Schedule
@@ -151,6 +152,8 @@ class Paging(BaseModel):
 
     page_on_declare: str | None = None
     incident_commanders: Name | None = None
+    # Outside notifiers (webhook, ntfy, PagerDuty) told about every page event besides the Slack DM.
+    notifiers: tuple[NotifierConfig, ...] = Field(default=(), max_length=50)
 
 
 class OnCallPolicy(BaseModel):
@@ -169,6 +172,7 @@ class OnCallPolicy(BaseModel):
             ("services", [s.name for s in self.services]),
             ("schedules", [s.name for s in self.schedules]),
             ("escalation_policies", [p.name for p in self.escalation_policies]),
+            ("paging.notifiers", [n.name for n in self.paging.notifiers]),
         ):
             repeated = sorted({n for n in names if names.count(n) > 1})
             if repeated:
@@ -195,6 +199,8 @@ class OnCallPolicy(BaseModel):
                 f"paging.incident_commanders: schedule {self.paging.incident_commanders!r} does not exist; "
                 f"defined: {sorted(schedules) or 'none'}"
             )
+        for i, notifier in enumerate(self.paging.notifiers):
+            notifier.check(f"paging.notifiers[{i}] ({notifier.name})", severity_names)
         known = {n.lower(): n for n in severity_names}
         wanted = self.paging.page_on_declare
         if wanted is not None and wanted.lower() not in known:

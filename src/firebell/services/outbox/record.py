@@ -111,7 +111,7 @@ def record_failure(session: Session, job: Job, outcome: Failed, now: datetime) -
         kind=EventKind.SLACK_FAILURE,
         at=now,
         actor=None,
-        text=f"Slack refused {job.kind.replace('_', ' ')}: {outcome.error}",
+        text=_failure_text(job, outcome),
         data={"effect": job.id, "kind": job.kind, "error": outcome.error},
     )
     if event is None or not _worth_telling_the_room(job, incident):
@@ -139,9 +139,21 @@ def record_failure(session: Session, job: Job, outcome: Failed, now: datetime) -
     )
 
 
+def _failure_text(job: Job, outcome: Failed) -> str:
+    if job.kind == EffectKind.NOTIFY:  # an outside notifier (its error names it), not Slack
+        event = (job.payload.get("page_notice") or {}).get("event", "event")
+        return f"A page {event} was not delivered: {outcome.error}"
+    return f"Slack refused {job.kind.replace('_', ' ')}: {outcome.error}"
+
+
 def _worth_telling_the_room(job: Job, incident: Incident) -> bool:
-    """A war room exists to be told, and the failed effect was not itself such a notice."""
-    return incident.channel_id is not None and job.payload.get("notice") != FAILURE_NOTICE
+    """A war room exists to be told, and the failed effect was not itself such a notice (nor an outside
+    notifier's: the timeline and the error log say so; the war-room notice speaks of Slack)."""
+    return (
+        incident.channel_id is not None
+        and job.payload.get("notice") != FAILURE_NOTICE
+        and job.kind != EffectKind.NOTIFY
+    )
 
 
 def tell_declarer(session: Session, job: Job, error: str, now: datetime, *, retrying: bool) -> None:

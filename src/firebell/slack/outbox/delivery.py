@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import war_room_name
+from firebell.notifiers.delivery import deliver_notice
 from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, Target
@@ -71,6 +72,7 @@ class Deliverer:
             EffectKind.SYNC_TRIAGE: self.triage.sync,
             EffectKind.POST_ALERT_NOTE: lambda job, incident: post_alert_note(self, job, incident),
             EffectKind.PAGE_DM: lambda job, incident: post_page_dm(self, job, incident),
+            EffectKind.NOTIFY: lambda job, incident: deliver_notice(self.ctx, job, incident),  # HTTP, not Slack
         }
 
     # -- delivery ----------------------------------------------------------------------------------
