@@ -53,8 +53,9 @@ def page_dm_message(dm: PageDm) -> Message:
     if dm.reason:
         blocks.append(context(f"Why: {escape_mrkdwn(truncate(dm.reason, 500))}"))
     blocks.append(section(_room(dm), block_id="page.room"))
+    value = str(dm.page_id)
+    acknowledge = button("Acknowledge", PageActionId.ACKNOWLEDGE, value=value, style="primary")
     if dm.status == PageStatus.ACTIVE:
-        value = str(dm.page_id)
         escalate = confirm_dialog(
             "Escalate this page?",
             "The next step of the escalation is paged now, even if someone acknowledged.",
@@ -62,12 +63,17 @@ def page_dm_message(dm: PageDm) -> Message:
         )
         blocks.append(
             actions(
-                button("Acknowledge", PageActionId.ACKNOWLEDGE, value=value, style="primary"),
+                acknowledge,
                 button("I can't", PageActionId.DECLINE, value=value),
                 button("Escalate", PageActionId.ESCALATE, value=value, confirm=escalate),
                 block_id="page.actions",
             )
         )
+    elif dm.status == PageStatus.EXHAUSTED:  # every round ran out meanwhile: taking it late still helps
+        blocks.append(
+            context("Nobody acknowledged in time and the announcement channel was told; you can still take it.")
+        )
+        blocks.append(actions(acknowledge, block_id="page.actions"))
     elif dm.acknowledged_by:
         blocks.append(context(f":white_check_mark: {mention(dm.acknowledged_by)} acknowledged this page already."))
     text = f"You are paged: {label} ({dm.severity}) {escape_mrkdwn(truncate(dm.title, 150))}"
