@@ -106,8 +106,8 @@ def _key(name: str, change: ShiftChange, user: str, direction: str) -> str:
 def _claim(session: Session, name: str, at: datetime, user: str, direction: str, *, now: datetime) -> bool:
     """Insert the handoff's row unless another process did; True for the one that inserted it."""
     row = {"schedule": name, "at": at, "user_id": user, "direction": direction, "sent_at": now}
-    result = session.execute(insert_skipping_duplicates(session, HandoffSent).values(**row))
-    return bool(getattr(result, "rowcount", 0) == 1)
+    statement = insert_skipping_duplicates(session, HandoffSent).values(**row).returning(HandoffSent.id)
+    return session.execute(statement).scalar() is not None  # no row back: skipped, another process has it
 
 
 def _open_incidents(session: Session, services: list[str]) -> list[dict[str, object]]:
