@@ -1,7 +1,7 @@
 """The REST API's people: `GET /people/{user}/load`, what a person carried (pages, answers, command). The path is
 pinned by issue 16: other tools depend on it."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -10,7 +10,6 @@ from starlette.concurrency import run_in_threadpool
 
 from firebell.api.params import Rfc3339
 from firebell.api.schedules import EARLIEST, LATEST
-from firebell.domain.errors import UsageError
 from firebell.services.context import Context
 from firebell.services.people_load import PersonLoad, person_load
 
@@ -87,6 +86,16 @@ class LoadOut(BaseModel):
         )
 
 
+def _bounded(since: datetime) -> datetime:
+    """`since` in UTC; a year before 1970 reads as 1970 (nothing is older), one past 2199 as 2199 (nothing
+    is that new), so any RFC 3339 moment is a valid start and none overflows the conversion."""
+    if since.year < EARLIEST:
+        return datetime(EARLIEST, 1, 1, tzinfo=UTC)
+    if since.year > LATEST:
+        return datetime(LATEST, 1, 1, tzinfo=UTC)
+    return since.astimezone(UTC)
+
+
 def people_router(ctx: Context) -> APIRouter:
     """`/people/{user}/load`."""
     router = APIRouter(tags=["on-call"])
@@ -103,14 +112,7 @@ def people_router(ctx: Context) -> APIRouter:
 
         def answer() -> PersonLoad:
             now = ctx.clock()
-            start = now - DEFAULT_SINCE if since is None else since
-            if not EARLIEST <= start.year <= LATEST:
-                raise UsageError(
-                    f"Invalid 'since': the year must be between {EARLIEST} and {LATEST}, got {start.year}."
-                )
-            if start > now:
-                raise UsageError(f"'since' ({start.isoformat()}) is in the future; give a moment before now.")
-            return person_load(ctx, user, start)
+            return person_load(ctx, user, now - DEFAULT_SINCE if since is None else _bounded(since))
 
         return LoadOut.of(await run_in_threadpool(answer))
 

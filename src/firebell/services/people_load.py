@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from firebell.domain.oncall.working_hours import within_hours
@@ -109,14 +109,23 @@ def person_load(ctx: Context, user: str, since: datetime) -> PersonLoad:
 
 
 def _commands(session: Session, user: str, since: datetime) -> list[CommandLoad]:
-    """Hand-overs and take-overs of command to `user` (timeline), and command held since the declare (roles)."""
-    changed = session.execute(
+    """Command given to `user`: at a declare, by a hand-over or take-over (timeline), and held now (roles: the
+    row of whoever holds command, in case an older incident's events say less)."""
+    events = session.execute(
         select(TimelineEvent.at, Incident.number, TimelineEvent.incident_id)
         .join(Incident, Incident.id == TimelineEvent.incident_id)
         .where(
-            TimelineEvent.kind == EventKind.COMMANDER_CHANGED.value,
             TimelineEvent.at >= since,
-            TimelineEvent.data["user"].as_string() == user,
+            or_(
+                and_(
+                    TimelineEvent.kind == EventKind.COMMANDER_CHANGED.value,
+                    TimelineEvent.data["user"].as_string() == user,
+                ),
+                and_(
+                    TimelineEvent.kind == EventKind.DECLARED.value,
+                    TimelineEvent.data["commander"].as_string() == user,
+                ),
+            ),
         )
     ).all()
     held = session.execute(
@@ -124,5 +133,5 @@ def _commands(session: Session, user: str, since: datetime) -> list[CommandLoad]
         .join(Incident, Incident.id == RoleAssignment.incident_id)
         .where(RoleAssignment.role == "commander", RoleAssignment.user_id == user, RoleAssignment.assigned_at >= since)
     ).all()
-    seen = {(incident_id, at): number for at, number, incident_id in [*changed, *held]}
+    seen = {(incident_id, at): number for at, number, incident_id in [*events, *held]}
     return sorted((CommandLoad(at, number) for (_, at), number in seen.items()), key=lambda c: (c.at, c.incident))
