@@ -59,12 +59,32 @@ def _first_seen(ctx: Context, name: str, now: datetime) -> datetime:
     return now if seen is None else seen
 
 
+def _latest(ctx: Context, name: str, now: datetime, seen: datetime) -> ShiftChange | None:
+    """The change that began the current stretch, looked for a day back first, further only when needed (most
+    schedules change at least daily; this runs every half minute for every schedule)."""
+    for back in (timedelta(days=1), timedelta(days=8), LOOK_BACK):
+        start = max(seen, now - back) - timedelta(minutes=1)
+        views = shifts_between(ctx, name, start, now + timedelta(seconds=1))
+        change = latest_change([(v.start, v.end, v.users) for v in views], now)
+        if change is not None or start <= seen - timedelta(minutes=1):
+            return change
+    return None
+
+
+def _all_claimed(ctx: Context, name: str, change: ShiftChange) -> bool:
+    with ctx.db.read() as session:
+        query = select(HandoffSent.user_id, HandoffSent.direction).where(
+            HandoffSent.schedule == name, HandoffSent.at == change.at
+        )
+        claimed = {(user, direction) for user, direction in session.execute(query)}
+    sides = {(u, "in") for u in change.incoming} | {(u, "out") for u in change.outgoing}
+    return {(u, d) for u, d in sides if _USER_ID.match(u)} <= claimed
+
+
 def _send(ctx: Context, name: str, now: datetime) -> int:
     seen = _first_seen(ctx, name, now)
-    start = max(seen, now - LOOK_BACK) - timedelta(minutes=1)
-    views = shifts_between(ctx, name, start, now + timedelta(seconds=1))
-    change = latest_change([(v.start, v.end, v.users) for v in views], now)
-    if change is None or change.at < seen:
+    change = _latest(ctx, name, now, seen)
+    if change is None or change.at < seen or _all_claimed(ctx, name, change):
         return 0
     until = on_call(ctx, name, now).until
     services = services_of(ctx.policy, name)
