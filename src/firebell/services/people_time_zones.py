@@ -42,9 +42,12 @@ def schedule_members(ctx: Context, policy: Policy) -> set[str]:
     return {ids.get(m, m) for m in written if _USER_ID.match(ids.get(m, m))}
 
 
-def learn_time_zones(ctx: Context, lookup: ZoneLookup, users: Iterable[str], *, refresh: bool = False) -> int:
+def learn_time_zones(
+    ctx: Context, lookup: ZoneLookup, users: Iterable[str], *, refresh: bool = False, limit: int | None = BATCH
+) -> int:
     """Ask Slack for the time zone of each of `users` not known yet (with `refresh`, also those asked more than
-    a week ago or answered with none); returns how many were stored."""
+    a week ago or answered with none), at most `limit` of them; returns how many were stored. Stops at the
+    first failure (Slack unreachable, rate limited): the rest are asked next time."""
     wanted = {u for u in users if _USER_ID.match(u)}
     if not wanted:
         return 0
@@ -53,7 +56,7 @@ def learn_time_zones(ctx: Context, lookup: ZoneLookup, users: Iterable[str], *, 
         rows = {r.user_id: r for r in session.scalars(select(PersonTimeZone).where(PersonTimeZone.user_id.in_(wanted)))}
     stale = {u for u, r in rows.items() if refresh and (r.time_zone is None or now - r.checked_at > REFRESH_AFTER)}
     stored = 0
-    for user in sorted((wanted - set(rows)) | stale)[:BATCH]:
+    for user in sorted((wanted - set(rows)) | stale)[:limit]:
         try:
             zone = valid_zone(lookup(user))
         except Exception as exc:
@@ -70,8 +73,8 @@ def learn_time_zones(ctx: Context, lookup: ZoneLookup, users: Iterable[str], *, 
 
 
 def learn_members_time_zones(ctx: Context, lookup: ZoneLookup) -> int:
-    """At start: the time zones of every schedule member (refreshing week-old answers)."""
-    return learn_time_zones(ctx, lookup, schedule_members(ctx, ctx.policy), refresh=True)
+    """At start, in the background: the time zones of every schedule member (refreshing week-old answers)."""
+    return learn_time_zones(ctx, lookup, schedule_members(ctx, ctx.policy), refresh=True, limit=None)
 
 
 def learn_notified_time_zones(ctx: Context, lookup: ZoneLookup) -> int:

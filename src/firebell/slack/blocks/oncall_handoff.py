@@ -9,34 +9,36 @@ from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.kit import Block, channel_link, context, date_token, list_sections, mention, section
 from firebell.slack.mrkdwn import escape_mrkdwn, truncate
 
-MAX_LINES = 20
+# Both lists share one message, which Slack refuses past about 12,000 characters of blocks.
+INCIDENTS_BUDGET, ITEMS_BUDGET = 5_000, 4_000
 
 
 def _incident_line(incident: dict[str, Any]) -> str:
+    label = incident_label(int(incident["number"]))
+    severity = escape_mrkdwn(str(incident["severity"]))
     title = escape_mrkdwn(truncate(str(incident["title"]), 150))
     where = channel_link(incident.get("channel_id"), fallback="")
-    status = escape_mrkdwn(str(incident["status"]))
-    return (
-        f"• *{incident_label(int(incident['number']))}* {escape_mrkdwn(str(incident['severity']))} {title} ({status})"
-        + (f" {where}" if where else "")
-    )
+    return f"• *{label}* {severity} {title} ({escape_mrkdwn(str(incident['status']))}) {where}".rstrip()
 
 
 def _item_line(item: dict[str, Any]) -> str:
+    text = escape_mrkdwn(truncate(str(item["text"]), 200))
     due = f" (due {item['due']})" if item.get("due") else ""
-    return f"• *#{item['id']}* {incident_label(int(item['incident']))}: {escape_mrkdwn(truncate(str(item['text']), 200))}{due}"
+    return f"• *#{item['id']}* {incident_label(int(item['incident']))}: {text}{due}"
 
 
 def _open_blocks(payload: dict[str, Any], services: str) -> list[Block]:
-    incidents = [_incident_line(i) for i in payload.get("incidents") or []][:MAX_LINES]
-    items = [_item_line(i) for i in payload.get("items") or []][:MAX_LINES]
+    incidents = [_incident_line(i) for i in payload.get("incidents") or []]
+    items = [_item_line(i) for i in payload.get("items") or []]
     blocks: list[Block] = []
     if incidents:
-        blocks += list_sections(f"*Open incidents of {services}:*", incidents, what="incidents", max_sections=3)
+        intro = f"*Open incidents of {services}:*"
+        blocks += list_sections(intro, incidents, what="incidents", max_sections=3, budget=INCIDENTS_BUDGET)
     elif services:
         blocks.append(section(f"No open incidents of {services}."))
     if items:
-        blocks += list_sections("*Action items you own:*", items, what="action items", max_sections=3)
+        intro = "*Action items you own:*"
+        blocks += list_sections(intro, items, what="action items", max_sections=3, budget=ITEMS_BUDGET)
     return blocks
 
 
