@@ -41,7 +41,7 @@ def get(firebell: Firebell, path: str, **kwargs: object) -> httpx.Response:
     return httpx.get(f"{firebell.url}{path}", timeout=10, **kwargs)  # type: ignore[arg-type]
 
 
-def events(body: bytes) -> list[icalendar.Event]:
+def events(body: bytes) -> list[icalendar.cal.Component]:
     calendar = icalendar.Calendar.from_ical(body)
     assert calendar["VERSION"] == "2.0" and calendar.get("PRODID")
     found = list(calendar.walk("VEVENT"))

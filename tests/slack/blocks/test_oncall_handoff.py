@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.oncall_handoff import handoff_message
 
 
@@ -23,7 +24,7 @@ def payload(**changes: Any) -> dict[str, Any]:
     return {**base, **changes}
 
 
-def shown(message: Any) -> str:
+def shown(message: Message) -> str:
     return message.text + json.dumps(message.blocks)
 
 
