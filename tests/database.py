@@ -11,6 +11,8 @@ from sqlalchemy.engine import make_url
 
 SCHEMA_PREFIX = "fb_test_"
 TABLES = (
+    "oncall_temporaries",
+    "maintenance_windows",
     "oncall_overrides",
     "oncall_anchors",
     "oncall_schedules",
