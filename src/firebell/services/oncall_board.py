@@ -64,15 +64,31 @@ def _anchors(ctx: Context, schedules: list[ScheduleConfig]) -> dict[str, list[An
     return out
 
 
+# The board first looks this far ahead (a week's rotation and a day more), and further only for the schedules
+# whose current shift or next person it does not find in it: most schedules cost a tenth of looking 100 days ahead.
+FIRST_LOOK = timedelta(days=8)
+
+
 @dataclass(frozen=True)
 class _Loaded:
-    spans: dict[str, list[Span]]
+    anchors: dict[str, list[Anchor | None]]
     overrides: dict[str, list[OncallOverride]]
-    ids: dict[str, str]
+    temporaries: dict[str, list[OncallTemporary]]
+
+    def spans(self, config: ScheduleConfig, start: datetime, end: datetime) -> list[Span]:
+        """The schedule's shifts over [start, end) (which lies within what was loaded)."""
+        return shifts(
+            config.schedule(),
+            start,
+            end,
+            anchors=self.anchors[config.name],
+            temporaries=as_temporaries(self.temporaries[config.name]),
+            overrides=[Override(o.user_id, o.starts_at, o.ends_at) for o in self.overrides[config.name]],
+        )
 
 
-def _all_spans(ctx: Context, start: datetime, end: datetime) -> _Loaded:
-    """Every schedule's shifts over [start, end), from one read of each table."""
+def _load(ctx: Context, start: datetime, end: datetime) -> _Loaded:
+    """What every schedule's shifts over [start, end) are computed from, in one read of each table."""
     schedules = list(ctx.policy.schedules)
     names = [s.name for s in schedules]
     anchors = _anchors(ctx, schedules)
@@ -96,19 +112,7 @@ def _all_spans(ctx: Context, start: datetime, end: datetime) -> _Loaded:
     temporaries: dict[str, list[OncallTemporary]] = defaultdict(list)
     for t in temporary_rows:
         temporaries[t.schedule].append(t)
-    spans = {
-        config.name: shifts(
-            config.schedule(),
-            start,
-            end,
-            anchors=anchors[config.name],
-            temporaries=as_temporaries(temporaries[config.name]),
-            overrides=[Override(o.user_id, o.starts_at, o.ends_at) for o in overrides[config.name]],
-        )
-        for config in schedules
-    }
-    ids = as_user_ids(ctx, {u for found in spans.values() for span in found for u in span.users})
-    return _Loaded(spans=spans, overrides=overrides, ids=ids)
+    return _Loaded(anchors=anchors, overrides=overrides, temporaries=temporaries)
 
 
 def _people(users: tuple[str, ...], ids: dict[str, str]) -> tuple[str, ...]:
@@ -118,34 +122,39 @@ def _people(users: tuple[str, ...], ids: dict[str, str]) -> tuple[str, ...]:
 def board(ctx: Context, at: datetime) -> list[BoardRow]:
     """Every schedule in the policy's order: who is on call at `at` until when, and who comes next."""
     hi = at + LOOK_AHEAD
-    loaded = _all_spans(ctx, at, hi)
-    out = []
-    for name, spans in loaded.spans.items():
-        now = spans[0]
-        after = spans[1] if len(spans) > 1 else None
-        out.append(
-            BoardRow(
-                schedule=name,
-                users=_people(now.users, loaded.ids),
-                until=now.end if now.end < hi else None,
-                next_users=_people(after.users, loaded.ids) if after is not None else None,
-                next_from=after.start if after is not None else None,
-            )
+    loaded = _load(ctx, at, hi)
+    found: list[tuple[str, Span, Span | None]] = []
+    for config in ctx.policy.schedules:
+        spans = loaded.spans(config, at, at + FIRST_LOOK)
+        if len(spans) < 2:  # the current shift outlasts the first look: look as far as on_call does
+            spans = loaded.spans(config, at, hi)
+        found.append((config.name, spans[0], spans[1] if len(spans) > 1 else None))
+    ids = as_user_ids(ctx, {u for _, now, after in found for span in (now, after) if span for u in span.users})
+    return [
+        BoardRow(
+            schedule=name,
+            users=_people(now.users, ids),
+            until=now.end if now.end < hi else None,
+            next_users=_people(after.users, ids) if after is not None else None,
+            next_from=after.start if after is not None else None,
         )
-    return out
+        for name, now, after in found
+    ]
 
 
 def shifts_of(ctx: Context, user: str, start: datetime, length: timedelta) -> list[MyShift]:
     """`user`'s shifts (Slack user id) across every schedule over [start, start + length), by start."""
     end = start + length
-    loaded = _all_spans(ctx, start, end)
+    loaded = _load(ctx, start, end)
+    every = {config.name: loaded.spans(config, start, end) for config in ctx.policy.schedules}
+    ids = as_user_ids(ctx, {u for spans in every.values() for span in spans for u in span.users})
     mine = []
-    for name, spans in loaded.spans.items():
+    for name, spans in every.items():
         for span in spans:
-            if user not in _people(span.users, loaded.ids):
+            if user not in _people(span.users, ids):
                 continue
             by_override = any(
-                o.starts_at <= span.start and span.end <= o.ends_at and loaded.ids.get(o.user_id, o.user_id) == user
+                o.starts_at <= span.start and span.end <= o.ends_at and ids.get(o.user_id, o.user_id) == user
                 for o in loaded.overrides[name]
             )
             mine.append(MyShift(schedule=name, start=span.start, end=span.end, override=by_override))
