@@ -22,7 +22,7 @@ from firebell.emulator.modals import clear_stack
 from .compose import as_slack_sends
 from .prompt import PromptLine
 from .render import buttons, mrkdwn, render_message
-from .stack import PLAYGROUND_INTERVALS, Stack, demo_policy, running_stack
+from .stack import PLAYGROUND_INTERVALS, PLAYGROUND_ONCALL, Stack, demo_policy, running_stack
 from .transcript import Transcript, clock, make_console
 
 HELP = """\
@@ -370,7 +370,7 @@ def run_playground(
     stream = stdin or sys.stdin
     interactive = stdin is None and sys.stdin.isatty()
     console = make_console(color=color, file=file)
-    policy = demo_policy(PLAYGROUND_INTERVALS)
+    policy = demo_policy(PLAYGROUND_INTERVALS, extra=PLAYGROUND_ONCALL)
     cadence = ", ".join(f"{name} every {every}" for name, every in PLAYGROUND_INTERVALS.items())
     with running_stack(policy=policy) as stack:
         transcript = Transcript(stack.emu, console, color=color, max_lines=40)
@@ -382,7 +382,7 @@ def run_playground(
         intro = (
             "Firebell playground: the real service against the built-in Slack emulator.\n"
             f"Status updates are due {cadence} here, so reminders come quickly.\n"
-            "Type /incident help, or :help for the playground's own commands.\n" + transcript.legend()
+            "Type /incident help, /oncall help, or :help for the playground's own commands.\n" + transcript.legend()
         )
         playground.say(intro, style="bold")
         stop = threading.Event()

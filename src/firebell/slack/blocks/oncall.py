@@ -216,7 +216,7 @@ def maintenance_started_reply(view: WindowView, *, now: datetime) -> Message:
     when = "now" if view.start <= now else f"from {at(view.start)}"
     text = (
         f":construction: *{escape_mrkdwn(view.service)}* is in maintenance {when} until {at(view.end)} "
-        f"({_length(max(view.start, now), view.end)}): alerts and declares are recorded, nobody is paged. "
+        f"({_length(view.start, view.end)}): alerts and declares are recorded, nobody is paged. "
         f"End it early with `/oncall maintenance {escape_mrkdwn(view.service)} end`."
     )
     return Message(text=text, blocks=[section(text)])
