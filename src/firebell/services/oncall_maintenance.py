@@ -73,10 +73,10 @@ def start_maintenance(ctx: Context, service: str, start: datetime, end: datetime
     past or longer than MAX_LENGTH."""
     service_config(ctx, service)
     now = ctx.clock()
-    if end <= start:
-        raise UsageError(f"The maintenance window ends ({_when(end)}) before it starts ({_when(start)}).")
     if end <= now:
         raise UsageError(f"The maintenance window lies in the past: it ends at {_when(end)}; it is now {_when(now)}.")
+    if end <= start:
+        raise UsageError(f"The maintenance window ends ({_when(end)}) before it starts ({_when(start)}).")
     if end - start > MAX_LENGTH:
         raise UsageError(
             f"The maintenance window lasts {(end - start).days} days; at most {MAX_LENGTH.days} days "
