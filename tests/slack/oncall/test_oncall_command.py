@@ -106,6 +106,7 @@ def test_bad_input_is_refused_naming_what_is_wrong_and_nothing_changes(firebell:
         "override search @bob 2026-01-01 09:00 2026-01-01 10:00": "lies in the past",
         "override search @bob tomorrow 2h": "Couldn't read the time `tomorrow`",
         "override search @bob now": "needs when it starts and when it ends",
+        "override search @firebell now 2h": "Firebell cannot be on call; pick a person.",
         "cover search for ever": "`cover` takes an optional length like `for 4h`",
         "remove search twelve": "needs the override id (a number)",
         "remove search 99": "No override 99 on schedule 'search'.",

@@ -133,7 +133,7 @@ def build_bolt_app(
         review=review,
         runbooks=runbooks,
     )
-    oncall = OncallSlashCommand(ctx, after_ack=after_ack, recorder=recorder)
+    oncall = OncallSlashCommand(ctx, after_ack=after_ack, recorder=recorder, directory=directory)
     interactions = Interactions(ctx, after_ack)
     alert_incidents = AlertIncidents(ctx, after_ack)
     events = Events(ctx)

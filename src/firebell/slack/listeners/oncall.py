@@ -8,6 +8,7 @@ only for the person who asked (ephemeral).
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -52,6 +53,7 @@ from firebell.slack.oncall_grammar import (
     StartMaintenance,
     parse_oncall,
 )
+from firebell.slack.outbox.directory import SlackDirectory
 from firebell.slack.outbox.response_urls import reply
 
 log = logging.getLogger(__name__)
@@ -71,8 +73,11 @@ _NOT_RECORDED = (
 class OncallSlashCommand:
     """Handles `/oncall <subcommand>`."""
 
-    def __init__(self, ctx: Context, *, after_ack: AfterAck, recorder: InboxRecorder) -> None:
+    def __init__(
+        self, ctx: Context, *, after_ack: AfterAck, recorder: InboxRecorder, directory: SlackDirectory
+    ) -> None:
         self.ctx = ctx
+        self.directory = directory
         self.after_ack = after_ack
         self.recorder = recorder
         self._help = blocks.help_reply()
@@ -149,6 +154,7 @@ class OncallSlashCommand:
             case ShowSchedule(schedule=name):
                 return self._schedule(name)
             case AddOverride():
+                self._people([command.user_id])
                 zone = self._zone(command.schedule)
                 window = parse_window(command.start, command.end, zone, now=now)
                 made = add_override(ctx, command.schedule, command.user_id, window.start, window.end, by=user)
@@ -160,6 +166,7 @@ class OncallSlashCommand:
             case RemoveOverride(schedule=name, override_id=override_id):
                 return [blocks.override_removed_reply(remove_override(ctx, name, override_id, by=user))]
             case AddTemporary():
+                self._people(command.user_ids)
                 zone = self._zone(command.schedule)
                 window = parse_window(command.start, command.end, zone, now=now)
                 every = parse_length(command.every, what="turn length") if command.every else None
@@ -180,6 +187,11 @@ class OncallSlashCommand:
             case EndMaintenance(service=service):
                 return [blocks.maintenance_ended_reply(service, end_maintenance(ctx, service, by=user), now=now)]
         raise UsageError("Unknown subcommand. Try `/oncall help`.")
+
+    def _people(self, users: Sequence[str]) -> None:
+        """Only people can be on call: not Firebell itself."""
+        if self.directory.cached_bot_user_id in users:
+            raise UsageError("Firebell cannot be on call; pick a person.")
 
     def _zone(self, schedule: str) -> ZoneInfo:
         return ZoneInfo(schedule_config(self.ctx, schedule).time_zone)
