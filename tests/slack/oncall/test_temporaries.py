@@ -29,6 +29,10 @@ def test_a_temporary_schedule_replaces_the_rotation_in_its_window_then_the_rotat
 
     spans = shifts_between(ctx, "checkout-primary", berlin_midnight, berlin_midnight + 48 * HOUR)
     assert [(s.users, s.temporary_id) for s in spans] == [((BOB, ERIN), 1)]
+    over_rest = firebell.api(
+        "/api/v1/schedules/checkout-primary/shifts", **{"from": "2026-01-06T00:00:00Z", "to": "2026-01-06T12:00:00Z"}
+    ).json()
+    assert [(s["users"], s["temporary_id"]) for s in over_rest] == [([BOB, ERIN], 1)]
     fortnight = oncall(firebell, "checkout-primary")
     assert f"<@{BOB}>, <@{ERIN}>  _(temporary schedule 1 by <@{DAVE}>)_" in fortnight
 
