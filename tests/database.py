@@ -17,6 +17,8 @@ TABLES = (
     "page_responses",
     "page_notifications",
     "pages",
+    "oncall_temporaries",
+    "maintenance_windows",
     "oncall_overrides",
     "oncall_anchors",
     "oncall_schedules",
