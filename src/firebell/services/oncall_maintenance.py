@@ -9,13 +9,14 @@ maintenance until the last of the windows that follow on from each other ends.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from firebell.domain.errors import FirebellError, UsageError
 from firebell.domain.oncall.config import Service
 from firebell.services.context import Context
-from firebell.store.models import MaintenanceWindow
+from firebell.store.database import PAGES_DUE
+from firebell.store.models import MaintenanceWindow, Page
 
 MAX_LENGTH = timedelta(days=30)
 
@@ -119,6 +120,15 @@ def end_maintenance(ctx: Context, service: str, *, by: str) -> list[WindowView]:
         for row in rows:
             row.ends_at = max(row.starts_at, now)
             row.ended_by, row.ended_at = by, now
+        if rows:  # pages held until the old end resume now (the pager, woken on commit, says so in the war room)
+            held = session.execute(
+                update(Page)
+                .where(Page.service == service, Page.status == "active", Page.held_until.is_not(None))
+                .values(next_due_at=now, revision=Page.revision + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if held.rowcount:  # type: ignore[attr-defined]
+                session.info[PAGES_DUE] = True
         return [WindowView.of(r) for r in rows]
 
 
