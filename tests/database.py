@@ -11,6 +11,14 @@ from sqlalchemy.engine import make_url
 
 SCHEMA_PREFIX = "fb_test_"
 TABLES = (
+    "oncall_ical_feeds",
+    "oncall_handoffs",
+    "people_time_zones",
+    "page_responses",
+    "page_notifications",
+    "pages",
+    "oncall_temporaries",
+    "maintenance_windows",
     "oncall_overrides",
     "oncall_anchors",
     "oncall_schedules",

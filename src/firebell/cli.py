@@ -226,6 +226,32 @@ def outbox_retry(incident: int | None, all_: bool) -> None:
 main.add_command(runbooks)
 
 
+@main.group()
+def schedules() -> None:
+    """On-call schedule commands: calendar feeds."""
+
+
+@schedules.command("rotate-ical")
+@click.argument("name")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Where people reach this Firebell (https://firebell.example.com): the whole feed URL is printed.",
+)
+def rotate_ical(name: str, base_url: str | None) -> None:
+    """Give schedule NAME's calendar feed a new secret URL (the old one stops working) and print it."""
+    from firebell.services.oncall_calendar import rotate_feed
+
+    if base_url is not None and not base_url.startswith(("https://", "http://")):
+        fail(f"--base-url {base_url}: expected an http(s) URL like https://firebell.example.com.")
+    secret = rotate_feed(_context(), name)
+    path = f"/ical/{secret}.ics"
+    click.echo(f"{base_url.rstrip('/')}{path}" if base_url else path)
+    if base_url is None:
+        click.echo("(the path on this Firebell's public address; --base-url prints the whole URL)", err=True)
+    click.echo(f"Anyone with this URL can read {name}'s shifts; run this again to rotate it.", err=True)
+
+
 @main.command()
 @click.option("--speed", type=float, default=1.0, show_default=True, help="Scale the pauses between steps (0: none).")
 @click.option("--no-color", is_flag=True, help="Plain text, no colour.")

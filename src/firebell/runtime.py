@@ -19,6 +19,7 @@ from firebell.scheduler.runner import Scheduler
 from firebell.services.context import Context, utc_now
 from firebell.services.oncall_anchors import sync_all_anchors
 from firebell.services.oncall_emails import resolve_emails
+from firebell.services.people_time_zones import learn_members_time_zones
 from firebell.slack.listeners.ack_priority import AckPriority
 from firebell.slack.listeners.after_ack import AfterAck
 from firebell.slack.listeners.app import build_bolt_app
@@ -74,6 +75,7 @@ class Runtime:
     def _warm_up(self) -> None:
         self.directory.identity()
         resolve_emails(self.ctx, self.directory.user_id_by_email)  # on-call members written as e-mails
+        learn_members_time_zones(self.ctx, self.directory.user_time_zone)  # working hours in people's load
 
     def stop(self) -> None:
         """Stop the scheduler, the inbox's workers and the gateway, and release database connections."""
@@ -111,7 +113,7 @@ def build_runtime(
         before_each=priority.wait_for_quiet,
         **(gateway_options or {}),
     )
-    scheduler = Scheduler(ctx, shelf, **(scheduler_options or {}))
+    scheduler = Scheduler(ctx, shelf, zone_lookup=directory.user_time_zone, **(scheduler_options or {}))
     # Listener calls (views.open) must land inside the trigger_id's 3 seconds or not at all.
     listener_client = slack_client(token, settings.slack_api_url, timeout=2)
     # Replies and modals after acks: mostly waiting on Slack, and only ever after work that waited.

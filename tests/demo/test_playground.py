@@ -172,3 +172,25 @@ def test_form_dates_and_times_are_entered_as_slack_pickers_send_them() -> None:
     assert "given as YYYY-MM-DD HH:MM (UTC) or epoch seconds, not 'yesterday'" in text
     assert "(form submitted and closed)" in text
     assert "YYYY-MM-DD HH:MM in UTC" in playground.HELP
+
+
+ONCALL_SCRIPT = """\
+/oncall
+/oncall cover search for 2h
+/oncall me
+/oncall maintenance checkout 1h
+/oncall help
+:quit
+"""
+
+
+def test_the_playground_runs_oncall_against_its_own_schedules() -> None:
+    out = io.StringIO()
+    assert run_playground(user="alice", color=False, stdin=io.StringIO(ONCALL_SCRIPT), file=out) == 0
+    text = out.getvalue()
+    assert "/oncall is not a command" not in text
+    assert "ON CALL NOW" in text and "*checkout-primary*:" in text and "*search*:" in text
+    assert "Override 1: ‹@Alice Moreau› is on call for *search*" in text
+    assert "you are on call now: *search*" in text
+    assert ":construction: *checkout* is in maintenance now" in text and "(1h)" in text
+    assert "FIREBELL: /ONCALL" in text

@@ -15,12 +15,13 @@ def test_manifest_matches_slacks_schema() -> None:
     jsonschema.validate(manifest, schema)
 
 
-def test_manifest_declares_the_command_interactivity_and_events() -> None:
+def test_manifest_declares_the_commands_interactivity_and_events() -> None:
     manifest = yaml.safe_load((ROOT / "slack-app-manifest.yml").read_text())
-    [command] = manifest["features"]["slash_commands"]
-    assert command["command"] == "/incident"
-    assert command["should_escape"] is True  # mentions arrive as <@U…> so `ic @bob` can be parsed
-    assert command["url"].endswith("/slack/events")
+    commands = manifest["features"]["slash_commands"]
+    assert [c["command"] for c in commands] == ["/incident", "/oncall"]
+    for command in commands:
+        assert command["should_escape"] is True  # mentions arrive as <@U…> so `ic @bob` can be parsed
+        assert command["url"].endswith("/slack/events")
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["interactivity"]["request_url"].endswith("/slack/events")
     assert "reaction_added" in manifest["settings"]["event_subscriptions"]["bot_events"]

@@ -18,6 +18,7 @@ import firebell
 from firebell.api.alerts import build_alert_intake_router, build_alert_reads_router
 from firebell.api.errors import declare_only_our_errors, install_error_handlers
 from firebell.api.health import health_router
+from firebell.api.ical import ical_router
 from firebell.api.rest import build_router
 from firebell.api.slack_edge import Refusal, check_shape, check_signature, read_limited_body
 from firebell.runtime import Runtime
@@ -104,4 +105,5 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
     declare_only_our_errors(app)
     app.include_router(build_alert_intake_router(runtime))
     app.include_router(build_alert_reads_router(runtime))
+    app.include_router(ical_router(runtime.ctx))
     return app

@@ -6,7 +6,9 @@ from firebell.api.action_items import action_items_router
 from firebell.api.auth import token_check
 from firebell.api.errors import error_responses
 from firebell.api.incidents import incidents_router
+from firebell.api.maintenance import maintenance_router
 from firebell.api.pages import pages_router
+from firebell.api.people import people_router
 from firebell.api.schedules import schedules_router
 from firebell.runtime import Runtime
 
@@ -22,4 +24,6 @@ def build_router(runtime: Runtime) -> APIRouter:
     router.include_router(action_items_router(runtime.ctx))
     router.include_router(schedules_router(runtime.ctx))
     router.include_router(pages_router(runtime.ctx))
+    router.include_router(people_router(runtime.ctx))
+    router.include_router(maintenance_router(runtime.ctx))
     return router

@@ -96,19 +96,28 @@ class OnCallOut(BaseModel):
 
 
 class ShiftOut(BaseModel):
-    """[start, end) and who is on call; `override` when overrides put them there (`override_ids`)."""
+    """[start, end) and who is on call; `override` when overrides put them there (`override_ids`);
+    `temporary_id` when a temporary schedule (`/oncall temporary`) replaces the rotation there."""
 
     start: datetime
     end: datetime
     users: list[str]
     override: bool
     override_ids: list[int]
+    temporary_id: int | None = None
 
     @classmethod
     def of(cls, view: ShiftView) -> "ShiftOut":
         """From the service's view."""
         ids = list(view.override_ids)
-        return cls(start=view.start, end=view.end, users=list(view.users), override=bool(ids), override_ids=ids)
+        return cls(
+            start=view.start,
+            end=view.end,
+            users=list(view.users),
+            override=bool(ids),
+            override_ids=ids,
+            temporary_id=view.temporary_id,
+        )
 
 
 class OverrideIn(BaseModel):

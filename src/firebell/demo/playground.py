@@ -1,4 +1,4 @@
-"""`firebell playground`: type `/incident …` as someone in the emulated workspace and watch Firebell answer.
+"""`firebell playground`: type `/incident …` or `/oncall …` as someone in the emulated workspace and watch Firebell answer.
 
 Lines starting with `/` are slash commands, lines starting with `:` are playground commands, anything
 else is a message posted in the current channel. A background thread prints what appears in the
@@ -22,11 +22,12 @@ from firebell.emulator.modals import clear_stack
 from .compose import as_slack_sends
 from .prompt import PromptLine
 from .render import buttons, mrkdwn, render_message
-from .stack import PLAYGROUND_INTERVALS, Stack, demo_policy, running_stack
+from .stack import PLAYGROUND_INTERVALS, PLAYGROUND_ONCALL, Stack, demo_policy, running_stack
 from .transcript import Transcript, clock, make_console
 
 HELP = """\
 /incident <subcommand> …   run Firebell's slash command here, as the current user (try /incident help)
+/oncall [<subcommand>] …   who is on call, overrides, maintenance (try /oncall help)
 <any other text>            post it as a message in the current channel
 :as <user>                  act as someone else (:as alone lists the people)
 :channels                   the channels you can see
@@ -42,6 +43,10 @@ HELP = """\
 :wait [seconds]             wait and watch (default 5), e.g. for a reminder
 :help                       this list
 :quit                       stop (Ctrl-D works too)"""
+
+
+# The slash commands Firebell's app manifest declares.
+SLASH_COMMANDS = ("/incident", "/oncall")
 
 
 class PlaygroundError(Exception):
@@ -139,13 +144,14 @@ class Playground:
     def slash(self, line: str) -> None:
         """Run a slash command in the current channel."""
         command, _, text = line.partition(" ")
-        if command != "/incident":
-            raise PlaygroundError(f"{command} is not a command in this workspace; Firebell installs /incident.")
+        if command not in SLASH_COMMANDS:
+            installed = " and ".join(SLASH_COMMANDS)
+            raise PlaygroundError(f"{command} is not a command in this workspace; Firebell installs {installed}.")
         result = self.stack.driver.slash_command(
-            "/incident", as_slack_sends(self.emu, text.strip(), typed=True), user=self.user, channel=self.channel_id
+            command, as_slack_sends(self.emu, text.strip(), typed=True), user=self.user, channel=self.channel_id
         )
         if result.status_code != 200:
-            self.say(f"Slack shows: /incident failed with the error “dispatch_failed” ({result.status_code})", "red")
+            self.say(f"Slack shows: {command} failed with the error “dispatch_failed” ({result.status_code})", "red")
 
     def post(self, text: str) -> None:
         """Post a message as the current user."""
@@ -364,7 +370,7 @@ def run_playground(
     stream = stdin or sys.stdin
     interactive = stdin is None and sys.stdin.isatty()
     console = make_console(color=color, file=file)
-    policy = demo_policy(PLAYGROUND_INTERVALS)
+    policy = demo_policy(PLAYGROUND_INTERVALS, extra=PLAYGROUND_ONCALL)
     cadence = ", ".join(f"{name} every {every}" for name, every in PLAYGROUND_INTERVALS.items())
     with running_stack(policy=policy) as stack:
         transcript = Transcript(stack.emu, console, color=color, max_lines=40)
@@ -376,7 +382,7 @@ def run_playground(
         intro = (
             "Firebell playground: the real service against the built-in Slack emulator.\n"
             f"Status updates are due {cadence} here, so reminders come quickly.\n"
-            "Type /incident help, or :help for the playground's own commands.\n" + transcript.legend()
+            "Type /incident help, /oncall help, or :help for the playground's own commands.\n" + transcript.legend()
         )
         playground.say(intro, style="bold")
         stop = threading.Event()

@@ -62,11 +62,43 @@ QUIET_LOGGERS = ("firebell", "slack_bolt", "slack_sdk", "apscheduler", "uvicorn"
 # The playground's cadences: slow enough to type between reminders, quick enough to see one.
 PLAYGROUND_INTERVALS = {"SEV1": "30s", "SEV2": "1m", "SEV3": "2m"}
 
+# Something for `/oncall` to answer about: two services and two schedules of the demo's people.
+PLAYGROUND_ONCALL: dict[str, Any] = {
+    "services": [{"name": "checkout", "description": "Payments and checkout API"}, {"name": "search"}],
+    "schedules": [
+        {
+            "name": "checkout-primary",
+            "time_zone": "Europe/Berlin",
+            "layers": [
+                {
+                    "members": ["alice@firebell.test", "bob@firebell.test", "carol@firebell.test"],
+                    "rotate_every": "1w",
+                    "handoff": "mon 09:00",
+                    "start": "2026-01-05",
+                    "only": "mon-fri 08:00-20:00",
+                },
+                {"members": ["dave@firebell.test"]},
+            ],
+        },
+        {
+            "name": "search",
+            "layers": [
+                {
+                    "members": ["dave@firebell.test", "erin@firebell.test"],
+                    "rotate_every": "1d",
+                    "handoff": "09:00",
+                    "start": "2026-01-01",
+                }
+            ],
+        },
+    ],
+}
 
-def demo_policy(update_intervals: dict[str, str] | None = None) -> Policy:
+
+def demo_policy(update_intervals: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> Policy:
     """The demo's policy: the default severities with second-scale update cadences (or these
-    `update_intervals` by severity name); no runbooks_dir, so the shipped runbooks."""
-    raw = dict(DEMO_POLICY)
+    `update_intervals` by severity name), plus the `extra` keys given; no runbooks_dir, so the shipped runbooks."""
+    raw = {**DEMO_POLICY, **(extra or {})}
     raw["severities"] = [
         {**sev, "update_interval": (update_intervals or {}).get(sev["name"], sev["update_interval"])}
         for sev in DEMO_POLICY["severities"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 import mimetypes
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .models import Bookmark, Channel, File, Message, User, View
 
@@ -16,6 +18,16 @@ if TYPE_CHECKING:
 def _avatar(user_id: str) -> dict[str, str]:
     base = f"https://avatars.slack-edge.com/emulator/{user_id}"
     return {f"image_{n}": f"{base}_{n}.png" for n in (24, 32, 48, 72, 192, 512)}
+
+
+def _zone(name: str, now: float) -> dict[str, Any]:
+    """Slack's tz_label and tz_offset (seconds east of UTC, now) for a zone name; GMT for one it cannot read."""
+    try:
+        moment = datetime.fromtimestamp(now, ZoneInfo(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return {"tz_label": "Greenwich Mean Time", "tz_offset": 0}
+    offset = moment.utcoffset()
+    return {"tz_label": moment.tzname() or name, "tz_offset": int(offset.total_seconds()) if offset else 0}
 
 
 def user_json(emu: SlackEmulator, user: User) -> dict[str, Any]:
@@ -51,8 +63,7 @@ def user_json(emu: SlackEmulator, user: User) -> dict[str, Any]:
         "color": "9f69e7",
         "real_name": user.real_name,
         "tz": user.tz,
-        "tz_label": "Greenwich Mean Time",
-        "tz_offset": 0,
+        **_zone(user.tz, emu.now()),
         "profile": profile,
         "is_admin": user.is_admin,
         "is_owner": False,

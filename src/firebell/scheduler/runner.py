@@ -15,14 +15,18 @@ from firebell.services.action_items import nudge_overdue
 from firebell.services.cadence import follow_policy, send_due_reminders
 from firebell.services.context import Context
 from firebell.services.inbox import prune_done
+from firebell.services.oncall_handoffs import send_handoffs
 from firebell.services.outbox.admin import prune_delivered
 from firebell.services.paging import retarget_pages
+from firebell.services.people_time_zones import ZoneLookup, learn_notified_time_zones
 from firebell.services.runbooks import remind_stale_runbooks
 
 log = logging.getLogger(__name__)
 
 OUTBOX_RETENTION = timedelta(days=7)
 INBOX_RETENTION = timedelta(days=1)
+HANDOFF_SECONDS = 30  # how often schedules are looked at for a handoff (a DM up to this late is fine)
+TIME_ZONE_MINUTES = 5  # how often people newly notified of pages have their Slack time zone asked for
 
 
 class Scheduler:
@@ -32,9 +36,12 @@ class Scheduler:
     on a hand-moved clock decide exactly when time has passed and when the scheduler looks.
     """
 
-    def __init__(self, ctx: Context, shelf: Shelf, *, tick: float | None = 0.25) -> None:
+    def __init__(
+        self, ctx: Context, shelf: Shelf, *, tick: float | None = 0.25, zone_lookup: ZoneLookup | None = None
+    ) -> None:
         self.ctx = ctx
         self.shelf = shelf
+        self.zone_lookup = zone_lookup
         self.tick_seconds = tick
         self.last_tick_at: datetime | None = None  # when a tick last finished (real time), for readiness
         # Pages: looked at when a commit makes one due, and by every tick (steps whose wait ran out).
@@ -56,6 +63,11 @@ class Scheduler:
             self._scheduler.add_job(
                 self.tick, "interval", seconds=self.tick_seconds, id="cadence", next_run_time=datetime.now(UTC)
             )
+            # Like the cadence tick, these run in the background only on the real clock (tests call them).
+            self._scheduler.add_job(
+                self.handoffs, "interval", seconds=HANDOFF_SECONDS, id="handoffs", next_run_time=datetime.now(UTC)
+            )
+            self._scheduler.add_job(self.learn_time_zones, "interval", minutes=TIME_ZONE_MINUTES, id="time-zones")
         self._scheduler.add_job(self.prune, "interval", hours=6, id="prune-outbox")
         nudge = self.ctx.policy.postmortem.nudge_time
         self._scheduler.add_job(self.nudge, "cron", hour=nudge.hour, minute=nudge.minute, id="action-item-nudges")
@@ -108,6 +120,25 @@ class Scheduler:
             return remind_stale_runbooks(self.ctx, self.shelf.library)
         except Exception:
             log.exception("reminding runbook owners failed")
+            return 0
+
+    def handoffs(self) -> int:
+        """DM whoever came on call and went off at each schedule's latest handoff, once; returns how many DMs
+        this process queued."""
+        try:
+            return send_handoffs(self.ctx)
+        except Exception:
+            log.exception("on-call handoffs failed")
+            return 0
+
+    def learn_time_zones(self) -> int:
+        """Ask Slack for the time zones of people notified of pages and not asked yet; returns how many."""
+        if self.zone_lookup is None:
+            return 0
+        try:
+            return learn_notified_time_zones(self.ctx, self.zone_lookup)
+        except Exception:
+            log.exception("learning people's time zones failed")
             return 0
 
     def tick(self) -> int:

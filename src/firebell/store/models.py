@@ -315,18 +315,31 @@ class InboxEntry(Base):
 
 # The alert tables live in their own module; importing it here registers them on Base.metadata for Alembic.
 from firebell.store.alert_models import Alert, AlertGroup, AlertGroupKey  # noqa: E402
-from firebell.store.oncall_models import OncallAnchor, OncallEmail, OncallOverride, OncallSchedule  # noqa: E402
+from firebell.store.oncall_models import (  # noqa: E402
+    MaintenanceWindow,
+    OncallAnchor,
+    OncallEmail,
+    OncallOverride,
+    OncallSchedule,
+    OncallTemporary,
+)
+from firebell.store.oncall_people_models import HandoffSent, IcalFeed, PersonTimeZone  # noqa: E402
 from firebell.store.paging_models import Page, PageNotification, PageResponse  # noqa: E402
 
 __all__ = [
     "Alert",
     "AlertGroup",
     "AlertGroupKey",
+    "HandoffSent",
+    "IcalFeed",
+    "MaintenanceWindow",
     "OncallAnchor",
     "OncallEmail",
     "OncallOverride",
     "OncallSchedule",
+    "OncallTemporary",
     "Page",
     "PageNotification",
     "PageResponse",
+    "PersonTimeZone",
 ]

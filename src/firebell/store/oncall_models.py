@@ -4,7 +4,7 @@ and overrides, which are data, not config (kept after removal, with who made and
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from firebell.store.models import Base
@@ -64,3 +64,40 @@ class OncallEmail(Base):
     email: Mapped[str] = mapped_column(String(320), primary_key=True)  # lowercased
     user_id: Mapped[str | None] = mapped_column(String(40))
     checked_at: Mapped[datetime]
+
+
+class OncallTemporary(Base):
+    """A temporary schedule: over [starts_at, ends_at) only its `shifts` count for `schedule` (gaps: nobody),
+    replacing the rotation, e.g. for a holiday or a launch week. Removal keeps the row, with who removed it.
+    `shifts` is a list of {"start", "end" (RFC 3339), "users" [Slack user ids]}."""
+
+    __tablename__ = "oncall_temporaries"
+    __table_args__ = (Index("ix_oncall_temporaries_schedule_ends_at", "schedule", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule: Mapped[str] = mapped_column(String(60))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    shifts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime]
+    removed_by: Mapped[str | None] = mapped_column(String(320))
+    removed_at: Mapped[datetime | None]
+
+
+class MaintenanceWindow(Base):
+    """`service` is in maintenance over [starts_at, ends_at): alerts and declares are recorded, nobody is paged.
+    Ending one early moves `ends_at` to that moment and records who ended it (`ended_by`)."""
+
+    __tablename__ = "maintenance_windows"
+    __table_args__ = (Index("ix_maintenance_windows_service_ends_at", "service", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service: Mapped[str] = mapped_column(String(60))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    planned_end: Mapped[datetime]  # ends_at as made, kept when it is ended early
+    created_by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime]
+    ended_by: Mapped[str | None] = mapped_column(String(320))
+    ended_at: Mapped[datetime | None]

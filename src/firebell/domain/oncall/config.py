@@ -12,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from firebell.domain.durations import parse_duration
 from firebell.domain.oncall.notifiers import NotifierConfig
-from firebell.domain.oncall.restrictions import parse_restriction
+from firebell.domain.oncall.restrictions import Restriction, parse_restriction
 from firebell.domain.oncall.rotation import Layer, parse_handoff, parse_period
 from firebell.domain.oncall.schedule import Schedule
 
@@ -154,6 +154,18 @@ class Paging(BaseModel):
     incident_commanders: Name | None = None
     # Outside notifiers (webhook, ntfy, PagerDuty) told about every page event besides the Slack DM.
     notifiers: tuple[NotifierConfig, ...] = Field(default=(), max_length=50)
+    # Local hours in each person's own Slack time zone; a page outside them counts as out of hours (people's load).
+    working_hours: str = "mon-fri 09:00-18:00"
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_restriction(value)  # raises ValueError naming what is wrong
+        return value
+
+    def working(self) -> Restriction:
+        """The working hours as a restriction (days and local hours)."""
+        return parse_restriction(self.working_hours)
 
 
 class OnCallPolicy(BaseModel):

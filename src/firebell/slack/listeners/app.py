@@ -1,6 +1,6 @@
 """The Bolt app: wires Slack's commands, interactions and events to Firebell's listeners.
 
-It is Bolt's async app: `/incident` is recorded in the inbox and acknowledged on the event loop, and an
+It is Bolt's async app: `/incident` and `/oncall` are recorded in the inbox and acknowledged on the event loop, and an
 inbox worker carries it out and answers (commands.py, inbox.py); buttons, forms and events, whose acks
 carry what they did (a form's validation errors, say), run on worker threads and commit before their
 ack (on_worker.py).
@@ -35,6 +35,9 @@ from firebell.slack.listeners.events import Events
 from firebell.slack.listeners.inbox import InboxHandler, InboxRecorder
 from firebell.slack.listeners.interactions import Interactions
 from firebell.slack.listeners.on_worker import on_worker
+from firebell.slack.listeners.oncall import COMMAND as ONCALL_COMMAND
+from firebell.slack.listeners.oncall import KIND as ONCALL_KIND
+from firebell.slack.listeners.oncall import OncallSlashCommand
 from firebell.slack.listeners.paging import Paging
 from firebell.slack.listeners.review import Review
 from firebell.slack.listeners.runbooks import Runbooks
@@ -134,12 +137,14 @@ def build_bolt_app(
         runbooks=runbooks,
         paging=paging,
     )
+    oncall = OncallSlashCommand(ctx, after_ack=after_ack, recorder=recorder, directory=directory)
     interactions = Interactions(ctx, after_ack)
     alert_incidents = AlertIncidents(ctx, after_ack)
     events = Events(ctx)
     triage = Triage(ctx, after_ack)
 
     app.command(COMMAND)(command)
+    app.command(ONCALL_COMMAND)(oncall)
     app.action(ActionId.POST_UPDATE)(threaded(interactions.open_update_form))
     app.action(ActionId.CHANGE_SEVERITY)(threaded(interactions.open_severity_form))
     for action_id in (ActionId.MITIGATE, ActionId.RESOLVE, ActionId.REOPEN):
@@ -172,4 +177,4 @@ def build_bolt_app(
     app.event("reaction_added")(threaded(events.reaction_added))
     # Anything else Slack sends (other subscribed events) is acknowledged, so Slack does not retry it.
     app.event(re.compile(".*"))(_ignore)
-    return BoltWiring(app=app, inbox_handlers={KIND: command})
+    return BoltWiring(app=app, inbox_handlers={KIND: command, ONCALL_KIND: oncall})

@@ -21,6 +21,7 @@ from firebell.services.pins import record_pin
 from firebell.services.runbooks import checklist, record_message, run_message_ts
 from firebell.slack.blocks.incident import Message, announcement_message, topic_text
 from firebell.slack.blocks.notices import command_taken_dm, notice_message
+from firebell.slack.blocks.oncall_handoff import handoff_message
 from firebell.slack.blocks.reminders import reminder_message
 from firebell.slack.blocks.replies import pin_recorded_reply
 from firebell.slack.blocks.runbooks import checklist_message, review_message
@@ -328,6 +329,9 @@ class Deliverer:
         payload = job.payload
         if payload.get("message") == "action_nudge":
             return self.review.dm(job, incident)
+        if payload.get("message") == "oncall_handoff":
+            self.post(job, self.directory.dm_channel(str(payload["user"])), handoff_message(payload))
+            return Delivered()
         if payload.get("message") == "command_taken" and incident is not None:
             self.post(job, self.directory.dm_channel(str(payload["user"])), command_taken_dm(incident, payload))
             return Delivered()

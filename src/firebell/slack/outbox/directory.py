@@ -84,6 +84,18 @@ class SlackDirectory:
         name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
         return str(name) if name else None
 
+    def user_time_zone(self, user_id: str) -> str | None:
+        """A person's time zone name from users.info (`tz`; None: Slack has none or no such user); raises
+        SlackApiError or OSError when Slack cannot answer now."""
+        try:
+            response = self._client.users_info(user=user_id)
+        except SlackApiError as exc:
+            if slack_error_code(exc) in ("user_not_found", "users_not_found"):
+                return None
+            raise
+        user = response.get("user") or {}
+        return str(user["tz"]) if user.get("tz") else None
+
     def user_id_by_email(self, email: str) -> str | None:
         """The user id Slack has for an e-mail address (None: no such user); raises SlackApiError or OSError
         when Slack cannot answer now."""
