@@ -9,7 +9,8 @@ from firebell.domain.errors import UsageError
 from firebell.domain.oncall.config import Service
 from firebell.domain.policy import Policy
 from firebell.emulator import EmulatorServer, SlackEmulator
-from firebell.slack.grammar import Declare, parse_command
+from firebell.slack.declare_grammar import Declare
+from firebell.slack.grammar import parse_command
 from tests.harness import Firebell, running_firebell
 
 SERVICES = (Service(name="checkout", description="Payments and checkout API"), Service(name="search"))

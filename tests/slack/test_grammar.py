@@ -2,12 +2,12 @@ import pytest
 
 from firebell.domain.errors import UnknownRole, UnknownSeverity, UsageError
 from firebell.domain.policy import Policy
+from firebell.slack.declare_grammar import Declare
 from firebell.slack.grammar import (
     AddAction,
     AddNote,
     AssignRole,
     ChangeSeverity,
-    Declare,
     Handover,
     Help,
     ListActions,

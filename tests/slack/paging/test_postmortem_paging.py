@@ -47,14 +47,14 @@ def test_the_draft_tells_who_was_paged_and_who_answered(firebell: Firebell) -> N
                     outcome="sent",
                 )
             )
-        for user, kind, at in ((carol, "cant", 30), (bob, "acknowledge", 95)):
+        for user, kind, after in ((carol, "cant", 30), (bob, "acknowledge", 95)):
             session.add(
                 PageResponse(
                     page_id=page.id,
                     incident_id=incident.id,
                     user_id=user,
                     kind=kind,
-                    at=t0 + timedelta(seconds=at),
+                    at=t0 + timedelta(seconds=after),
                     once_key=f"{kind}:{page.id}:{user}",
                 )
             )
