@@ -2,12 +2,12 @@ import pytest
 
 from firebell.domain.errors import UnknownRole, UnknownSeverity, UsageError
 from firebell.domain.policy import Policy
+from firebell.slack.declare_grammar import Declare
 from firebell.slack.grammar import (
     AddAction,
     AddNote,
     AssignRole,
     ChangeSeverity,
-    Declare,
     Handover,
     Help,
     ListActions,
@@ -160,5 +160,5 @@ def test_nothing_near_an_unknown_subcommand_lists_them_all(typed: str) -> None:
     with pytest.raises(UsageError) as unknown:
         parse_command(typed, POLICY)
     assert "Did you mean" not in unknown.value.message
-    assert "Valid subcommands: action, actions, close, declare, help, ic, list," in unknown.value.message
+    assert "Valid subcommands: ack, action, actions, close, declare, escalate, help, ic, list," in unknown.value.message
     assert len(unknown.value.message) < 400

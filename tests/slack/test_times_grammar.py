@@ -6,7 +6,8 @@ from firebell.domain.errors import UsageError
 from firebell.domain.incident_times import TimeField
 from firebell.domain.policy import Policy
 from firebell.slack.blocks.replies import help_reply
-from firebell.slack.grammar import Declare, Times, parse_command, suggest
+from firebell.slack.declare_grammar import Declare
+from firebell.slack.grammar import Times, parse_command, suggest
 
 POLICY = Policy()
 

@@ -41,6 +41,8 @@ class IncidentOut(BaseModel):
     closed_at: datetime | None
     last_update_at: datetime | None
     next_update_due_at: datetime | None
+    service: str | None  # the service affected (a name from the policy's `services`)
+    acknowledged_at: datetime | None  # the first acknowledgement of its first page (time to acknowledge)
 
     @classmethod
     def of(cls, incident: IncidentSnapshot) -> "IncidentOut":
@@ -67,6 +69,8 @@ class IncidentOut(BaseModel):
             closed_at=incident.closed_at,
             last_update_at=incident.last_update_at,
             next_update_due_at=incident.next_update_due_at,
+            service=incident.service,
+            acknowledged_at=incident.acknowledged_at,
         )
 
 

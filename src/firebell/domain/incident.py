@@ -35,6 +35,8 @@ class IncidentSnapshot:
     detected_at: datetime | None = None
     impact_started_at: datetime | None = None  # None: not said; taken to be the detection time
     declared_from: str | None = None  # the alert source whose declare rule declared it (no declarer)
+    service: str | None = None  # the service affected (a name from the policy's `services`)
+    acknowledged_at: datetime | None = None  # the first acknowledgement of its first page (MTTA)
 
     @property
     def label(self) -> str:

@@ -12,6 +12,7 @@ from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.key_times import KeyTimes, key_times, signed_duration
 from firebell.domain.naming import incident_label
 from firebell.domain.policy import Policy, Severity
+from firebell.domain.postmortem_paging import PAGE_LABELS, PagingRecord, render_paging
 from firebell.domain.postmortem_summary import DRAFT_MARK, SummaryFacts, draft_summary
 from firebell.domain.responders import Responder, responders
 from firebell.domain.severity_history import SeverityStep, peak_severity, severity_history
@@ -53,6 +54,7 @@ _KIND_LABEL = {
     EventKind.ALERTS_LINKED: "Alerts",
     EventKind.TRIAGE: "Triage",
     EventKind.TIMES_CHANGED: "Times",
+    **PAGE_LABELS,
 }
 
 
@@ -80,6 +82,7 @@ class PostmortemDraft:
     generated_at: datetime | None = None
     war_room_url: str | None = None
     detection: Detection = field(default_factory=Detection)
+    paging: PagingRecord = field(default_factory=PagingRecord)
 
 
 _RARE_KINDS = frozenset(
@@ -158,6 +161,7 @@ class _Renderer:
         self.times()
         self.add(*render_detection(self.d.detection, self.d.incident, self.times_, self.who))
         self.responders()
+        self.add(*render_paging(self.d.paging, self.d.incident, self.who))
         self.timeline()
         self.cadence()
         self.written_or_prompts("Contributing factors", self.d.sections.contributing_factors, FACTOR_PROMPTS)

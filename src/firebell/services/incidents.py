@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from firebell.domain.affected_service import alert_service, service_named
 from firebell.domain.cadence import next_update_due
 from firebell.domain.errors import IncidentNotFound, NotAnIncidentChannel, UsageError
 from firebell.domain.free_text import refuse_nul
@@ -53,6 +54,8 @@ def snapshot(incident: Incident) -> IncidentSnapshot:
         missed_updates=incident.missed_updates,
         detected_at=incident.detected_at,
         impact_started_at=incident.impact_started_at,
+        service=incident.service,
+        acknowledged_at=incident.acknowledged_at,
     )
 
 
@@ -103,6 +106,9 @@ class DeclareRequest:
     detected_at: datetime | None = None
     # The alert source whose declare rule declared it (with declared_by None).
     declared_from: str | None = None
+    # The service affected, from the policy's `services` (its escalation policy is paged); an alert-born
+    # incident takes its group's service when none is given.
+    service: str | None = None
 
 
 def declare_incident(ctx: Context, request: DeclareRequest) -> IncidentSnapshot:
@@ -123,6 +129,8 @@ def _check(ctx: Context, request: DeclareRequest) -> str:
     refuse_nul(request.customer_impact or "", "customer impact")
     if request.severity:
         ctx.policy.severity(request.severity)
+    if request.service is not None:
+        service_named(ctx.policy, request.service)
     return _clean_title(request.title)
 
 
@@ -160,6 +168,7 @@ def declare_in_session(
         updated_at=now,
         last_update_at=now,
         missed_updates=0,
+        service=service_named(policy, request.service).name if request.service is not None else None,
     )
     incident.next_update_due_at = next_update_due(
         policy, severity=severity, status=Status.INVESTIGATING, last_update_at=now
@@ -169,7 +178,7 @@ def declare_in_session(
     session.add(incident)
     session.flush()
     if request.alert_group_id is not None:
-        _link_alerts(session, incident, request, now=now)
+        _link_alerts(session, ctx, incident, request, now=now)
     how = f" from alerts ({request.declared_from})" if request.declared_by is None else ""
     record_event(
         session,
@@ -183,6 +192,7 @@ def declare_in_session(
             "commander": commander,
             "declared_from": incident.declared_from,
             "detected_at": incident.detected_at.isoformat() if incident.detected_at else None,
+            "service": incident.service,
         },
     )
     _enqueue_war_room(
@@ -198,12 +208,14 @@ def declare_in_session(
     return incident
 
 
-def _link_alerts(session: Session, incident: Incident, request: DeclareRequest, *, now: datetime) -> None:
+def _link_alerts(session: Session, ctx: Context, incident: Incident, request: DeclareRequest, *, now: datetime) -> None:
     group = session.get(AlertGroup, request.alert_group_id, with_for_update=True)
     if group is None:
         raise UsageError(f"Alert group {request.alert_group_id} does not exist.")
     if group.incident_id is not None:
         raise UsageError(f"Alert group {group.id} already belongs to another incident; attach to that one instead.")
+    if incident.service is None:  # nobody named one: the alerts' service, when the policy knows it
+        incident.service = alert_service(ctx.policy, group.service)
     link_group(session, group, incident, decision=Decision.DECLARED, by=request.declared_by, now=now)
 
 
@@ -355,4 +367,6 @@ _SNAPSHOT_COLUMNS = (
     "missed_updates",
     "detected_at",
     "impact_started_at",
+    "service",
+    "acknowledged_at",
 )

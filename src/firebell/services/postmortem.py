@@ -23,6 +23,7 @@ from firebell.services.detection import detection_of
 from firebell.services.effects import EffectKind
 from firebell.services.incident_times import apply_time, first_alert_start
 from firebell.services.incidents import load_by_number, snapshot
+from firebell.services.page_record import paging_record
 from firebell.services.people import names_for
 from firebell.services.timeline import timeline_of
 from firebell.store.models import ActionItem, Incident, Postmortem
@@ -73,6 +74,7 @@ def build_draft(
     ]
     sections = _sections(session.get(Postmortem, incident.id))
     picture = snapshot(incident)
+    paging = paging_record(session, incident.id)
     return PostmortemDraft(
         incident=picture,
         policy=policy,
@@ -80,10 +82,11 @@ def build_draft(
         cadence=cadence_report([e for e in entries if e.kind in CADENCE_KINDS], now=now),
         action_items=items,
         sections=sections,
-        names=names_for(session, people_in(picture, entries, items)),
+        names=names_for(session, people_in(picture, entries, items) | paging.people),
         generated_at=now,
         war_room_url=war_room_url(incident.channel_id, workspace_url) if incident.channel_id else None,
         detection=detection_of(session, incident.id, entries),
+        paging=paging,
     )
 
 

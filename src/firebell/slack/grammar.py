@@ -7,21 +7,14 @@ from dataclasses import dataclass
 from firebell.domain.errors import UsageError
 from firebell.domain.incident_times import TimeField, field_named
 from firebell.domain.policy import Policy
+from firebell.slack.declare_grammar import Declare, parse_declare
 from firebell.slack.mrkdwn import plain_from_slack, truncate, user_id_from_mention
+from firebell.slack.page_grammar import PAGE_ALIASES, PAGE_WORDS, PageCommand, parse_page_command
 
 
 @dataclass(frozen=True)
 class Help:
     """List every subcommand."""
-
-
-@dataclass(frozen=True)
-class Declare:
-    """Declare an incident; no title means "open the declare form"."""
-
-    severity: str | None
-    title: str | None
-    detected: str | None = None  # `--detected 14:02|20m ago`, read by the use case (it knows the time)
 
 
 @dataclass(frozen=True)
@@ -157,6 +150,7 @@ Command = (
     | CloseReview
     | FindRunbook
     | Times
+    | PageCommand
 )
 
 
@@ -171,8 +165,9 @@ class Usage:
 
 USAGE: tuple[Usage, ...] = (
     Usage(
-        "declare [sev1|sev2|sev3|sev4] <title> [--detected 14:02|20m ago]",
-        "Declare an incident (no title opens a form); --detected: when it was noticed (UTC)",
+        "declare [sev1|sev2|sev3|sev4] <title> [--detected 14:02|20m ago] [--service <name>]",
+        "Declare an incident (no title opens a form); --detected: when it was noticed (UTC); "
+        "--service: the service affected (its on-call is paged)",
         False,
     ),
     Usage("list", "List open incidents", False),
@@ -195,6 +190,9 @@ USAGE: tuple[Usage, ...] = (
     Usage("actions", "List this incident's action items", True),
     Usage("actions mine", "List your open action items, across incidents", False),
     Usage("runbook [query]", "Find a runbook (for this incident, or the query) and post it as a checklist", True),
+    Usage("page <service|schedule|@user> [message]", "Page someone to this incident (a DM they acknowledge)", True),
+    Usage("ack", "Acknowledge this incident's page: its escalation stops", True),
+    Usage("escalate", "Page the next step of this incident's escalation now", True),
     Usage("postmortem", "Draft the postmortem again from the timeline and post it", True),
     Usage("close", "The review is done: close the incident", True),
 )
@@ -215,11 +213,11 @@ _ALIASES = {
     "rb": "runbook",
     "time": "times",
     "mttd": "times",
+    **PAGE_ALIASES,
 }
 
 # `due <date>` at the end of an action: a single token, or "in N d/w" ("due to a timeout" is not one).
 _DUE_CLAUSE = re.compile(r"\s+due\s+(in\s*\d+\s*[a-z]*|\S+)\s*$", re.IGNORECASE)
-_DETECTED = re.compile(r"\s*--detected(?:=|\s+)(\S.*?)\s*$", re.IGNORECASE)
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
 
@@ -245,31 +243,6 @@ def _require_user(token: str | None, *, what: str) -> str:
             f"`{token}` is not a user mention. Pick someone from Slack's @ autocomplete: {syntax_of(what)}."
         )
     return user_id
-
-
-def _declare(rest: str, policy: Policy) -> Declare:
-    detected = None
-    flag = _DETECTED.search(rest)
-    if flag:
-        detected, rest = flag.group(1), rest[: flag.start()]
-    elif re.search(r"(?:^|\s)--detected=?$", rest.rstrip(), re.IGNORECASE):
-        raise UsageError("`--detected` needs a time at the end: `--detected 14:02` or `--detected 20m ago` (UTC).")
-    first, _, remainder = rest.strip().partition(" ")
-    severity: str | None = None
-    if first and _looks_like_severity(first, policy):
-        severity = policy.severity(first).name
-        rest = remainder.strip()
-    title = _free_text(rest)
-    if title is not None and len(title) > 200:
-        raise UsageError(f"The title is {len(title)} characters; keep it under 200 (put details in `update`).")
-    return Declare(severity=severity, title=title, detected=detected)
-
-
-def _looks_like_severity(token: str, policy: Policy) -> bool:
-    lowered = token.lower()
-    if lowered.startswith("sev") and lowered[3:].isdigit():
-        return True
-    return any(lowered == name.lower() for name in policy.severity_names)
 
 
 def _action(rest: str) -> AddAction:
@@ -316,7 +289,7 @@ def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR09
     if name == "help":
         return Help()
     if name == "declare":
-        return _declare(rest, policy)
+        return parse_declare(rest, policy)
     if name == "list":
         return ListOpen()
     if name == "ic":
@@ -359,6 +332,8 @@ def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR09
         return ShowTimeline()
     if name == "times":
         return _times(args)
+    if name in PAGE_WORDS:
+        return parse_page_command(name, rest)
     raise UsageError(_unknown(word, rest, policy))
 
 

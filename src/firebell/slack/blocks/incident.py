@@ -158,6 +158,7 @@ def kickoff_message(
         extra_fields=(
             f"*Declared by*\n{declarer_text(incident.declared_by, incident.declared_from)}",
             f"*Declared*\n{date_token(incident.declared_at)}",
+            *_service_field(incident),
         ),
         block_id="kickoff.summary",
     )
@@ -202,6 +203,7 @@ def announcement_message(incident: IncidentSnapshot, policy: Policy) -> Message:
                 f"*Incident Commander*\n{ic_mention(incident.commander)}",
                 f"*Severity*\n{severity.name}: {escape_mrkdwn(truncate(severity.description, 150))}",
                 f"*War room*\n{room}",
+                *_service_field(incident),
             ],
             block_id="announcement.summary",
         ),
@@ -209,6 +211,11 @@ def announcement_message(incident: IncidentSnapshot, policy: Policy) -> Message:
     ]
     text = f"{label} ({severity.name}) {_title(incident)}: {incident.status.value}"
     return Message(text=text, blocks=blocks)
+
+
+def _service_field(incident: IncidentSnapshot) -> tuple[str, ...]:
+    """The `Service` field of a summary, when the incident names one."""
+    return (f"*Service*\n{escape_mrkdwn(incident.service)}",) if incident.service else ()
 
 
 def _by(incident: IncidentSnapshot) -> str:

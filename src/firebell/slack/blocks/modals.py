@@ -35,6 +35,24 @@ def _severity_select(policy: Policy, current: str | None) -> dict[str, Any]:
     return {"type": "static_select", "action_id": "value", "options": options, "initial_option": initial}
 
 
+MAX_OPTIONS = 100  # a static_select offers at most 100 options
+
+
+def service_input(policy: Policy, current: str | None) -> dict[str, Any]:
+    """The declare form's Service select (the policy's services; the first 100 when there are more)."""
+    options = [option(s.name, s.name, s.description) for s in policy.services[:MAX_OPTIONS]]
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": "value",
+        "options": options,
+        "placeholder": plain("Pick the service affected"),
+    }
+    initial = next((o for o in options if o["value"] == current), None)
+    if initial is not None:
+        element["initial_option"] = initial
+    return _input("service", "Service", element, optional=True, hint="Its on-call is paged for severe incidents.")
+
+
 def _input(
     block_id: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str | None = None
 ) -> dict[str, Any]:
@@ -78,14 +96,15 @@ def declare_modal(
     severity: str | None = None,
     description: str | None = None,
     noticed_at: datetime | None = None,
+    service: str | None = None,
 ) -> View:
-    """The declare form: title, severity (with each level's impact), description, impact, commander, and when
-    it was noticed (time to declare counts from it); prefilled with what is known (from an alert group's
-    triage, say)."""
+    """The declare form: title, severity (with each level's impact), the service affected (when the policy
+    defines services), description, impact, commander, and when it was noticed (time to declare counts from it);
+    prefilled with what is known (from an alert group's triage, say)."""
     noticed: dict[str, Any] = {"type": "datetimepicker", "action_id": "value"}
     if noticed_at is not None:
         noticed["initial_date_time"] = int(noticed_at.timestamp())
-    return {
+    view: View = {
         "type": "modal",
         "callback_id": CallbackId.DECLARE,
         "private_metadata": json.dumps(metadata),
@@ -131,6 +150,9 @@ def declare_modal(
             ),
         ],
     }
+    if policy.services:
+        view["blocks"].insert(2, service_input(policy, service))
+    return view
 
 
 def update_modal(incident: IncidentSnapshot, policy: Policy) -> View:

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from firebell.domain.affected_service import alert_service
 from firebell.domain.alert_triage import TriageAction
 from firebell.domain.errors import FirebellError
 from firebell.services.alert_triage import GroupSummary, acknowledge, attach, check_action, decline, open_incidents
@@ -54,6 +55,7 @@ class Triage:
             title=group.title,
             severity=group.severity,
             description=_declare_description(group),
+            service=alert_service(self.ctx.policy, group.service),
         )
         self.after_ack.run(open_form, client, respond, body, view)
 

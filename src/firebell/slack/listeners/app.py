@@ -24,6 +24,7 @@ from firebell.slack.blocks.alert_notes import CLAIM_COMMAND
 from firebell.slack.blocks.alert_triage import TriageActionId, TriageForm
 from firebell.slack.blocks.incident import ActionId
 from firebell.slack.blocks.modals import CallbackId
+from firebell.slack.blocks.paging import PageActionId
 from firebell.slack.blocks.review import ReviewAction, ReviewForm
 from firebell.slack.blocks.runbooks import RunbookAction
 from firebell.slack.listeners.after_ack import AfterAck
@@ -37,6 +38,7 @@ from firebell.slack.listeners.on_worker import on_worker
 from firebell.slack.listeners.oncall import COMMAND as ONCALL_COMMAND
 from firebell.slack.listeners.oncall import KIND as ONCALL_KIND
 from firebell.slack.listeners.oncall import OncallSlashCommand
+from firebell.slack.listeners.paging import Paging
 from firebell.slack.listeners.review import Review
 from firebell.slack.listeners.runbooks import Runbooks
 from firebell.slack.outbox.directory import SlackDirectory
@@ -124,6 +126,7 @@ def build_bolt_app(
 
     review = Review(ctx, after_ack)
     runbooks = Runbooks(ctx, shelf, after_ack)
+    paging = Paging(ctx, after_ack)
     command = IncidentCommand(
         ctx,
         client=client,
@@ -132,6 +135,7 @@ def build_bolt_app(
         recorder=recorder,
         review=review,
         runbooks=runbooks,
+        paging=paging,
     )
     oncall = OncallSlashCommand(ctx, after_ack=after_ack, recorder=recorder, directory=directory)
     interactions = Interactions(ctx, after_ack)
@@ -167,6 +171,9 @@ def build_bolt_app(
     app.action(TriageActionId.ACKNOWLEDGE)(threaded(triage.acknowledge_pressed))
     app.view(TriageForm.ATTACH)(threaded(triage.attach_submitted))
     app.view(TriageForm.DECLINE)(threaded(triage.decline_submitted))
+    app.action(PageActionId.ACKNOWLEDGE)(threaded(paging.acknowledge_pressed))
+    app.action(PageActionId.DECLINE)(threaded(paging.decline_pressed))
+    app.action(PageActionId.ESCALATE)(threaded(paging.escalate_pressed))
     app.event("reaction_added")(threaded(events.reaction_added))
     # Anything else Slack sends (other subscribed events) is acknowledged, so Slack does not retry it.
     app.event(re.compile(".*"))(_ignore)

@@ -46,6 +46,7 @@ from firebell.slack.blocks.replies import (
     timeline_reply,
 )
 from firebell.slack.blocks.times import time_set_reply, times_reply
+from firebell.slack.declare_grammar import Declare
 from firebell.slack.grammar import (
     AddAction,
     AddNote,
@@ -53,7 +54,6 @@ from firebell.slack.grammar import (
     ChangeSeverity,
     CloseReview,
     Command,
-    Declare,
     FindRunbook,
     Handover,
     Help,
@@ -71,10 +71,12 @@ from firebell.slack.grammar import (
 )
 from firebell.slack.listeners.after_ack import AfterAck
 from firebell.slack.listeners.inbox import InboxRecorder, request_key
+from firebell.slack.listeners.paging import Paging
 from firebell.slack.listeners.review import Review
 from firebell.slack.listeners.runbooks import Runbooks
 from firebell.slack.outbox.directory import SlackDirectory
 from firebell.slack.outbox.response_urls import reply
+from firebell.slack.page_grammar import AckPage, EscalatePage, PageSomeone
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +110,7 @@ class IncidentCommand:
         recorder: InboxRecorder,
         review: Review,
         runbooks: Runbooks,
+        paging: Paging,
     ) -> None:
         self.ctx = ctx
         self.client = client
@@ -116,6 +119,7 @@ class IncidentCommand:
         self.recorder = recorder
         self.review = review
         self.runbooks = runbooks
+        self.paging = paging
         # The policy is fixed for the process's life, so help is built once, not on every request.
         self._help = help_reply(ctx.policy)
         self._late: set[asyncio.Future[None]] = set()  # records still committing after their ack
@@ -202,12 +206,13 @@ class IncidentCommand:
         match command:
             case ListOpen():
                 return list_reply(list_incidents(ctx, open_only=True, limit=100), now=ctx.clock())
-            case Declare(title=str(title), severity=severity, detected=detected):
+            case Declare(title=str(title), severity=severity, detected=detected, service=service):
                 now = ctx.clock()
                 request = DeclareRequest(
                     title=title,
                     declared_by=user,
                     severity=severity,
+                    service=service,
                     response_url=response_url,
                     confirm=True,
                     detected_at=parse_moment(detected, now=now) if detected else None,
@@ -218,6 +223,8 @@ class IncidentCommand:
                 return self.review.run(command, user=user, channel=channel)
             case FindRunbook():
                 return self.runbooks.find(command, channel=channel)
+            case PageSomeone() | AckPage() | EscalatePage():
+                return self.paging.run(command, user=user, channel=channel)
             case Handover(user_id=who):
                 return self._assign(user=user, channel=channel, role="commander", who=who)
             case AssignRole(role=role, user_id=who):
@@ -283,7 +290,7 @@ class IncidentCommand:
         except FirebellError as exc:
             reply(body.get("response_url"), error_reply(exc.message))
             return
-        view = declare_modal(self.ctx.policy, metadata=metadata, noticed_at=noticed_at)
+        view = declare_modal(self.ctx.policy, metadata=metadata, noticed_at=noticed_at, service=command.service)
         if command.severity:
             for block in view["blocks"]:
                 if block["block_id"] == "severity":

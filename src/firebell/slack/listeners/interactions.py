@@ -6,6 +6,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from firebell.domain.affected_service import UnknownService
 from firebell.domain.errors import FirebellError
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.incident_times import TimeRefused
@@ -142,6 +143,7 @@ class Interactions:
                     title=submitted(view, "title") or "",
                     declared_by=body["user"]["id"],
                     severity=submitted(view, "severity"),
+                    service=submitted(view, "service"),
                     commander=submitted(view, "commander"),
                     description=submitted(view, "description"),
                     customer_impact=submitted(view, "customer_impact"),
@@ -153,6 +155,9 @@ class Interactions:
             )
         except TimeRefused as exc:
             _form_error(ack, exc, "noticed_at")
+            return
+        except UnknownService as exc:
+            _form_error(ack, exc, "service")
             return
         except FirebellError as exc:
             _form_error(ack, exc, "title")
