@@ -60,7 +60,7 @@ class PageNotification(Base):
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(40))
-    epoch: Mapped[int] = mapped_column(Integer)
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
     round: Mapped[int] = mapped_column(Integer)
     step: Mapped[int] = mapped_column(Integer)
     via: Mapped[str] = mapped_column(String(200))  # the target that reached them: schedule:x or user:U…

@@ -33,7 +33,7 @@ def test_acknowledging_stops_the_escalation_for_everyone_and_is_logged_once_per_
     acknowledge(ctx, user="U04ERIN", channel_id="C0ROOM1")  # /incident ack in the war room, after Carol
     page = pages(ctx, incident)[0]
     assert (page.status, page.acknowledged_by, page.next_due_at) == (PageStatus.ACKNOWLEDGED.value, "U03CAROL", None)
-    assert [(e.actor, e.data["first"]) for e in events(ctx, incident, "page_acknowledged")] == [
+    assert [(e.actor, (e.data or {})["first"]) for e in events(ctx, incident, "page_acknowledged")] == [
         ("U03CAROL", True),
         ("U04ERIN", False),
     ]
@@ -116,7 +116,7 @@ def test_a_changed_escalation_policy_re_targets_open_pages_at_start(ctx: Context
     assert send_due_pages(restarted) == 1
     # search's first step (nights) covers nobody at this hour: Erin, at once; nobody from checkout's policy again.
     assert notified(ctx, incident) == [("U02BOB", 0, 0), ("U04ERIN", 0, 1)]
-    assert events(ctx, incident, "page_retargeted")[0].data["to"] == "search"
+    assert (events(ctx, incident, "page_retargeted")[0].data or {})["to"] == "search"
     later(restarted, clock, timedelta(hours=1))
     assert {u for u, _, _ in notified(ctx, incident)[1:]} == {"U04ERIN"}
     assert [key.split(":")[2] for key in page_dms(ctx)] == ["0", "1"]  # a new run through the escalation (epoch 1)

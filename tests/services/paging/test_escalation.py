@@ -17,7 +17,7 @@ def test_a_declare_at_the_threshold_pages_whoever_is_on_call_at_once_and_only_on
     assert page_dms(ctx) == [f"page:{pages(ctx, incident)[0].id}:0:0:0:U02BOB"]
     assert send_due_pages(ctx) == 0  # nothing is due again until the step's wait runs out
     assert len(page_dms(ctx)) == 1
-    assert [e.data["user"] for e in events(ctx, incident, "page_notified")] == ["U02BOB"]
+    assert [(e.data or {})["user"] for e in events(ctx, incident, "page_notified")] == ["U02BOB"]
     assert notices(ctx, "page_notified")[0]["users"] == ["U02BOB"]
 
 
@@ -44,7 +44,7 @@ def test_unanswered_steps_escalate_on_time_through_every_round_then_the_announce
     page = pages(ctx, incident)[0]
     assert page.status == PageStatus.EXHAUSTED.value and page.next_due_at is None
     [unanswered] = events(ctx, incident, "page_unanswered")
-    assert unanswered.data["tried"] == ["U02BOB", "U03CAROL", "U04ERIN"]
+    assert (unanswered.data or {})["tried"] == ["U02BOB", "U03CAROL", "U04ERIN"]
     assert {n["target"] for n in notices(ctx, "page_unanswered")} == {"room", "announcement_thread"}
     assert later(ctx, clock, timedelta(hours=1)) == 0
     assert len(notified(ctx, incident)) == 6
