@@ -263,11 +263,12 @@ def rotate_ical(name: str, base_url: str | None) -> None:
 )
 @click.option(
     "--scenario",
-    type=click.Choice(["incident", "alert"]),
+    type=click.Choice(["incident", "alert", "paging"]),
     default="incident",
     show_default=True,
     help="incident: a SEV1 declared by a person, start to postmortem. alert: an Alertmanager alert, posted over "
-    "HTTP, declares an incident; more alerts are coalesced in the war room; they resolve.",
+    "HTTP, declares an incident; more alerts are coalesced in the war room; they resolve. paging: a declare pages "
+    "the on-call person, who acknowledges from a DM; a page by hand escalates when the first person can't.",
 )
 def demo(speed: float, no_color: bool, output: Path | None, scenario: str) -> None:
     """Watch a scripted SEV1 (or an alert-born incident) run against the built-in Slack emulator: no workspace,
@@ -279,7 +280,7 @@ def demo(speed: float, no_color: bool, output: Path | None, scenario: str) -> No
     # Not the working directory: inside a checkout the draft would be an untracked file.
     if output:
         output = _writable_file(output)
-    elif scenario == "alert":  # no postmortem in this scenario: no folder made for one
+    elif scenario in ("alert", "paging"):  # no postmortem in these scenarios: no folder made for one
         output = Path(tempfile.gettempdir()) / f"firebell-demo-{os.getpid()}-postmortem.md"
     else:
         output = Path(tempfile.mkdtemp(prefix="firebell-demo-")) / "postmortem.md"

@@ -160,3 +160,32 @@ def test_the_alert_scenario_declares_from_an_alert_and_coalesces_the_rest(tmp_pa
     assert transcript.count("*All alerts resolved*") == 1  # resolved re-sent three times: told once
     assert "‹@" not in transcript.split("── 2/5")[0].replace("‹@name›", "")  # no mention before anyone leads
     assert not list(tmp_path.iterdir())  # nothing left in the working directory
+
+
+@pytest.mark.slow  # the whole paging scenario in a real process
+def test_the_paging_scenario_pages_acknowledges_and_escalates(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FIREBELL_CONFIG")}
+    done = subprocess.run(
+        [sys.executable, "-m", "firebell", "demo", "--scenario", "paging", "--speed", "0", "--no-color"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=90,
+    )
+    transcript = done.stdout
+    assert done.returncode == 0, transcript + done.stderr
+    for expected in (
+        "── 1/6 A SEV2 for checkout pages its on-call at once",
+        "DM Firebell↔Bob Okafor",
+        ":rotating_light: *You are paged for INC-1* (SEV2): Checkout returns 502s",
+        "[Acknowledge] [I can't] [Escalate]",
+        "‹@Bob Okafor› acknowledged (",
+        "‹@Dave Tanaka› can't take the page",
+        "DM Firebell↔Erin Walsh",
+        "‹@Erin Walsh› acknowledged (",
+        "All 6 steps showed what Slack would show",
+    ):
+        assert expected in transcript, f"{expected!r} not in the transcript:\n{transcript}"
+    assert not list(tmp_path.iterdir())  # nothing left in the working directory

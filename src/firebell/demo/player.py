@@ -88,20 +88,19 @@ class Demo:
             time.sleep(0.05)
 
     # ------------------------------------------------------------ what people do
-    def command(self, user: str, channel: str, text: str) -> str:
-        """`user` types `/incident text` in `channel`; the text of Firebell's answer (what Slack shows the
-        user: in the ack, or, for anything that touches the store, through the response_url after it)."""
+    def command(self, user: str, channel: str, text: str, *, slash: str = "/incident") -> str:
+        """`user` types `/incident text` (or another `slash` command) in `channel`; the text of Firebell's answer
+        (what Slack shows the user: in the ack, or, for anything that touches the store, through the response_url
+        after it)."""
         where = self.emu.channel(channel)
-        self.narrate(f"{self.name(user)} types in #{where.name}: /incident {text}")
-        result = self.stack.driver.slash_command(
-            "/incident", as_slack_sends(self.emu, text), user=user, channel=channel
-        )
+        self.narrate(f"{self.name(user)} types in #{where.name}: {slash} {text}".rstrip())
+        result = self.stack.driver.slash_command(slash, as_slack_sends(self.emu, text), user=user, channel=channel)
         if not result.acked_in_time:
-            raise StepFailed(f"/incident {text}: Firebell did not answer within Slack's 3 seconds")
+            raise StepFailed(f"{slash} {text}: Firebell did not answer within Slack's 3 seconds")
         try:
             body = self.stack.driver.answer(result, timeout=10)
         except AssertionError as exc:
-            raise StepFailed(f"/incident {text}: Firebell acknowledged but never answered") from exc
+            raise StepFailed(f"{slash} {text}: Firebell acknowledged but never answered") from exc
         return str(body.get("text", ""))
 
     def press(self, user: str, message: Message, label: str) -> None:

@@ -192,7 +192,10 @@ def run_demo(
     """`firebell demo`: start the emulator and Firebell, play the script (`scenario`: incident, the SEV1 one;
     alert, an alert-born incident), stop everything; the exit code."""
     console = make_console(color=color, file=file)
-    what = "an Alertmanager alert declares an incident" if scenario == "alert" else "a scripted SEV1, start to finish"
+    what = {
+        "alert": "an Alertmanager alert declares an incident",
+        "paging": "on-call paging, acknowledged and escalated",
+    }.get(scenario, "a scripted SEV1, start to finish")
     console.print(Text(f"Firebell demo: {what}, against the built-in Slack emulator.", style="bold"), soft_wrap=True)
     console.print(
         "No Slack workspace, no tokens, no network: the real service talks to the emulator on loopback.",
@@ -203,6 +206,10 @@ def run_demo(
             from .alert_scenario import run_alert_scenario
 
             return 0 if run_alert_scenario(console, color=color, speed=speed, output=output) else 1
+        if scenario == "paging":
+            from .paging_scenario import run_paging_scenario
+
+            return 0 if run_paging_scenario(console, color=color, speed=speed, output=output) else 1
         with running_stack() as stack:
             console.print(
                 f"Firebell serves {stack.service.url}/slack/events; Slack's Web API is emulated at "
