@@ -78,7 +78,8 @@ def send_due_pages(ctx: Context, *, batch: int = 200) -> int:
             holds = {r.id: maintenance_until(session, r.service, now) for r in rows if r.service}
         moves = [_decide(ctx, row, holds.get(row.id), now) for row in rows]
         if moves:
-            with ctx.db.transaction(background=True) as session:
+            # Not background: a page is someone being woken, ahead of outbox bookkeeping in SQLite's writer queue.
+            with ctx.db.transaction(seals=False) as session:
                 claimed += sum(_apply(session, ctx.policy, move, now) for move in moves)
         if len(rows) < batch:
             break

@@ -94,7 +94,7 @@ def schedule_with(**layer: Any) -> list[dict[str, Any]]:
         ),
         (
             {"escalation_policies": [{"name": "p", "steps": [{"notify": ["user:U01ALICE"], "escalate_after": "10s"}]}]},
-            ["at least 1m"],
+            ["at least 30s"],
         ),
         ({"services": [{"name": "checkout", "escalation_policy": "nope"}]}, ["services[0] (checkout)", "'nope'"]),
         ({"services": [{"name": "a"}, {"name": "a"}]}, ["services: names must be unique", "'a'"]),

@@ -141,3 +141,32 @@ def test_bad_restrictions_say_what_is_wrong(text: str, fragment: str) -> None:
 def test_restriction_forms() -> None:
     weekend = parse_restriction("sat,sun 10:00-14:00; fri-mon 22:00-24:00")
     assert [sorted(w.days) for w in weekend.windows] == [[5, 6], [0, 4, 5, 6]]
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        Schedule(
+            "weekdays", BERLIN, (layer("A B C", only="mon-fri 08:00-20:00"), layer("D E", every="1d", handoff="09:00"))
+        ),
+        Schedule("long-shifts", BERLIN, (layer("A B", every="2w"),)),
+        Schedule("one", BERLIN, (layer("A"),)),
+    ],
+    ids=lambda s: s.name,
+)
+def test_on_call_at_looks_near_first_yet_answers_as_the_whole_window_does(schedule: Schedule) -> None:
+    from firebell.domain.oncall.schedule import LOOK_AHEAD, LOOK_BACK
+
+    overrides = [
+        Override("E", at(2026, 3, 2, 10, 0), at(2026, 3, 20, 10, 0)),
+        Override("F", at(2026, 3, 4, 9, 0), at(2026, 3, 4, 21, 0)),
+    ]
+    moment = at(2026, 2, 20, 7, 30)
+    for _ in range(120):
+        moment += timedelta(hours=7, minutes=13)
+        whole = shifts(schedule, moment - LOOK_BACK, moment + LOOK_AHEAD, overrides=overrides)
+        span = next(s for s in whole if s.start <= moment < s.end)
+        answer = on_call_at(schedule, moment, overrides=overrides)
+        assert answer.users == span.users
+        assert answer.since == (span.start if span.start > moment - LOOK_BACK else None)
+        assert answer.until == (span.end if span.end < moment + LOOK_AHEAD else None)

@@ -40,8 +40,9 @@ def _member(value: Any) -> str:
 
 def _step_wait(value: Any) -> timedelta:
     parsed = value if isinstance(value, timedelta) else parse_duration(value)
-    if parsed is None or parsed < timedelta(minutes=1):
-        raise ValueError(f"expected a wait of at least 1m, like 5m or 10m, got {value!r}")
+    # Half a minute at the least: a step is how long one person has to answer their phone.
+    if parsed is None or parsed < timedelta(seconds=30):
+        raise ValueError(f"expected a wait of at least 30s, like 5m or 10m, got {value!r}")
     return parsed
 
 

@@ -14,6 +14,8 @@ from firebell.domain.oncall.spans import Span, merge, overlay
 # How far `on_call_at` looks to find when the current shift began and when it ends.
 LOOK_BACK = timedelta(days=35)
 LOOK_AHEAD = timedelta(days=100)
+# How far on_call_at looks around an instant, nearest first (widening while the shift reaches the edge).
+_REACHES = (timedelta(days=8), timedelta(days=35), LOOK_AHEAD)
 
 
 @dataclass(frozen=True)
@@ -87,12 +89,19 @@ def on_call_at(
     temporaries: Sequence[Temporary] = (),
     overrides: Sequence[Override] = (),
 ) -> OnCall:
-    """Who is on call at `at`, since when and until when."""
-    lo, hi = at - LOOK_BACK, at + LOOK_AHEAD
-    spans = shifts(schedule, lo, hi, anchors=anchors, temporaries=temporaries, overrides=overrides)
-    now = next(s for s in spans if s.start <= at < s.end)
-    return OnCall(
-        users=now.users,
-        since=now.start if now.start > lo else None,
-        until=now.end if now.end < hi else None,
-    )
+    """Who is on call at `at`, since when and until when.
+
+    A short window around `at` first, widened only while the shift at `at` reaches its edge: most answers need
+    days of rotation, not the months that bound since and until."""
+    for reach in _REACHES:
+        lo, hi = at - min(reach, LOOK_BACK), at + min(reach, LOOK_AHEAD)
+        spans = shifts(schedule, lo, hi, anchors=anchors, temporaries=temporaries, overrides=overrides)
+        now = next(s for s in spans if s.start <= at < s.end)
+        widest = reach >= max(LOOK_BACK, LOOK_AHEAD)
+        if widest or (now.start > lo and now.end < hi):
+            return OnCall(
+                users=now.users,
+                since=now.start if now.start > at - LOOK_BACK else None,
+                until=now.end if now.end < at + LOOK_AHEAD else None,
+            )
+    raise AssertionError("the widest reach always answers")

@@ -1,5 +1,6 @@
 """Spans of time with who is on call in them, and how spans from several sources combine."""
 
+import bisect
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,23 +33,36 @@ def overlay(base: Sequence[Span], top: Sequence[Span], *, only_where_staffed: bo
         return merge(list(base))
     cuts = _cuts([*base, *winners])
     out: list[Span] = []
-    for lo, hi in itertools.pairwise(cuts):
-        users = _users_at(winners, lo, hi)
-        if users is None:
-            users = _users_at(base, lo, hi)
+    pieces = itertools.pairwise(cuts)
+    for (lo, hi), above, below in zip(pieces, _coverage(winners, cuts), _coverage(base, cuts), strict=True):
+        users = above if above is not None else below
         if users is not None:
             out.append(Span(lo, hi, users))
     return merge(out)
 
 
-def _users_at(spans: Sequence[Span], lo: datetime, hi: datetime) -> tuple[str, ...] | None:
-    """Who the spans covering [lo, hi) put on call (the union, in first-seen order); None if none covers it."""
-    found: list[str] | None = None
-    for span in spans:
-        if span.start <= lo and hi <= span.end:
-            found = found if found is not None else []
-            found.extend(u for u in span.users if u not in found)
-    return tuple(found) if found is not None else None
+def _coverage(spans: Sequence[Span], cuts: list[datetime]) -> list[tuple[str, ...] | None]:
+    """For each piece [lo, hi) between consecutive `cuts` (which include every span's start and end): who the spans
+    covering it put on call (the union, in the spans' order), or None where none does. One sweep: spans join the
+    active set as the pieces reach their start and leave it at their end, so this is linear in spans and pieces
+    (times the few spans that overlap at once), not their product."""
+    order = sorted(range(len(spans)), key=lambda i: spans[i].start)
+    active: list[int] = []
+    out: list[tuple[str, ...] | None] = []
+    waiting = 0
+    for lo, _ in itertools.pairwise(cuts):
+        while waiting < len(order) and spans[order[waiting]].start <= lo:
+            bisect.insort(active, order[waiting])
+            waiting += 1
+        active = [i for i in active if spans[i].end > lo]
+        if not active:
+            out.append(None)
+            continue
+        found: list[str] = []
+        for i in active:  # no cut lies inside a piece, so a span active at lo covers all of it
+            found.extend(u for u in spans[i].users if u not in found)
+        out.append(tuple(found))
+    return out
 
 
 def merge(spans: list[Span]) -> list[Span]:
