@@ -15,7 +15,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import ack, alerts, burst, data_scale, reminders, throughput, war_room
+from bench import ack, alerts, burst, data_scale, oncall, paging, reminders, throughput, war_room
 from bench.harness import database, fake_slack, firebell_service
 
 SERVICE_POLICY = "announcement_channel: incidents\n"
@@ -39,6 +39,7 @@ FULL = {
     "alert_storm": 10_000,
     "alert_groups": 50,
     "alert_steady_seconds": 30,
+    "quick": False,
 }
 QUICK = {
     "ack_requests": 160,
@@ -59,6 +60,7 @@ QUICK = {
     "alert_storm": 1000,
     "alert_groups": 10,
     "alert_steady_seconds": 3,
+    "quick": True,
 }
 
 
@@ -109,6 +111,8 @@ def measure(config: dict[str, Any], databases: list[str]) -> dict[str, Any]:
         figures[f"alerts_{kind}"] = alerts.run(
             kind, alerts=config["alert_storm"], groups=config["alert_groups"], seconds=config["alert_steady_seconds"]
         )
+        figures[f"paging_{kind}"] = paging.run(kind, quick=config["quick"])
+        figures[f"oncall_{kind}"] = oncall.run(kind, quick=config["quick"])
     figures["burst_tiers"] = burst.run(
         "sqlite", config["burst_incidents"], config["burst_interval"], config["burst_window"], tiers=True
     )
@@ -241,8 +245,49 @@ def verdicts(f: dict[str, Any], databases: list[str]) -> list[tuple[str, str, st
                 s["steady_p99_ms"] < 250,
             ),
         ]
+    for kind in databases:
+        rows += paging_verdicts(f[f"paging_{kind}"], f[f"oncall_{kind}"], kind)
     worst_rss = max(v for k, v in f.items() if k.startswith("rss_mb"))
     rows.append(("resident memory after the run", f"{worst_rss} MB", "< 250 MB", worst_rss < 250))
+    return rows
+
+
+def paging_verdicts(p: dict[str, Any], o: dict[str, Any], kind: str) -> list[tuple[str, str, str, bool]]:
+    """Rows for time to page, pages in flight and on-call at scale."""
+    t, g, r, b = p["time_to_page"], p["in_flight"], o["resolution"], o["board"]
+    rows = []
+    for name, what in (("quiet", "alone"), ("storm", "during an alert storm")):
+        x = t[name]
+        rows.append(
+            (
+                f"time to page, alert to on-call DM, {what} (L = {t['latency_ms']:g} ms, {kind})",
+                f"median {x['median_ms']} ms = {x['median_L']} L, p99 {x['p99_ms']} ms = {x['p99_L']} L"
+                f" (floor {t['floor_L']} L)",
+                "<= 2.5 L, <= 3 L",
+                x["median_L"] <= 2.5 and x["p99_L"] <= 3,
+            )
+        )
+    rows += [
+        (
+            f"{g['pages']} pages in flight over {g['schedules']} schedules, {g['step_s']} s steps ({kind})",
+            f"lateness p99 {g['lateness_p99_ms']} ms (max {g['lateness_max_ms']}) over {g['steps_due_in_window']}"
+            f" steps; {g['missing']} missing, {g['sent_twice']} sent twice",
+            "<= 1000 ms, 0, 0",
+            g["lateness_p99_ms"] <= 1000 and not g["missing"] and not g["sent_twice"],
+        ),
+        (
+            f"who is on call, one schedule at one instant, {r['overrides']} overrides ({kind})",
+            f"{r['on_call_median_ms']} ms vs one indexed query {r['floor_median_ms']} ms = {r['ratio_median']}x",
+            "report",
+            True,
+        ),
+        (
+            f"/oncall board of {b['schedules']} schedules ({kind})",
+            f"ack p99 {b['ack_p99_ms']} ms; answer p50 {b['answer_p50_ms']} ms, p99 {b['answer_p99_ms']} ms",
+            "report",
+            True,
+        ),
+    ]
     return rows
 
 
