@@ -271,8 +271,8 @@ def rotate_ical(name: str, base_url: str | None) -> None:
     "the on-call person, who acknowledges from a DM; a page by hand escalates when the first person can't.",
 )
 def demo(speed: float, no_color: bool, output: Path | None, scenario: str) -> None:
-    """Watch a scripted SEV1 (or an alert-born incident) run against the built-in Slack emulator: no workspace,
-    no tokens."""
+    """Watch a scripted SEV1 (or an alert-born incident, or on-call paging) run against the built-in Slack
+    emulator: no workspace, no tokens."""
     import tempfile
 
     from firebell.demo.script import run_demo
