@@ -91,6 +91,7 @@ class PageNotice:
     step: int
     at: datetime
     room_url: str | None = None
+    epoch: int = 0  # a run through the escalation: the same step told again after maintenance or a re-target
 
 
 def incident_key(incident_id: int) -> str:

@@ -28,7 +28,8 @@ USER_AGENT = "Firebell"
 
 def notice_id(notice: PageNotice) -> str:
     """A stable id of one page event for one person, the same on every retry (receivers dedupe on it)."""
-    return f"{notice.page_id}-{notice.event.value}-{notice.user or 'all'}-{notice.round}-{notice.step}"
+    again = f"-e{notice.epoch}" if notice.epoch else ""  # told afresh after maintenance or a re-target
+    return f"{notice.page_id}-{notice.event.value}-{notice.user or 'all'}-{notice.round}-{notice.step}{again}"
 
 
 def notice_payload(notice: PageNotice) -> dict[str, Any]:

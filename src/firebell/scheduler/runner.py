@@ -145,9 +145,11 @@ class Scheduler:
         """Send every overdue reminder and notify every due page step now; returns how many due points and page
         moves this process claimed."""
         try:
-            return send_due_reminders(self.ctx) + self.pager.look()
+            reminded = send_due_reminders(self.ctx)
         except Exception:  # the database may be briefly unavailable; the next tick tries again
             log.exception("cadence tick failed")
-            return 0
+            reminded = 0
+        try:
+            return reminded + self.pager.look()  # a failing cadence never holds escalations back
         finally:
             self.last_tick_at = datetime.now(UTC)

@@ -138,6 +138,9 @@ def _claim(session: Session, row: Any, values: dict[str, Any]) -> bool:
 
 def _apply(session: Session, policy: Policy, move: Move, now: datetime) -> int:
     row = move.row
+    # The incident first, then its page: the order answers (acknowledge, escalate, resolve) lock them in, so the
+    # pager and an answer wait for each other rather than deadlock on PostgreSQL.
+    session.get(Incident, row.incident_id, with_for_update=True)
     if move.kind == "cancel":
         return int(_claim(session, row, {"status": PageStatus.CANCELLED.value, "next_due_at": None, "ended_at": now}))
     if move.kind == "hold":

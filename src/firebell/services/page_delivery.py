@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from firebell.domain.errors import UsageError
 from firebell.domain.lifecycle import Status
 from firebell.domain.oncall.escalation import Position
 from firebell.domain.paging import PageStatus, PageTarget, by_hand
@@ -155,11 +156,17 @@ def mark_unreachable(ctx: Context, page_id: int, user: str, round: int, step: in
         ).all()
         if any(o != "unreachable" for o in outcomes):
             return  # someone on this step may still answer
-        found = route(ctx.policy, PageTarget.parse(page.target))
-        moved = by_hand(found.steps, found.repeat, Position(page.round, page.step, page.step_since), now)
+        try:
+            found = route(ctx.policy, PageTarget.parse(page.target))
+        except (UsageError, ValueError):
+            page.next_due_at, page.revision = now, page.revision + 1  # the pager ends it, saying why
+            session.info[PAGES_DUE] = True
+            return
+        step = min(page.step, len(found.steps) - 1)  # the policy may have lost steps since
+        moved = by_hand(found.steps, found.repeat, Position(page.round, step, page.step_since), now)
         if moved.exhausted:
             page.next_due_at = now  # the pager sees the last step's people unreachable and gives up, saying so
-            page.step_since = now - found.steps[page.step].wait
+            page.step_since = now - found.steps[step].wait
         else:
             page.round, page.step, page.step_since = moved.position.round, moved.position.step, now
             page.notified, page.next_due_at = False, now

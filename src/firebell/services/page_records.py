@@ -43,6 +43,7 @@ def page_notice(
         step=page.step,
         at=at,
         room_url=room_url(incident),
+        epoch=page.epoch,
     )
 
 

@@ -5,6 +5,7 @@ another; moving a page makes it due now (revision bumped), and the pager notifie
 the commit, so every notification of every page comes from one place.
 """
 
+import uuid
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from firebell.services.roles import take_command
 from firebell.store.database import PAGES_DUE
 from firebell.store.inserts import insert_once
 from firebell.store.models import Incident
-from firebell.store.paging_models import Page, PageResponse
+from firebell.store.paging_models import Page, PageNotification, PageResponse
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,9 @@ def acknowledge(ctx: Context, *, user: str, page_id: int | None = None, channel_
             raise UsageError(f"No page of {label} to acknowledge.")
         if all(p.status == PageStatus.CANCELLED.value for p in pages):
             raise UsageError(f"{label} is resolved: its page ended, nothing to acknowledge.")
+        if page_id is None and any(not p.commanders for p in pages):
+            # `/incident ack` takes the service's page; the Incident Commander page is taken from its own DM.
+            pages = [p for p in pages if not p.commanders]
         first_page = change.session.scalar(select(func.min(Page.id)).where(Page.incident_id == incident.id))
         took: list[Page] = []
         for page in pages:
@@ -94,16 +98,15 @@ def acknowledge(ctx: Context, *, user: str, page_id: int | None = None, channel_
                 user_id=user,
                 kind="acknowledge",
                 at=now,
-                once_key=f"acknowledge:{page.id}:{user}",
+                # Once per person while the page stands where it is: after an escalation by hand they may take it again.
+                once_key=f"acknowledge:{page.id}:{user}:{page.epoch}:{page.round}:{page.step}",
             )
-            if (
-                insert_once(
-                    change.session, once, existing=select(PageResponse.id).where(PageResponse.once_key == once.once_key)
-                )
-                is None
-            ):
-                continue
             first = page.status != PageStatus.ACKNOWLEDGED.value
+            logged = insert_once(
+                change.session, once, existing=select(PageResponse.id).where(PageResponse.once_key == once.once_key)
+            )
+            if logged is None and not first:
+                continue
             after = now - page.created_at
             if first:
                 page.status, page.acknowledged_at, page.acknowledged_by = PageStatus.ACKNOWLEDGED.value, now, user
@@ -163,6 +166,7 @@ def _move_on(change: Change, page: Page, *, kind: EventKind, user: str, text: st
     page.status, page.policy = PageStatus.ACTIVE.value, found.policy
     page.round, page.step, page.step_since = moved.position.round, moved.position.step, moved.position.since
     page.notified, page.next_due_at, page.revision = False, change.now, page.revision + 1
+    page.ended_at = None  # escalated again after it had ended with an acknowledgement and a resolve
     change.session.info[PAGES_DUE] = True
     nxt = {"to_round": moved.position.round + 1, "to_step": moved.position.step + 1}
     change.record(
@@ -189,6 +193,20 @@ def decline(ctx: Context, *, user: str, page_id: int) -> PageAnswer:
             state = {"acknowledged": f"was acknowledged{who}", "cancelled": "ended: the incident is resolved"}
             raise UsageError(
                 f"The page of {label} {state.get(page.status, 'is no longer escalating')}; nothing to pass on."
+            )
+        paged_now = change.session.scalar(
+            select(PageNotification.id).where(
+                PageNotification.page_id == page.id,
+                PageNotification.user_id == user,
+                PageNotification.epoch == page.epoch,
+                PageNotification.round == page.round,
+                PageNotification.step == page.step,
+            )
+        )
+        if paged_now is None:
+            raise UsageError(
+                f"The page of {label} has moved on since you were paged (step {page.step + 1} now): nothing to pass on. "
+                "Use Escalate to page the next step anyway."
             )
         once = PageResponse(
             page_id=page.id,
@@ -230,7 +248,7 @@ def escalate(ctx: Context, *, user: str, page_id: int | None = None, channel_id:
                 user_id=user,
                 kind="escalate",
                 at=change.now,
-                once_key=f"escalate:{page.id}:{page.revision}",
+                once_key=f"escalate:{page.id}:{uuid.uuid4().hex}",
             )
         )
         text = _move_on(

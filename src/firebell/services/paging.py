@@ -4,7 +4,7 @@ pager, woken on commit, notifies its first step at once."""
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from firebell.domain.errors import UsageError
@@ -104,7 +104,13 @@ def cancel_pages(session: Session, policy: Policy, incident: Incident, *, now: d
     """The incident is resolved: every page of it ends; nothing pending is sent (the DM delivery checks the page).
     Notifiers that were told of a page are told it is resolved. Returns how many pages were still escalating."""
     pages = list(
-        session.scalars(select(Page).where(Page.incident_id == incident.id, Page.ended_at.is_(None)).with_for_update())
+        session.scalars(
+            select(Page)
+            .where(
+                Page.incident_id == incident.id, or_(Page.ended_at.is_(None), Page.status == PageStatus.ACTIVE.value)
+            )
+            .with_for_update()
+        )
     )
     escalating = [p for p in pages if p.status == PageStatus.ACTIVE.value]
     told = set(

@@ -120,3 +120,61 @@ def test_a_changed_escalation_policy_re_targets_open_pages_at_start(ctx: Context
     later(restarted, clock, timedelta(hours=1))
     assert {u for u, _, _ in notified(ctx, incident)[1:]} == {"U04ERIN"}
     assert [key.split(":")[2] for key in page_dms(ctx)] == ["0", "1"]  # a new run through the escalation (epoch 1)
+
+
+def test_i_cant_on_a_dm_the_page_has_moved_past_changes_nothing(ctx: Context, clock: Clock) -> None:
+    incident = declare(ctx)
+    send_due_pages(ctx)
+    later(ctx, clock, timedelta(minutes=6))  # step 2 (Carol, Erin) since a minute
+    page = pages(ctx, incident)[0]
+    with pytest.raises(UsageError, match="has moved on since you were paged"):
+        decline(ctx, user="U02BOB", page_id=page.id)
+    assert (pages(ctx, incident)[0].step, pages(ctx, incident)[0].revision) == (1, page.revision)
+    assert send_due_pages(ctx) == 0
+
+
+def test_whoever_acknowledged_can_take_the_page_again_after_escalating_it(ctx: Context, clock: Clock) -> None:
+    incident = declare(ctx)
+    send_due_pages(ctx)
+    acknowledge(ctx, user="U02BOB", channel_id="C0ROOM1")
+    escalate(ctx, user="U02BOB", channel_id="C0ROOM1")
+    send_due_pages(ctx)
+    assert acknowledge(ctx, user="U02BOB", channel_id="C0ROOM1").text.startswith("You acknowledged")
+    assert pages(ctx, incident)[0].status == PageStatus.ACKNOWLEDGED.value
+    assert later(ctx, clock, timedelta(hours=1)) == 0
+
+
+def test_escalating_with_nobody_left_says_so_every_time(ctx: Context, clock: Clock) -> None:
+    declare(ctx)
+    send_due_pages(ctx)
+    for _ in range(3):  # step 2, round 2 step 1, round 2 step 2
+        escalate(ctx, user="U09DECL", channel_id="C0ROOM1")
+        send_due_pages(ctx)
+    for _ in range(2):
+        answer = escalate(ctx, user="U09DECL", channel_id="C0ROOM1")
+        assert answer.text.startswith("Nobody is left to page for INC-1")
+
+
+def test_a_page_escalated_after_a_reopen_ends_at_the_next_resolve(ctx: Context, clock: Clock) -> None:
+    from firebell.domain.lifecycle import Action
+    from firebell.services.lifecycle import change_status
+
+    incident = declare(ctx)
+    send_due_pages(ctx)
+    acknowledge(ctx, user="U02BOB", channel_id="C0ROOM1")
+    change_status(ctx, channel_id="C0ROOM1", actor="U09DECL", action=Action.RESOLVE)
+    change_status(ctx, channel_id="C0ROOM1", actor="U09DECL", action=Action.REOPEN)
+    escalate(ctx, user="U09DECL", channel_id="C0ROOM1")
+    send_due_pages(ctx)
+    change_status(ctx, channel_id="C0ROOM1", actor="U09DECL", action=Action.RESOLVE)
+    page = pages(ctx, incident)[0]
+    assert page.status == PageStatus.CANCELLED.value and page.next_due_at is None
+    assert len(events(ctx, incident, "page_ended")) == 1
+
+
+def test_acknowledging_in_the_war_room_takes_the_service_page_not_the_incident_commander_page(ctx: Context) -> None:
+    incident = declare(ctx, severity="SEV1")
+    send_due_pages(ctx)
+    acknowledge(ctx, user="U02BOB", channel_id="C0ROOM1")
+    by_kind = {p.commanders: p.status for p in pages(ctx, incident)}
+    assert by_kind == {False: PageStatus.ACKNOWLEDGED.value, True: PageStatus.ACTIVE.value}

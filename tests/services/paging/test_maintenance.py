@@ -3,11 +3,14 @@ window is ended early) and the war room is told."""
 
 from datetime import timedelta
 
+from sqlalchemy import Engine, select
+
 from firebell.services.context import Context
 from firebell.services.oncall_maintenance import end_maintenance, start_maintenance
 from firebell.services.page_claims import send_due_pages
+from firebell.store.models import Effect
 from tests.clock import Clock
-from tests.services.paging.conftest import declare, events, later, notices, notified, pages
+from tests.services.paging.conftest import declare, events, later, notices, notified, pages, paging_policy
 
 
 def test_a_service_in_maintenance_pages_nobody_until_its_window_ends(ctx: Context, clock: Clock) -> None:
@@ -37,3 +40,24 @@ def test_ending_maintenance_early_resumes_held_pages_at_once(ctx: Context, clock
     assert pages(ctx, incident)[0].next_due_at == clock.now
     assert send_due_pages(ctx) == 1
     assert notified(ctx, incident) == [("U02BOB", 0, 0)]
+
+
+def test_notifiers_are_told_again_when_paging_resumes(clean_db: Engine, clock: Clock) -> None:
+    from firebell.store.database import Database
+
+    notifier = {"name": "phone", "kind": "ntfy", "url": "https://ntfy.example.com/oncall-bob"}
+    ctx = Context(
+        db=Database(clean_db),
+        policy=paging_policy(paging={"page_on_declare": "SEV2", "notifiers": [notifier]}),
+        clock=clock,
+    )
+    incident = declare(ctx)
+    send_due_pages(ctx)  # Bob, and his phone
+    start_maintenance(ctx, "checkout", clock.now, clock.now + timedelta(hours=1), by="U09DECL")
+    later(ctx, clock, timedelta(minutes=5))  # the next look holds the page where it stands
+    end_maintenance(ctx, "checkout", by="U09DECL")
+    send_due_pages(ctx)  # resumes at the step it was held on: Bob is told afresh
+    with ctx.db.read() as session:
+        keys = list(session.scalars(select(Effect.idem_key).where(Effect.kind == "notify").order_by(Effect.id)))
+    assert notified(ctx, incident) == [("U02BOB", 0, 0), ("U02BOB", 0, 0)]  # two runs through the escalation
+    assert len(set(keys)) == 2  # his phone rings again too (the run is part of the notifier's key)
