@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
@@ -101,5 +102,12 @@ def maintenance_router(ctx: Context) -> APIRouter:
             return start_maintenance(ctx, name, start, _utc(body.end, "end"), by=_actor(body.by))
 
         return WindowOut.of(await run(name, answer))
+
+    # Any other method: 405 naming both that are taken (otherwise the GET route would answer alone, `Allow: GET`).
+    @router.api_route(
+        "/services/{name}/maintenance", methods=["HEAD", "OPTIONS", "PATCH", "PUT", "DELETE"], include_in_schema=False
+    )
+    async def other_methods() -> JSONResponse:
+        return JSONResponse({"detail": "Method Not Allowed: send GET or POST."}, 405, {"Allow": "GET, POST"})
 
     return router

@@ -48,3 +48,9 @@ def test_bad_windows_are_refused_and_nothing_is_recorded(firebell: Firebell) -> 
         assert response.status_code == status, (body, response.text)
         assert text in response.text
     assert firebell.api(PATH, state="all").json() == []
+
+
+def test_other_methods_are_405_naming_the_two_taken(firebell: Firebell) -> None:
+    for method in ("PUT", "DELETE", "OPTIONS"):
+        response = send(firebell, method, PATH)
+        assert response.status_code == 405 and response.headers["Allow"] == "GET, POST"
