@@ -191,6 +191,7 @@ def test_the_playground_runs_oncall_against_its_own_schedules() -> None:
     assert "/oncall is not a command" not in text
     assert "ON CALL NOW" in text and "*checkout-primary*:" in text and "*search*:" in text
     assert "Override 1: ‹@Alice Moreau› is on call for *search*" in text
-    assert "you are on call now: *search*" in text
+    # Alice may also be on checkout-primary's shift at the moment the test runs: only search is certain.
+    assert re.search(r"you are on call now: [^\n]*\*search\* until", text)
     assert ":construction: *checkout* is in maintenance now" in text and "(1h)" in text
     assert "FIREBELL: /ONCALL" in text
