@@ -11,6 +11,9 @@ from sqlalchemy.engine import make_url
 
 SCHEMA_PREFIX = "fb_test_"
 TABLES = (
+    "status_updates",
+    "status_incidents",
+    "status_maintenances",
     "oncall_ical_feeds",
     "oncall_handoffs",
     "people_time_zones",
@@ -92,3 +95,4 @@ def wipe(engine: Engine) -> None:
             for table in TABLES:
                 conn.exec_driver_sql(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
         conn.exec_driver_sql("UPDATE counters SET value = 0 WHERE name = 'incident'")
+        conn.exec_driver_sql("UPDATE status_page_revision SET revision = 0 WHERE id = 1")

@@ -86,6 +86,8 @@ class Operation(StrEnum):
     ACTION_ITEMS = "action_items"
     POSTMORTEM = "postmortem"
     TIMES = "times"  # correcting when impact started or it was detected
+    STATUSPAGE = "statuspage"  # drafting a public update for the status page
+    PUBLISH = "publish"  # publishing a public update (approving a draft, or publishing one's own)
 
 
 OPERATION_OF: dict[Action, Operation] = {
@@ -112,6 +114,8 @@ _CLOSED_REFUSES: dict[Operation, str] = {
     Operation.CLOSE: "there is nothing left to close",
     Operation.SNOOZE: "it has no update reminders to snooze",
     Operation.RUNBOOKS: "no runbook checklists are posted or ticked off any more",
+    Operation.STATUSPAGE: "it takes no more public updates",
+    Operation.PUBLISH: "it takes no more public updates",
 }
 STILL_POSSIBLE_WHEN_CLOSED = "notes, action items and the postmortem still work"
 HOW_WHEN_CLOSED = (

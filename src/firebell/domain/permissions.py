@@ -50,6 +50,8 @@ class Permissions(BaseModel):
     action_items: Who = EVERYONE
     postmortem: Who = EVERYONE
     times: Who = EVERYONE
+    statuspage: Who = EVERYONE  # anyone in the war room may draft a public update...
+    publish: Who = ("commander",)  # ...the Incident Commander publishes it
 
     def allowed(self, operation: Operation) -> tuple[str, ...]:
         """Who may do `operation`."""
@@ -83,6 +85,8 @@ _DOING: dict[Operation, str] = {
     Operation.ACTION_ITEMS: "add or change action items of",
     Operation.POSTMORTEM: "work on the postmortem of",
     Operation.TIMES: "set the impact start or detection time of",
+    Operation.STATUSPAGE: "draft a public update for",
+    Operation.PUBLISH: "publish a public update for",
 }
 
 

@@ -13,6 +13,7 @@ from firebell.domain.durations import parse_duration
 from firebell.domain.errors import UnknownRole, UnknownSeverity
 from firebell.domain.oncall.config import EscalationPolicy, OnCallPolicy, Paging, ScheduleConfig, Service
 from firebell.domain.permissions import ANYONE, DECLARER, Permissions
+from firebell.domain.status_page.config import StatusPageConfig
 
 
 def _duration(value: Any) -> timedelta | None:
@@ -36,6 +37,8 @@ class Severity(BaseModel):
     name: str = Field(min_length=1, max_length=20)
     description: str = Field(min_length=1, max_length=300)
     update_interval: Duration = None
+    # How often the public hears while an incident is on the status page (None: no public cadence).
+    public_update_interval: Duration = None
 
 
 DEFAULT_SEVERITIES = (
@@ -43,11 +46,13 @@ DEFAULT_SEVERITIES = (
         name="SEV1",
         description="Significant customer-facing impact: a core journey is down or badly degraded for many",
         update_interval=timedelta(minutes=15),
+        public_update_interval=timedelta(minutes=30),
     ),
     Severity(
         name="SEV2",
         description="Partial customer impact: a feature is degraded or some customers are affected",
         update_interval=timedelta(minutes=30),
+        public_update_interval=timedelta(hours=1),
     ),
     Severity(
         name="SEV3",
@@ -178,6 +183,8 @@ class Policy(BaseModel):
     schedules: tuple[ScheduleConfig, ...] = ()
     escalation_policies: tuple[EscalationPolicy, ...] = ()
     paging: Paging = Paging()
+    # The public status page (domain/status_page/config.py): components, title, public URL and time zone.
+    status_page: StatusPageConfig = StatusPageConfig()
 
     @field_validator("announcement_channel", "triage_channel")
     @classmethod
@@ -256,6 +263,7 @@ class Policy(BaseModel):
             )
         check_alert_sources(self.alert_sources, self.severity_names)
         self.oncall.check(self.severity_names)
+        self.status_page.check_services({service.name for service in self.services})
         return self
 
     @property

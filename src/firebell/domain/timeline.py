@@ -44,6 +44,10 @@ class EventKind(StrEnum):
     PAGE_UNANSWERED = "page_unanswered"  # every round ran out; the announcement channel was told
     PAGE_ENDED = "page_ended"  # the incident was resolved: pending notifications are not sent
     PAGE_RETARGETED = "page_retargeted"  # the service's escalation policy changed: the page follows the new one
+    PUBLIC_UPDATE_DRAFTED = "public_update_drafted"  # a public update awaits the IC's approval
+    PUBLIC_UPDATE_PUBLISHED = "public_update_published"  # a public update reached the status page
+    PUBLIC_UPDATE_REJECTED = "public_update_rejected"  # the IC turned a draft down (with why)
+    PUBLIC_UPDATE_DUE = "public_update_due"  # the public cadence: the status page has not heard for too long
 
 
 class TimelineEntry(NamedTuple):

@@ -325,6 +325,12 @@ from firebell.store.oncall_models import (  # noqa: E402
 )
 from firebell.store.oncall_people_models import HandoffSent, IcalFeed, PersonTimeZone  # noqa: E402
 from firebell.store.paging_models import Page, PageNotification, PageResponse  # noqa: E402
+from firebell.store.status_models import (  # noqa: E402
+    StatusIncident,
+    StatusMaintenance,
+    StatusPageRevision,
+    StatusUpdate,
+)
 
 __all__ = [
     "Alert",
@@ -342,4 +348,8 @@ __all__ = [
     "PageNotification",
     "PageResponse",
     "PersonTimeZone",
+    "StatusIncident",
+    "StatusMaintenance",
+    "StatusPageRevision",
+    "StatusUpdate",
 ]
