@@ -48,7 +48,8 @@ def main() -> None:
     help="Receive Slack traffic over Socket Mode (needs SLACK_APP_TOKEN; or set FIREBELL_SOCKET_MODE=1).",
 )
 def serve(host: str, port: int, socket_mode: bool) -> None:
-    """Run the service: Slack at POST /slack/events, GET /healthz, the REST API under /api/v1."""
+    """Run the service: Slack at POST /slack/events, GET /healthz, the REST API under /api/v1, and the
+    internal web view at /incidents (FIREBELL_WEB_VIEW=slack for Sign in with Slack, open, or off)."""
     import uvicorn
 
     from firebell.api.app import create_app
@@ -70,6 +71,8 @@ def serve(host: str, port: int, socket_mode: bool) -> None:
         log.info("policy: the built-in defaults (no FIREBELL_CONFIG, no ./firebell.yaml)")
     else:
         log.info("policy: %s (built-in defaults for: %s)", source.path, ", ".join(source.defaulted) or "nothing")
+    if problem := settings.web_view_problem():
+        fail(problem)
     if problem := _check_listen(host, port):
         fail(problem)
     if socket_mode and app_token is not None and (problem := _check_app_token(app_token, settings.slack_api_url)):

@@ -1,4 +1,5 @@
-"""The FastAPI app: `/slack/events` for Slack, `/healthz` and `/readyz`, the REST API under `/api/v1`, and its docs."""
+"""The FastAPI app: `/slack/events` for Slack, `/healthz` and `/readyz`, the REST API under `/api/v1`, and its docs;
+the internal web view (`/incidents`, `/auth/...`)."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -21,6 +22,7 @@ from firebell.api.health import health_router
 from firebell.api.ical import ical_router
 from firebell.api.rest import build_router
 from firebell.api.slack_edge import Refusal, check_shape, check_signature, read_limited_body
+from firebell.api.web.router import web_router
 from firebell.runtime import Runtime
 from firebell.slack.listeners.ack_priority import AckPriority
 
@@ -106,4 +108,5 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
     app.include_router(build_alert_intake_router(runtime))
     app.include_router(build_alert_reads_router(runtime))
     app.include_router(ical_router(runtime.ctx))
+    app.include_router(web_router(runtime))  # /incidents: the internal web view (off unless FIREBELL_WEB_VIEW says)
     return app
