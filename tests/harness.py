@@ -190,10 +190,10 @@ def build_firebell(
     gateway: dict[str, Any] | None = None,
     api_token: str | None = API_TOKEN,
     clock: Clock | None = None,
-    settings: dict[str, Any] | None = None,
+    environment: dict[str, Any] | None = None,
     port: int = 0,
 ) -> Firebell:
-    """Start Firebell (migrations, gateway, HTTP) wired to the emulator; `settings` adds to its environment.
+    """Start Firebell (migrations, gateway, HTTP) wired to the emulator; `environment` adds settings.
 
     With a `clock`, Firebell's use cases read that hand-moved clock and its scheduler ticks only when the
     test says (`Firebell.advance`, `Firebell.tick`); Slack's side (signatures, message ts) keeps real time.
@@ -204,7 +204,7 @@ def build_firebell(
         slack_api_url=slack.api_url,
         database_url=database_url,
         firebell_api_token=api_token,
-        **(settings or {}),
+        **(environment or {}),
     )
     runtime = build_runtime(
         settings,

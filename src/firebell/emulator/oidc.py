@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 ISSUER = "https://slack.com"
 CODE_TTL = 600.0
-TOKEN_METHOD = "openid.connect.token"
+TOKEN_METHOD = "openid.connect.token"  # noqa: S105 - a method name
 USERINFO_METHOD = "openid.connect.userInfo"
 OIDC_METHODS = frozenset({TOKEN_METHOD, USERINFO_METHOD})
 

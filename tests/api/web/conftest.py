@@ -1,7 +1,8 @@
 """The internal web view over real HTTP: Firebell and the Slack emulator, with a browser-like cookie jar."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -37,8 +38,21 @@ def web_firebell(
             "firebell_web_base_url": f"http://127.0.0.1:{port}",
         }
     environment |= settings
-    with running_firebell(emu, slack, database_url, policy, clock=Clock(START), settings=environment, port=port) as fb:
+    with running_firebell(
+        emu, slack, database_url, policy, clock=Clock(START), environment=environment, port=port
+    ) as fb:
         yield fb
+
+
+WebStarter = Callable[..., AbstractContextManager[Firebell]]
+
+
+@pytest.fixture
+def start_web(
+    emu: SlackEmulator, slack: EmulatorServer, database_url: str, clean_db: Engine, policy: Policy
+) -> WebStarter:
+    """Start a Firebell with other web view settings: `start_web(mode="slack", firebell_slack_team_id=...)`."""
+    return functools.partial(web_firebell, emu, slack, database_url, policy)
 
 
 @pytest.fixture

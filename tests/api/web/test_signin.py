@@ -6,13 +6,10 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from sqlalchemy import Engine
 
 from firebell.api.web.sessions import SESSION_COOKIE, STATE_COOKIE
-from firebell.domain.policy import Policy
-from firebell.emulator import EmulatorServer, SlackEmulator
 from firebell.services.incidents import DeclareRequest, declare_incident
-from tests.api.web.conftest import at_slack, query_of, sign_in, start_sign_in, web_firebell
+from tests.api.web.conftest import WebStarter, at_slack, query_of, sign_in, start_sign_in
 from tests.harness import Firebell
 
 
@@ -77,18 +74,11 @@ def test_someone_from_another_workspace_is_refused(browser: httpx.Client, signin
     assert browser.get(f"{fb.url}/incidents").status_code == 303
 
 
-def test_the_configured_workspace_wins_over_the_bot_tokens(
-    browser: httpx.Client,
-    emu: SlackEmulator,
-    slack: EmulatorServer,
-    database_url: str,
-    clean_db: Engine,
-    policy: Policy,
-) -> None:
-    with web_firebell(emu, slack, database_url, policy, mode="slack", firebell_slack_team_id="T0OTHERWS") as fb:
+def test_the_configured_workspace_wins_over_the_bot_tokens(browser: httpx.Client, start_web: WebStarter) -> None:
+    with start_web(mode="slack", firebell_slack_team_id="T0OTHERWS") as fb:
         assert query_of(start_sign_in(browser, fb))["team"] == "T0OTHERWS"
         browser.cookies.clear()
-        refused = sign_in(browser, fb, "alice", team=emu.team_id)  # alice signs in to her own workspace
+        refused = sign_in(browser, fb, "alice", team=fb.emu.team_id)  # alice signs in to her own workspace
         assert refused.status_code == 403 and "different Slack workspace" in refused.text
 
 
