@@ -63,7 +63,7 @@ class OpenIdProvider:
 
     def __init__(self, emu: SlackEmulator) -> None:
         self.emu = emu
-        self.client_id = f"{emu.team_id[1:]}.{emu.app_id[1:]}".lower()
+        self.client_id = "1000000001.2000000001"  # the form of a Slack app's client id
         self.client_secret = "emulator-client-secret"  # noqa: S105 - a fake's well-known test credential
         self.redirect_urls: list[str] = []  # empty: any http(s) URL (Slack: the app's configured redirect URLs)
         self.codes: dict[str, Grant] = {}
