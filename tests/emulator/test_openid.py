@@ -57,7 +57,9 @@ def test_a_chosen_user_signs_in_and_the_app_learns_who_and_from_which_workspace(
     assert emu.violations == []
 
 
-def test_the_exchange_checks_the_secret_the_redirect_url_and_the_code(server: EmulatorServer, emu: SlackEmulator) -> None:
+def test_the_exchange_checks_the_secret_the_redirect_url_and_the_code(
+    server: EmulatorServer, emu: SlackEmulator
+) -> None:
     app = WebClient(base_url=server.api_url)
     cases = {
         "bad_client_secret": {"client_secret": "guess"},
