@@ -45,7 +45,7 @@ def test_an_https_base_url_makes_the_session_cookie_secure(browser: httpx.Client
         callback = at_slack(browser, authorize)
         assert callback.startswith("https://firebell.example.com/auth/slack/callback?")
         # The browser would reach Firebell over https; here the same request goes to its loopback address.
-        state_binding = next(c.value for c in browser.cookies.jar if c.path == "/auth/slack")
+        state_binding = next(str(c.value) for c in browser.cookies.jar if c.path == "/auth/slack")
         answer = httpx.get(
             callback.replace("https://firebell.example.com", fb.url), cookies={"firebell_web_signin": state_binding}
         )
