@@ -46,6 +46,8 @@ class WebAccess:
         if self.mode != "slack" or self.signer is None:
             return self.off_page()
         person = self.signer.read_session(request.cookies.get(SESSION_COOKIE))
+        if person is not None and self.signin is not None and person.team_id != self.signin.workspace():
+            person = None  # signed in while another workspace was configured: sign in again
         if person is None:
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/auth/slack/login?next={quote(here, safe='')}", status_code=303)
