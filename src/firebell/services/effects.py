@@ -38,6 +38,7 @@ class EffectKind(StrEnum):
     POST_ALERT_NOTE = "post_alert_note"  # coalesced: "3 more alerts, 2 resolved", rendered at delivery
     PAGE_DM = "page_dm"  # a person paged: the DM with Acknowledge / I can't, rendered from the page at delivery
     NOTIFY = "notify"  # a page event for an outside notifier (webhook, ntfy, PagerDuty): HTTP, not Slack
+    SETTLE_PAGE_DM = "settle_page_dm"  # a page DM sent earlier, edited once the page is over: no buttons left
 
 
 # The notice telling a war room that an effect failed for good (never itself followed by another).
@@ -64,6 +65,7 @@ SETUP_KINDS = frozenset(
         EffectKind.CAPTURE_PIN,
         EffectKind.POST_POSTMORTEM,
         EffectKind.DM,
+        EffectKind.SETTLE_PAGE_DM,
     }
 )
 # Posts in the announcement channel: Slack allows about one a second there, so a burst of declares

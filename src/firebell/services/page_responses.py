@@ -20,7 +20,7 @@ from firebell.domain.timeline import EventKind
 from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind
-from firebell.services.page_records import page_notice, tell_notifiers
+from firebell.services.page_records import page_notice, settle_dms, tell_notifiers
 from firebell.services.page_targets import parse_target, route
 from firebell.services.paging import start_page
 from firebell.services.roles import take_command
@@ -119,6 +119,8 @@ def acknowledge(ctx: Context, *, user: str, page_id: int | None = None, channel_
                 )
                 if page.id == first_page and incident.acknowledged_at is None:
                     incident.acknowledged_at = now
+                # Everyone else paged sees who took it, and has no button left to press.
+                settle_dms(change.session, page, incident, now=now, skip_user=user if page_id is not None else None)
             data = {"page_id": page.id, "after_seconds": int(after.total_seconds()), "first": first}
             change.record(
                 kind=EventKind.PAGE_ACKNOWLEDGED,

@@ -30,7 +30,7 @@ from firebell.slack.outbox.alert_notes import kickoff, post_alert_note
 from firebell.slack.outbox.alert_triage import TriageDeliveries
 from firebell.slack.outbox.directory import ChannelNotFound, SlackDirectory
 from firebell.slack.outbox.outcomes import classify, slack_error
-from firebell.slack.outbox.paging import post_page_dm
+from firebell.slack.outbox.paging import post_page_dm, settle_page_dm
 from firebell.slack.outbox.response_urls import respond
 from firebell.slack.outbox.review import ReviewDeliveries
 
@@ -73,6 +73,7 @@ class Deliverer:
             EffectKind.SYNC_TRIAGE: self.triage.sync,
             EffectKind.POST_ALERT_NOTE: lambda job, incident: post_alert_note(self, job, incident),
             EffectKind.PAGE_DM: lambda job, incident: post_page_dm(self, job, incident),
+            EffectKind.SETTLE_PAGE_DM: lambda job, incident: settle_page_dm(self, job, incident),
             EffectKind.NOTIFY: lambda job, incident: deliver_notice(self.ctx, job, incident),  # HTTP, not Slack
         }
 
