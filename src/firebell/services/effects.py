@@ -38,6 +38,8 @@ class EffectKind(StrEnum):
     POST_ALERT_NOTE = "post_alert_note"  # coalesced: "3 more alerts, 2 resolved", rendered at delivery
     PAGE_DM = "page_dm"  # a person paged: the DM with Acknowledge / I can't, rendered from the page at delivery
     NOTIFY = "notify"  # a page event for an outside notifier (webhook, ntfy, PagerDuty): HTTP, not Slack
+    POST_MAINTENANCE = "post_maintenance"  # status-page maintenance scheduled or cancelled: the announcement channel
+    STATUSPAGE = "statuspage"  # a public incident or maintenance for the Atlassian Statuspage bridge: HTTP, not Slack
 
 
 # The notice telling a war room that an effect failed for good (never itself followed by another).
@@ -76,7 +78,7 @@ def urgency_of(kind: EffectKind, payload: dict[str, Any] | None = None) -> Urgen
     """How soon an effect of this kind (with this payload) must go out."""
     if kind in SETUP_KINDS:
         return Urgency.SETUP
-    if kind in (EffectKind.INVITE, EffectKind.POST_ANNOUNCEMENT):
+    if kind in (EffectKind.INVITE, EffectKind.POST_ANNOUNCEMENT, EffectKind.POST_MAINTENANCE):
         return Urgency.SOON
     if kind in (EffectKind.POST_NOTICE, EffectKind.POST_REMINDER) and (payload or {}).get("target") in (
         _ANNOUNCEMENT_TARGETS
@@ -119,6 +121,8 @@ def needs_of(kind: EffectKind, payload: dict[str, Any]) -> str | None:
         EffectKind.SYNC_TRIAGE,
         EffectKind.PAGE_DM,
         EffectKind.NOTIFY,
+        EffectKind.POST_MAINTENANCE,
+        EffectKind.STATUSPAGE,
     ):
         return None
     if kind == EffectKind.POST_REMINDER and target == "dm":
