@@ -49,10 +49,10 @@ def deliver_statuspage(ctx: Context, job: Job, *, wall: Callable[[], float] = ti
         found = _find_ours(config, payload, key, wall)
         if not isinstance(found, str | None):
             return found
-        if found is not None:
+        if found is not None:  # the create went through and only its answer was lost: it carried this content
             log.info("effect %s: found the Statuspage incident an earlier attempt made", job.id)
             _remember(ctx, payload, found)
-            remote_id = found
+            return Delivered()
     if remote_id is None:
         return _create(ctx, config, payload, key, wall)
     answer = _call(statuspage_io.update(config, payload, key, remote_id), key, wall)
