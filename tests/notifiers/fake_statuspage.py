@@ -57,7 +57,7 @@ class FakeStatuspage:
         incident, error = await self._incident(request, create=True)
         if error is not None:
             return error
-        made = {
+        made: dict[str, Any] = {
             "id": secrets.token_hex(6),
             "page_id": self.page_id,
             "created_at": f"{len(self.incidents):06d}",
@@ -65,7 +65,7 @@ class FakeStatuspage:
             "metadata": incident.get("metadata") or {},
         }
         self._apply(made, incident)
-        self.incidents[made["id"]] = made
+        self.incidents[str(made["id"])] = made
         return self._answer(made, 201)
 
     async def _one(self, request: Request) -> Response:

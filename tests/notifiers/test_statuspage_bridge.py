@@ -56,7 +56,7 @@ def bridge_policy(url: str, components: dict[str, str] = COMPONENTS) -> Policy:
 
 
 @pytest.fixture
-def firebell(
+def firebell(  # noqa: PLR0917 (pytest fixtures)
     emu: SlackEmulator,
     slack: EmulatorServer,
     database_url: str,
@@ -219,7 +219,7 @@ def test_a_wrong_key_or_an_unknown_component_fails_for_good_without_the_key_in_t
     assert wrong not in caplog.text and API_KEY not in caplog.text
 
 
-def test_statuspage_refuses_what_it_does_not_know_with_422(
+def test_statuspage_refuses_what_it_does_not_know_with_422(  # noqa: PLR0917 (pytest fixtures)
     emu: SlackEmulator,
     slack: EmulatorServer,
     database_url: str,

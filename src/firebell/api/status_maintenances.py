@@ -22,8 +22,10 @@ from firebell.services.context import Context
 from firebell.services.status_page.maintenance import (
     MaintenanceNotFound,
     MaintenanceView,
+    NoComponents,
     cancel_maintenance,
     list_maintenances,
+    require_components,
     schedule_maintenance,
 )
 
@@ -32,6 +34,9 @@ PATH = "/status/maintenances"
 PUBLIC_ID = r"^[a-z0-9]{1,16}$"
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {**error_responses(404)[404], "description": "There is no maintenance with that id"}
+}
+_NO_COMPONENTS: dict[int | str, dict[str, Any]] = {
+    404: {**error_responses(404)[404], "description": "The status page has no components (status_page.components)"}
 }
 MaintenanceId = Annotated[
     str, Path(pattern=PUBLIC_ID, description="The maintenance's id, as listed", examples=["k7m2q9x4c8hp"])
@@ -98,7 +103,7 @@ def status_maintenances_router(ctx: Context) -> APIRouter:
     async def run(call: Callable[[], T]) -> T:
         try:
             return await run_in_threadpool(call)
-        except MaintenanceNotFound as exc:
+        except (MaintenanceNotFound, NoComponents) as exc:
             raise HTTPException(404, exc.message) from None
 
     @router.get(PATH)
@@ -112,13 +117,14 @@ def status_maintenances_router(ctx: Context) -> APIRouter:
         views = await run(lambda: list_maintenances(ctx, everything=state == "all"))
         return [MaintenanceOut.of(v) for v in views]
 
-    @router.post(PATH, status_code=201)
+    @router.post(PATH, status_code=201, responses=_NO_COMPONENTS)
     async def schedule(body: MaintenanceIn) -> MaintenanceOut:
         """Schedule maintenance; refused (400, nothing recorded) when a component is not configured (the answer
         names the valid ones), the end is not after the start, it lies in the past, lasts more than 7 days, or the
-        title or text is blank."""
+        title or text is blank; 404 when the status page has no components at all."""
 
         def answer() -> MaintenanceView:
+            require_components(ctx.policy)  # before the times are judged: without components, nothing can be
             return schedule_maintenance(
                 ctx,
                 components=body.components,

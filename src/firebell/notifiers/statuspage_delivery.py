@@ -45,16 +45,8 @@ def deliver_statuspage(ctx: Context, job: Job, *, wall: Callable[[], float] = ti
         return Retry(error=f"{WHAT}: environment variable {config.api_key_env} is not set", after=60, alarm=True)
     payload = job.payload
     remote_id = _remote_id(ctx, payload)
-    if remote_id is None and (job.attempts > 1 or job.uncertain):
-        found = _find_ours(config, payload, key, wall)
-        if not isinstance(found, str | None):
-            return found
-        if found is not None:  # the create went through and only its answer was lost: it carried this content
-            log.info("effect %s: found the Statuspage incident an earlier attempt made", job.id)
-            _remember(ctx, payload, found)
-            return Delivered()
     if remote_id is None:
-        return _create(ctx, config, payload, key, wall)
+        return _create(ctx, config, job, key, wall)
     answer = _call(statuspage_io.update(config, payload, key, remote_id), key, wall)
     if isinstance(answer, Failed) and answer.error.startswith(f"{WHAT}: HTTP 404"):
         _forget(ctx, payload)  # deleted on Statuspage by hand: the next attempt makes it again
@@ -62,11 +54,19 @@ def deliver_statuspage(ctx: Context, job: Job, *, wall: Callable[[], float] = ti
     return answer if not isinstance(answer, httpx.Response) else Delivered()
 
 
-def _create(
-    ctx: Context, config: StatuspageIoConfig, payload: dict[str, Any], key: str, wall: Callable[[], float]
-) -> Outcome:
+def _create(ctx: Context, config: StatuspageIoConfig, job: Job, key: str, wall: Callable[[], float]) -> Outcome:
+    """Make Statuspage's incident, unless an earlier attempt made it and only its answer was lost."""
+    payload = job.payload
     if payload["kind"] == "maintenance" and payload.get("event", "scheduled") != "scheduled":
         return Delivered()  # never made on Statuspage (its create failed for good): nothing to call off
+    if job.attempts > 1 or job.uncertain:
+        found = _find_ours(config, payload, key, wall)
+        if not isinstance(found, str | None):
+            return found
+        if found is not None:  # the create went through: it carried this effect's content
+            log.info("effect %s: found the Statuspage incident an earlier attempt made", job.id)
+            _remember(ctx, payload, found)
+            return Delivered()
     answer = _call(statuspage_io.create(config, payload, key), key, wall)
     if not isinstance(answer, httpx.Response):
         return answer

@@ -30,6 +30,10 @@ class MaintenanceNotFound(FirebellError):
     """No maintenance with that id."""
 
 
+class NoComponents(FirebellError):
+    """The status page has no components configured: nothing can be put in maintenance."""
+
+
 @dataclass(frozen=True)
 class MaintenanceView:
     """A maintenance as recorded, with its status at the time it was read."""
@@ -66,14 +70,19 @@ def _view(policy: Policy, row: StatusMaintenance, now: datetime) -> MaintenanceV
     )
 
 
-def resolve_components(policy: Policy, tokens: "list[str] | tuple[str, ...]") -> list[str]:
-    """The slugs of the components named (by slug or name, each once); UsageError naming the valid ones."""
-    config = policy.status_page
-    if not config.components:
-        raise UsageError(
+def require_components(policy: Policy) -> None:
+    """NoComponents when the status page has no components configured."""
+    if not policy.status_page.components:
+        raise NoComponents(
             "No status-page components are configured (status_page.components in the policy file), "
             "so there is nothing to put in maintenance."
         )
+
+
+def resolve_components(policy: Policy, tokens: "list[str] | tuple[str, ...]") -> list[str]:
+    """The slugs of the components named (by slug or name, each once); UsageError naming the valid ones."""
+    config = policy.status_page
+    require_components(policy)
     slugs: list[str] = []
     for token in tokens:
         try:

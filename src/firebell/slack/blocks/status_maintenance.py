@@ -54,8 +54,8 @@ def maintenance_scheduled_reply(view: MaintenanceView) -> Message:
 
 def maintenance_cancelled_reply(view: MaintenanceView, *, was_in_progress: bool) -> Message:
     """The answer to cancelling: called off, or ended early."""
-    done = "ended early" if was_in_progress else "called off"
-    text = f":white_check_mark: Maintenance `{view.public_id}` ({escape_mrkdwn(view.title)}) is {done}."
+    done = "has ended early" if was_in_progress else "is called off"
+    text = f":white_check_mark: Maintenance `{view.public_id}` ({escape_mrkdwn(view.title)}) {done}."
     return Message(text=text, blocks=[section(text)])
 
 
