@@ -39,6 +39,8 @@ class EffectKind(StrEnum):
     PAGE_DM = "page_dm"  # a person paged: the DM with Acknowledge / I can't, rendered from the page at delivery
     NOTIFY = "notify"  # a page event for an outside notifier (webhook, ntfy, PagerDuty): HTTP, not Slack
     SETTLE_PAGE_DM = "settle_page_dm"  # a page DM sent earlier, edited once the page is over: no buttons left
+    POST_MAINTENANCE = "post_maintenance"  # status-page maintenance scheduled or cancelled: the announcement channel
+    STATUSPAGE = "statuspage"  # a public incident or maintenance for the Atlassian Statuspage bridge: HTTP, not Slack
 
 
 # The notice telling a war room that an effect failed for good (never itself followed by another).
@@ -78,7 +80,7 @@ def urgency_of(kind: EffectKind, payload: dict[str, Any] | None = None) -> Urgen
     """How soon an effect of this kind (with this payload) must go out."""
     if kind in SETUP_KINDS:
         return Urgency.SETUP
-    if kind in (EffectKind.INVITE, EffectKind.POST_ANNOUNCEMENT):
+    if kind in (EffectKind.INVITE, EffectKind.POST_ANNOUNCEMENT, EffectKind.POST_MAINTENANCE):
         return Urgency.SOON
     if kind in (EffectKind.POST_NOTICE, EffectKind.POST_REMINDER) and (payload or {}).get("target") in (
         _ANNOUNCEMENT_TARGETS
@@ -121,6 +123,8 @@ def needs_of(kind: EffectKind, payload: dict[str, Any]) -> str | None:
         EffectKind.SYNC_TRIAGE,
         EffectKind.PAGE_DM,
         EffectKind.NOTIFY,
+        EffectKind.POST_MAINTENANCE,
+        EffectKind.STATUSPAGE,
     ):
         return None
     if kind == EffectKind.POST_REMINDER and target == "dm":

@@ -157,7 +157,18 @@ USAGE: tuple[tuple[str, str], ...] = (
 
 _TOKEN = re.compile(r"<[^<>]*>|\S+")
 _MAX_NAME = 80
-_SUBCOMMANDS = ("help", "me", "show", "override", "cover", "overrides", "remove", "temporary", "temporaries", "maintenance")
+_SUBCOMMANDS = (
+    "help",
+    "me",
+    "show",
+    "override",
+    "cover",
+    "overrides",
+    "remove",
+    "temporary",
+    "temporaries",
+    "maintenance",
+)
 
 
 def syntax(subcommand: str) -> str:

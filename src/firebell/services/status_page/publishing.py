@@ -20,6 +20,7 @@ from firebell.domain.timeline import EventKind
 from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
 from firebell.services.status_page.revision import bump_revision
+from firebell.services.status_page.statuspage_sync import enqueue_update_sync
 from firebell.store.models import Incident, StatusIncident, StatusUpdate
 
 MAX_BODY = 5000
@@ -252,6 +253,7 @@ def _publish(change: Change, status_incident: StatusIncident, row: StatusUpdate,
         interval = change.policy.known(change.incident.severity).public_update_interval
         status_incident.next_update_due_at = change.now + interval if interval else None
     bump_revision(change.session, change.now)
+    enqueue_update_sync(change.session, change.policy, status_incident, row, now=change.now)
     change.record(
         kind=EventKind.PUBLIC_UPDATE_PUBLISHED,
         actor=by,

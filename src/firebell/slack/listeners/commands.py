@@ -74,6 +74,8 @@ from firebell.slack.listeners.inbox import InboxRecorder, request_key
 from firebell.slack.listeners.paging import Paging
 from firebell.slack.listeners.review import Review
 from firebell.slack.listeners.runbooks import Runbooks
+from firebell.slack.listeners.status_maintenance import StatusMaintenanceCommands
+from firebell.slack.maintenance_grammar import CancelMaintenance, ListMaintenance, ScheduleMaintenance
 from firebell.slack.outbox.directory import SlackDirectory
 from firebell.slack.outbox.response_urls import reply
 from firebell.slack.page_grammar import AckPage, EscalatePage, PageSomeone
@@ -120,6 +122,7 @@ class IncidentCommand:
         self.review = review
         self.runbooks = runbooks
         self.paging = paging
+        self.maintenance = StatusMaintenanceCommands(ctx)
         # The policy is fixed for the process's life, so help is built once, not on every request.
         self._help = help_reply(ctx.policy)
         self._late: set[asyncio.Future[None]] = set()  # records still committing after their ack
@@ -225,6 +228,8 @@ class IncidentCommand:
                 return self.runbooks.find(command, channel=channel)
             case PageSomeone() | AckPage() | EscalatePage():
                 return self.paging.run(command, user=user, channel=channel)
+            case ListMaintenance() | ScheduleMaintenance() | CancelMaintenance():
+                return self.maintenance.run(command, user=user)
             case Handover(user_id=who):
                 return self._assign(user=user, channel=channel, role="commander", who=who)
             case AssignRole(role=role, user_id=who):

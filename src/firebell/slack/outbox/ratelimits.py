@@ -39,6 +39,8 @@ FIRST_METHOD: dict[EffectKind, str] = {
     EffectKind.SYNC_TRIAGE: "chat.update",  # chat.postMessage only the first time
     EffectKind.POST_ALERT_NOTE: "chat.postMessage",
     EffectKind.PAGE_DM: "conversations.open",  # chat.postMessage once the DM channel is known
+    EffectKind.SETTLE_PAGE_DM: "chat.update",
+    EffectKind.POST_MAINTENANCE: "chat.postMessage",  # in the announcement channel
 }
 _METHOD_OF = {kind.value: method for kind, method in FIRST_METHOD.items()}
 
@@ -62,7 +64,9 @@ def first_call(job: Job, directory: SlackDirectory, announcement_channel: str | 
     calling Slack (so that a method or channel Slack throttles can be waited out)."""
     incident = job.incident
     target = job.payload.get("target")
-    if job.kind == EffectKind.POST_ANNOUNCEMENT or (job.kind == EffectKind.DM and not job.payload.get("user")):
+    if job.kind in (EffectKind.POST_ANNOUNCEMENT, EffectKind.POST_MAINTENANCE) or (
+        job.kind == EffectKind.DM and not job.payload.get("user")
+    ):
         return "chat.postMessage", directory.known_channel_id(announcement_channel) if announcement_channel else None
     if job.kind == EffectKind.POST_REMINDER and target == "dm" and incident is not None:
         # Nobody in command yet (alert-born): the delivery makes no call; look up no DM channel.
