@@ -126,6 +126,11 @@ class Times:
 
 
 @dataclass(frozen=True)
+class StatusPage:
+    """Open the public update form (the status page's update, approved by the IC)."""
+
+
+@dataclass(frozen=True)
 class ShowTimeline:
     """Show recent timeline events to the caller only."""
 
@@ -150,6 +155,7 @@ Command = (
     | CloseReview
     | FindRunbook
     | Times
+    | StatusPage
     | PageCommand
 )
 
@@ -193,6 +199,11 @@ USAGE: tuple[Usage, ...] = (
     Usage("page <service|schedule|@user> [message]", "Page someone to this incident (a DM they acknowledge)", True),
     Usage("ack", "Acknowledge this incident's page: its escalation stops", True),
     Usage("escalate", "Page the next step of this incident's escalation now", True),
+    Usage(
+        "statuspage",
+        "Write a public update for the status page (a form); the Incident Commander publishes it",
+        True,
+    ),
     Usage("postmortem", "Draft the postmortem again from the timeline and post it", True),
     Usage("close", "The review is done: close the incident", True),
 )
@@ -213,6 +224,8 @@ _ALIASES = {
     "rb": "runbook",
     "time": "times",
     "mttd": "times",
+    "status-page": "statuspage",
+    "public": "statuspage",
     **PAGE_ALIASES,
 }
 
@@ -332,6 +345,10 @@ def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR09
         return ShowTimeline()
     if name == "times":
         return _times(args)
+    if name == "statuspage":
+        if args:
+            raise UsageError("`statuspage` takes nothing after it: it opens a form. Use `/incident statuspage`.")
+        return StatusPage()
     if name in PAGE_WORDS:
         return parse_page_command(name, rest)
     raise UsageError(_unknown(word, rest, policy))
