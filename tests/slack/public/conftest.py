@@ -28,7 +28,7 @@ POLICY: dict[str, Any] = {
         {
             "name": "SEV1",
             "description": "Significant customer impact",
-            "update_interval": "1h",
+            "update_interval": "4h",
             "public_update_interval": "30m",
         },
         {
