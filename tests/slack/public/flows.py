@@ -18,9 +18,10 @@ def open_form(firebell: Firebell, user: str, room: str) -> View:
     """`/incident statuspage` in the war room: the form it opens for `user`."""
     before = set(firebell.emu.views)
     firebell.driver.slash_command("/incident", "statuspage", user=user, channel=room)
-    return firebell.wait_for(
+    view: View = firebell.wait_for(
         lambda: next((v for k, v in firebell.emu.views.items() if k not in before), None), what="the public form"
     )
+    return view
 
 
 def block(view: View, block_id: str) -> dict[str, Any]:

@@ -25,7 +25,7 @@ def publish(firebell: Firebell, room: str, **values: str) -> None:
 
 def status_incident(firebell: Firebell) -> StatusIncident:
     with firebell.runtime.ctx.db.read() as session:
-        row = session.scalar(select(StatusIncident))
+        row: StatusIncident | None = session.scalar(select(StatusIncident))
         assert row is not None
         session.expunge(row)
         return row
