@@ -127,6 +127,11 @@ class Times:
 
 
 @dataclass(frozen=True)
+class StatusPage:
+    """Open the public update form (the status page's update, approved by the IC)."""
+
+
+@dataclass(frozen=True)
 class ShowTimeline:
     """Show recent timeline events to the caller only."""
 
@@ -151,6 +156,7 @@ Command = (
     | CloseReview
     | FindRunbook
     | Times
+    | StatusPage
     | PageCommand
     | MaintenanceCommand
 )
@@ -196,6 +202,11 @@ USAGE: tuple[Usage, ...] = (
     Usage("ack", "Acknowledge this incident's page: its escalation stops", True),
     Usage("escalate", "Page the next step of this incident's escalation now", True),
     Usage(
+        "statuspage",
+        "Write a public update for the status page (a form); the Incident Commander publishes it",
+        True,
+    ),
+    Usage(
         "maintenance <components> <from> <to> <text>",
         "Schedule status-page maintenance (components comma-separated; times as /oncall takes them, in the status "
         "page's time zone; <to> may be a length like 2h)",
@@ -223,6 +234,8 @@ _ALIASES = {
     "rb": "runbook",
     "time": "times",
     "mttd": "times",
+    "status-page": "statuspage",
+    "public": "statuspage",
     **PAGE_ALIASES,
 }
 
@@ -342,6 +355,10 @@ def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR09
         return ShowTimeline()
     if name == "times":
         return _times(args)
+    if name == "statuspage":
+        if args:
+            raise UsageError("`statuspage` takes nothing after it: it opens a form. Use `/incident statuspage`.")
+        return StatusPage()
     if name in PAGE_WORDS:
         return parse_page_command(name, rest)
     if name == "maintenance":

@@ -11,6 +11,7 @@ from firebell.slack.blocks.alert_triage import alerts_attached_notice
 from firebell.slack.blocks.incident import Message, status_label
 from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, channel_link, context, ic_mention, mention, section
 from firebell.slack.blocks.page_notices import PAGE_NOTICES
+from firebell.slack.blocks.public_updates import PUBLIC_NOTICES
 from firebell.slack.blocks.review import unowned_message
 from firebell.slack.blocks.times import times_notice
 from firebell.slack.mrkdwn import escape_mrkdwn, mrkdwn_chunks, truncate
@@ -171,6 +172,7 @@ _RENDERERS = {
     "alerts_attached": _alerts_attached,
     "times_changed": times_notice,
     **PAGE_NOTICES,
+    **PUBLIC_NOTICES,
 }
 
 

@@ -33,6 +33,7 @@ from firebell.slack.outbox.alert_triage import TriageDeliveries
 from firebell.slack.outbox.directory import ChannelNotFound, SlackDirectory
 from firebell.slack.outbox.outcomes import classify, slack_error
 from firebell.slack.outbox.paging import post_page_dm, settle_page_dm
+from firebell.slack.outbox.public_reminders import post_public_reminder
 from firebell.slack.outbox.response_urls import respond
 from firebell.slack.outbox.review import ReviewDeliveries
 
@@ -79,6 +80,7 @@ class Deliverer:
             EffectKind.NOTIFY: lambda job, incident: deliver_notice(self.ctx, job, incident),  # HTTP, not Slack
             EffectKind.STATUSPAGE: lambda job, incident: deliver_statuspage(self.ctx, job),  # HTTP, not Slack
             EffectKind.POST_MAINTENANCE: self._post_maintenance,
+            EffectKind.POST_PUBLIC_REMINDER: lambda job, incident: post_public_reminder(self, job, incident),
         }
 
     # -- delivery ----------------------------------------------------------------------------------
