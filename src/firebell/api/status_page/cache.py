@@ -8,7 +8,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -91,7 +91,7 @@ class StatusPageCache:
             page, renders = self._page, self._renders
             cached = renders.get(key)
         if cached is None:
-            last_modified = max(current.changed_at, page.clock_changed_at).replace(microsecond=0)
+            last_modified = max(current.changed_at, page.clock_changed_at).astimezone(UTC).replace(microsecond=0)
             body, media_type, status_code = renderer(page, last_modified)
             cached = Render(
                 body=body,
