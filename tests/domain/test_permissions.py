@@ -19,9 +19,13 @@ def test_every_operation_has_a_policy_key() -> None:
     assert set(Permissions.model_fields) == {op.value for op in Operation}
 
 
-@pytest.mark.parametrize("operation", [op for op in Operation if op is not Operation.CLOSE])
+@pytest.mark.parametrize("operation", [op for op in Operation if op not in (Operation.CLOSE, Operation.PUBLISH)])
 def test_by_default_anyone_in_the_room_may_act(operation: Operation) -> None:
     assert may(Permissions(), operation, "USOMEONE")
+
+
+def test_by_default_only_the_commander_publishes() -> None:
+    assert may(Permissions(), Operation.PUBLISH, "UIC") and not may(Permissions(), Operation.PUBLISH, DECLARER)
 
 
 @pytest.mark.parametrize(("actor", "allowed"), [("UIC", True), (DECLARER, True), ("UDEPUTY", False), ("UX", False)])
