@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import httpx
+
 from firebell.domain.status_page.vocabulary import ComponentStatus, PublicStatus
 from firebell.services.status_page.publishing import draft_public_update
 from tests.api.status_page.conftest import Site
@@ -93,3 +95,11 @@ def test_the_stylesheet_is_served_and_no_response_sets_a_cookie(site: Site) -> N
         assert response.headers["x-content-type-options"] == "nosniff", path
         assert response.headers["referrer-policy"] == "no-referrer", path
         assert response.headers["x-frame-options"] == "DENY", path
+
+
+def test_head_answers_with_the_headers_and_no_body(site: Site) -> None:
+    got = site.get("/status")
+    head = httpx.head(f"{site.url}/status", timeout=10)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == got.headers["etag"]
+    assert head.headers["content-length"] == str(len(got.content))
