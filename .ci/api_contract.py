@@ -38,6 +38,11 @@ schedules:
         only: "mon-fri 08:00-20:00"
       - members: [U03DAVE]
         start: 2026-01-05
+# Components, so the status page's maintenance routes are fuzzed past "no components".
+status_page:
+  components:
+    - name: Checkout API
+    - name: "0"
 """
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 SCHEMA_PREFIX = "fb_test_"
 TABLES = (
+    "statuspage_links",
     "status_updates",
     "status_incidents",
     "status_maintenances",

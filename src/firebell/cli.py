@@ -339,15 +339,42 @@ def policy() -> None:
     """Policy file commands."""
 
 
+def _check_members_in_slack(policy: "Policy") -> None:
+    from firebell.runtime import slack_client
+    from firebell.services.oncall_emails import unknown_emails, where_written
+    from firebell.slack.outbox.directory import SlackDirectory, slack_error_code
+
+    settings = load_settings()
+    if settings.slack_bot_token is None:
+        raise click.ClickException("--slack needs SLACK_BOT_TOKEN (the bot token Firebell runs with) to ask Slack")
+    directory = SlackDirectory(slack_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url))
+    try:
+        problems = unknown_emails(policy, directory.user_id_by_email)
+    except Exception as exc:  # Slack unreachable, or it refused the token: say which, never the token
+        raise click.ClickException(f"could not ask Slack about on-call e-mails: {slack_error_code(exc)}") from None
+    if problems:
+        raise click.ClickException("; ".join(problems))
+    asked = len(where_written(policy))
+    click.echo(f"Slack knows every on-call member written as an e-mail ({asked} asked).")
+
+
 @policy.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-def policy_check(path: Path | None) -> None:
+@click.option(
+    "--slack",
+    "ask_slack",
+    is_flag=True,
+    help="Also ask Slack (with SLACK_BOT_TOKEN) that every on-call member written as an e-mail is a Slack user.",
+)
+def policy_check(path: Path | None, ask_slack: bool) -> None:
     """Validate a policy file (default: $FIREBELL_CONFIG, else ./firebell.yaml, else the built-in defaults)."""
     from firebell.domain.durations import format_policy_duration
     from firebell.runbooks.location import describe, runbooks_dir
 
     source = read_policy(path, named_by_env=False) if path else read_policy(load_settings().firebell_config)
     require_notifier_secrets(source.policy)
+    if ask_slack:
+        _check_members_in_slack(source.policy)
     for warning in source.warnings:
         click.echo(f"firebell: warning: {warning}", err=True)
     if source.path is None:

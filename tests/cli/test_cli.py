@@ -49,9 +49,7 @@ def test_policy_check(tmp_path: Path) -> None:
     result = run(["policy", "check", str(good)], base_env())
     assert result.returncode == 0
     assert "SEV1: updates every 30s" in result.stdout
-    assert (
-        "Permissions: close: commander, declarer; publish: commander\n" in result.stdout
-    )  # the default restriction, shown
+    assert "Permissions: close: commander, declarer; publish: commander\n" in result.stdout  # the defaults, shown
     good.write_text(good.read_text() + "permissions: {severity: [commander, deputy]}\n")
     result = run(["policy", "check", str(good)], base_env())
     assert "Permissions: severity: commander, deputy; close: commander, declarer; publish: commander\n" in result.stdout

@@ -4,8 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from firebell.emulator import EmulatorServer, SlackEmulator
 from tests.api.schedules.conftest import EXAMPLE
 from tests.cli.test_policy_check import check
+from tests.slack.conftest import emu, slack
+
+__all__ = ["emu", "slack"]
 
 
 def test_the_issue_example_is_a_valid_policy(tmp_path: Path) -> None:
@@ -36,3 +40,24 @@ def test_an_on_call_mistake_names_its_key(tmp_path: Path, old: str, new: str, wo
     result = check(tmp_path)
     assert result.returncode != 0
     assert words in result.stderr + result.stdout
+
+
+def test_with_slack_every_e_mail_member_is_asked_about_and_an_unknown_one_is_named(
+    tmp_path: Path, emu: SlackEmulator, slack: EmulatorServer
+) -> None:
+    (tmp_path / "firebell.yaml").write_text(EXAMPLE)
+    env = {"SLACK_BOT_TOKEN": emu.bot_token, "SLACK_API_URL": slack.api_url}
+    result = check(tmp_path, "--slack", **env)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "firebell: schedules (checkout-primary).layers[0].members: "
+        "Slack has no user with the e-mail carol@example.com (users.lookupByEmail)"
+    )
+    assert emu.bot_token not in result.stderr + result.stdout
+    emu.add_user("ckarlsson", email="carol@example.com")
+    result = check(tmp_path, "--slack", **env)
+    assert result.returncode == 0, result.stderr
+    assert "Slack knows every on-call member written as an e-mail (1 asked)." in result.stdout
+    assert check(tmp_path, "--slack").stderr.strip() == (
+        "firebell: --slack needs SLACK_BOT_TOKEN (the bot token Firebell runs with) to ask Slack"
+    )

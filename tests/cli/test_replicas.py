@@ -1,5 +1,7 @@
-"""Two `firebell serve` processes on one database: every due point is reminded exactly once."""
+"""Two `firebell serve` processes on one database: every due point is reminded exactly once, and every page
+notification is sent exactly once (the first step on declare, the next on an escalation by hand)."""
 
+import json
 import signal
 import time
 from collections import Counter
@@ -11,15 +13,43 @@ from sqlalchemy import Engine, select
 
 from firebell.emulator import EmulatorServer, SlackDriver, SlackEmulator
 from firebell.services.cadence import reminder_key
-from firebell.store.models import Effect, TimelineEvent
+from firebell.store.models import Effect, PageNotification, TimelineEvent
 from tests.cli.serve import serve_env, start_serve, wait_healthy
 from tests.harness import free_port, outbox_key
 
-POLICY = """
+BOB, CAROL = "U0BOB00000", "U0CAROL000"  # the emulator's users (ids are stable)
+POLICY = f"""
 severities:
-  - {name: SEV1, description: Significant customer impact, update_interval: 1s}
+  - {{name: SEV1, description: Significant customer impact, update_interval: 1s}}
 default_severity: SEV1
+services:
+  - name: checkout
+    escalation_policy: checkout
+schedules:
+  - name: primary
+    layers:
+      - members: [{BOB}]
+  - name: secondary
+    layers:
+      - members: [{CAROL}]
+escalation_policies:
+  - name: checkout
+    steps:
+      - notify: [schedule:primary]
+        escalate_after: 10m
+      - notify: [schedule:secondary]
+        escalate_after: 10m
+paging:
+  page_on_declare: SEV1
 """
+
+
+def page_dms(emu: SlackEmulator, user: str) -> Counter[str]:
+    """The page DMs the bot sent `user`, counted by the Slack message they were sent as (its outbox key)."""
+    channel = emu.dm_channel(user)
+    if channel is None:
+        return Counter()
+    return Counter(outbox_key(m) for m in emu.messages(channel.id) if "page_ack" in json.dumps(m.blocks))
 
 
 @pytest.mark.slow  # the suite's two-process test: real processes on the real clock
@@ -43,7 +73,9 @@ def test_two_processes_never_both_remind(
             wait_healthy(url, process, log)
         drivers = [SlackDriver(emu, slack, app_url=f"{url}/slack/events") for url in urls]
         for i in range(6):
-            drivers[i % 2].slash_command("/incident", f"declare sev1 Outage {i}", user="alice", channel="general")
+            drivers[i % 2].slash_command(
+                "/incident", f"declare sev1 Outage {i} --service checkout", user="alice", channel="general"
+            )
 
         def reminded_per_incident() -> Counter[int]:
             with clean_db.connect() as conn:
@@ -59,6 +91,18 @@ def test_two_processes_never_both_remind(
             time.sleep(0.1)
         rooms = {c.name: c.id for c in emu.channels.values() if c.name.startswith("inc-")}
         assert len(rooms) == 6
+        # Every declare paged Bob (both pagers saw each page due); escalating by hand, each time through the other
+        # process, pages Carol.
+        deadline = time.monotonic() + 20
+        while sum(page_dms(emu, BOB).values()) < 6:
+            assert time.monotonic() < deadline, f"page DMs to Bob: {page_dms(emu, BOB)}"
+            time.sleep(0.1)
+        for i, room in enumerate(rooms.values()):
+            drivers[(i + 1) % 2].slash_command("/incident", "escalate", user="alice", channel=room)
+        deadline = time.monotonic() + 20
+        while sum(page_dms(emu, CAROL).values()) < 6:
+            assert time.monotonic() < deadline, f"page DMs to Carol: {page_dms(emu, CAROL)}"
+            time.sleep(0.1)
         for i, room in enumerate(rooms.values()):  # stop the cadence everywhere
             drivers[i % 2].slash_command("/incident", "resolve", user="alice", channel=room)
 
@@ -98,3 +142,9 @@ def test_two_processes_never_both_remind(
         if reminder_key(incident_id, datetime.fromisoformat(data["last_update_at"]), data["miss"], "room") not in posted
     ]
     assert all(last[incident_id] == event_id for incident_id, event_id in missing), missing
+    for user in (BOB, CAROL):  # one page DM per incident to each, none twice
+        dms = page_dms(emu, user)
+        assert len(dms) == 6 and max(dms.values()) == 1, (user, dms)
+    with clean_db.connect() as conn:
+        notified = conn.execute(select(PageNotification.user_id)).scalars().all()
+    assert Counter(notified) == {BOB: 6, CAROL: 6}

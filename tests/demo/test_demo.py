@@ -29,7 +29,7 @@ def test_demo_runs_a_whole_incident_and_writes_the_postmortem(tmp_path: Path) ->
     assert done.returncode == 0, transcript + done.stderr
     assert "\x1b[" not in transcript  # --no-color: plain text
     for expected in (
-        "── 1/12 Declare a SEV1",
+        "── 1/14 Declare a SEV1",
         "#inc-1-checkout-returning-5xx-after-deploy  channel created",
         # the declarer invited, then the new commander at the handover: shown as Slack shows joins
         "#inc-1-checkout-returning-5xx-after-deploy  Alice Moreau\n    (@Alice Moreau has joined the channel)",
@@ -38,7 +38,7 @@ def test_demo_runs_a_whole_incident_and_writes_the_postmortem(tmp_path: Path) ->
         "‹@name› notifies that person (or channel)",
         # kick-off, rendered from Block Kit with its buttons as labels (its pin is checked below)
         "INC-1: CHECKOUT RETURNING 5XX AFTER DEPLOY",
-        "[Post update] [Change severity] [Mitigate] [Resolve]",
+        "[Post update] [Change severity] [Public update] [Mitigate] [Resolve]",
         # the announcement
         "#incidents  Firebell (app)",
         "*War room*: #inc-1-checkout-returning-5xx-after-deploy",
@@ -65,7 +65,12 @@ def test_demo_runs_a_whole_incident_and_writes_the_postmortem(tmp_path: Path) ->
         # postmortem
         "INC-1 POSTMORTEM DRAFT",
         ":paperclip: INC-1 postmortem draft (inc-1-postmortem.md,",
-        "All 12 steps showed what Slack would show",
+        "All 14 steps showed what Slack would show",
+        # public updates: Carol drafts, Bob (the IC) approves; the resolved one from the war room's prompt
+        "'Public update INC-1' opened for Carol Lindqvist",
+        ":memo: *Public update drafted* by ‹@Carol Lindqvist›",
+        "Public update published by ‹@Bob Okafor› (*Investigating*)",
+        "Public update published by ‹@Bob Okafor› (*Resolved*)",
         f"Postmortem draft: {output}",
     ):
         assert expected in transcript, f"missing from the transcript: {expected!r}\n{transcript}"
@@ -76,6 +81,10 @@ def test_demo_runs_a_whole_incident_and_writes_the_postmortem(tmp_path: Path) ->
     pinned = rf"{room}\(pinned\)|{room}message from [\d:]+\n +~ :pushpin: pinned to the channel"
     assert re.search(pinned, transcript), transcript
     assert re.search(r"^\d\d:\d\d:\d\d  #inc-1-", transcript, re.MULTILINE)  # time, channel, author
+    # The status page's URL is printed while it runs, and the war room links the public incident page under it.
+    page = re.search(r"^Status page: (http://127\.0\.0\.1:\d+/status)$", transcript, re.MULTILINE)
+    assert page, transcript
+    assert re.search(rf"the public incident page \({re.escape(page.group(1))}/incidents/[a-z0-9]{{12}}\)", transcript)
 
     markdown = output.read_text(encoding="utf-8")
     assert markdown.startswith("# INC-1: Checkout returning 5xx after deploy")

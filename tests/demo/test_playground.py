@@ -145,14 +145,17 @@ def test_click_names_a_button_of_any_numbered_message() -> None:
         return text[start : following if following >= 0 else None]
 
     listed = after(":messages")
-    assert re.search(r"  1\. .*\[Post update\] \[Change severity\] \[Mitigate\] \[Resolve\]", listed), listed
+    assert re.search(
+        r"  1\. .*\[Post update\] \[Change severity\] \[Public update\] \[Mitigate\] \[Resolve\]", listed
+    ), listed
     assert "'Update INC-1' opened for Alice Moreau" in after(':click 1 "Post update"')
     assert "(pressing [Mitigate] on the message from" in after(":click 1 mitigate")
     assert "*Status*: :adhesive_bandage: Mitigated" in after(":click 1 mitigate")
     assert "Say which message: :click <n> <button>, n from 1 to" in after(":click 99 Resolve")
     assert "Message 2 has no buttons; messages here with buttons: 1." in after(":click 2 Resolve")
     assert re.search(
-        r"Message 1 shows \[.*\[Post update\] \[Change severity\] \[Resolve\] \[Reopen\]; none is “Nope”", text
+        r"Message 1 shows \[.*\[Post update\] \[Change severity\] \[Public update\] \[Resolve\] \[Reopen\]; none is “Nope”",
+        text,
     )
 
 
@@ -195,3 +198,28 @@ def test_the_playground_runs_oncall_against_its_own_schedules() -> None:
     assert re.search(r"you are on call now: [^\n]*\*search\* until", text)
     assert ":construction: *checkout* is in maintenance now" in text and "(1h)" in text
     assert "FIREBELL: /ONCALL" in text
+
+
+STATUSPAGE_SCRIPT = """\
+/incident declare sev1 Payments down
+:open inc-1
+/incident statuspage
+:submit title=Card payments failing | body=We are looking into failed card payments <!channel>
+:messages
+:quit
+"""
+
+
+def test_statuspage_opens_the_public_update_form_in_the_playground() -> None:
+    out = io.StringIO()
+    assert run_playground(user="alice", color=False, stdin=io.StringIO(STATUSPAGE_SCRIPT), file=out) == 0
+    text = out.getvalue()
+    room = "alice in #inc-1-payments-down> "
+    opened = text.split(room + "/incident statuspage", 1)[1]
+    assert "'Public update INC-1' opened for Alice Moreau" in opened
+    assert "fields: title*, status*, components" in opened
+    assert "(form submitted and closed)" in text
+    # Alice declared it, so she leads it and publishes at once; the room gets the public link.
+    assert "Public update published by ‹@Alice Moreau› (*Investigating*)" in text
+    assert re.search(r"http://127\.0\.0\.1:\d+/status/incidents/[a-z0-9]{12}", text)
+    assert "<!channel>" not in text.split(room + ":messages", 1)[1]  # stays text, never a broadcast

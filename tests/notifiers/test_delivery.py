@@ -1,6 +1,7 @@
 """Notifier effects delivered by the real outbox gateway to fake services over HTTP: once per event, in order
 per incident, retried on 429/5xx, given up on other 4xx, and never held back by a Slack outage."""
 
+import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -188,7 +189,12 @@ def test_a_refusal_for_good_is_not_retried_and_goes_on_the_timeline_without_the_
     for secret in (wrong_key, wrong_token, HOOK_SECRET, ntfy_server[1]):
         assert secret not in timeline and secret not in caplog.text
     room = firebell.war_room(first.incident_number)
-    assert not any("notify" in (m.text or "") for m in firebell.bot_messages(room.id))
+    told = [json.dumps(m.blocks) for m in firebell.bot_messages(room.id) if (m.text or "").startswith("Notifier ")]
+    assert len(told) == 3  # once per notifier that failed for good (pd, team, alice-phone), not once per event
+    assert any("The notifier *pd* could not deliver a page notify for good" in t for t in told)
+    assert any("*team*" in t and "HTTP 401: unauthorized" in t for t in told)
+    for secret in (wrong_key, wrong_token):
+        assert not any(secret in t for t in told)
 
 
 def test_slack_down_does_not_hold_back_outside_notifiers(

@@ -30,7 +30,13 @@ def test_declare_builds_the_war_room(firebell: Firebell) -> None:
     assert "Significant customer-facing impact" in dumped
     assert "What happens next" in dumped
     actions = [e["action_id"] for b in kickoff.blocks if b.get("block_id") == "kickoff.actions" for e in b["elements"]]
-    assert actions == ["incident.post_update", "incident.change_severity", "incident.mitigate", "incident.resolve"]
+    assert actions == [
+        "incident.post_update",
+        "incident.change_severity",
+        "incident.public_update",
+        "incident.mitigate",
+        "incident.resolve",
+    ]
 
     assert [(b.title, b.link) for b in room.bookmarks] == [("Video bridge", "https://meet.example.com/inc-1")]
 

@@ -32,6 +32,8 @@ BOB, ERIN = "<@U0BOB00000|bob>", "<@U0ERIN0000|erin>"
         ("help", OncallHelp()),
         ("ME", Mine()),
         ("checkout-primary", ShowSchedule("checkout-primary")),
+        ("show me", ShowSchedule("me")),
+        ("show maintenance", ShowSchedule("maintenance")),
         (f"override search {BOB} now 4h", AddOverride("search", "U0BOB00000", "now", "4h")),
         (
             f"override search {BOB} from 2026-01-07 09:00 to 2026-01-07 12:00",

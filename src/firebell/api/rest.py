@@ -10,6 +10,7 @@ from firebell.api.maintenance import maintenance_router
 from firebell.api.pages import pages_router
 from firebell.api.people import people_router
 from firebell.api.schedules import schedules_router
+from firebell.api.status_maintenances import status_maintenances_router
 from firebell.runtime import Runtime
 
 
@@ -26,4 +27,5 @@ def build_router(runtime: Runtime) -> APIRouter:
     router.include_router(pages_router(runtime.ctx))
     router.include_router(people_router(runtime.ctx))
     router.include_router(maintenance_router(runtime.ctx))
+    router.include_router(status_maintenances_router(runtime.ctx))
     return router

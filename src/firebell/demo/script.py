@@ -99,6 +99,63 @@ def status_update(demo: Demo) -> None:
     )
 
 
+PUBLIC_TITLE = "Card payments failing for some customers"
+
+
+def public_update(demo: Demo) -> None:
+    kickoff = demo.bot_message(demo.room_id, "What happens next")
+    if kickoff is None:
+        raise StepFailed("expected the kick-off in the war room")
+    demo.press("carol", kickoff, "Public update")
+    view = demo.wait(
+        f"the public update form opens for Carol (Public update {demo.inc})",
+        lambda: demo.modal("carol", f"Public update {demo.inc}"),
+    )
+    demo.pause(ACTION_PAUSE)
+    demo.narrate(f"Carol titles it “{PUBLIC_TITLE}”, marks Checkout a partial outage and presses [Submit draft]")
+    values = {"title": PUBLIC_TITLE, "components": ["checkout"], "component_status.checkout": "partial_outage"}
+    result = demo.stack.driver.submit_view("carol", view.id, values)
+    if result.view_outcome != "closed":
+        raise StepFailed(f"expected the form to close on submit; Slack shows {result.view_outcome} ({view.errors})")
+    draft = demo.wait(
+        "Carol's draft in the war room, awaiting the IC's approval",
+        lambda: demo.bot_message(demo.room_id, "Public update drafted"),
+    )
+    demo.pause(ACTION_PAUSE)
+    demo.press("bob", draft, "Approve & publish")
+    demo.wait(
+        "the draft now says Bob published it",
+        lambda: "Public update published" in demo.shown(demo.emu.message(demo.room_id, draft.ts)),
+    )
+    demo.wait(
+        "the war room is told, with the public incident page's link",
+        lambda: demo.bot_message(demo.room_id, "Public update published by"),
+    )
+    demo.ok(f"customers read it on the status page: {demo.stack.status_url}")
+
+
+def public_resolved(demo: Demo) -> None:
+    prompt = demo.wait(
+        "the war room is asked to tell customers it is over",
+        lambda: demo.bot_message(demo.room_id, "Publish a resolved update"),
+    )
+    demo.press("bob", prompt, "Publish resolved update")
+    view = demo.wait(
+        "the public update form opens for Bob, set to Resolved",
+        lambda: demo.modal("bob", f"Public update {demo.inc}"),
+    )
+    demo.pause(ACTION_PAUSE)
+    demo.narrate("Bob keeps the prefilled text and presses [Publish now]")
+    result = demo.stack.driver.submit_view("bob", view.id, {})
+    if result.view_outcome != "closed":
+        raise StepFailed(f"expected the form to close on submit; Slack shows {result.view_outcome} ({view.errors})")
+    demo.wait(
+        "the resolved update published, with the public link",
+        lambda: demo.bot_message(demo.room_id, "have been resolved", after=prompt.ts),
+    )
+    demo.ok(f"the status page shows it resolved: {demo.stack.status_url}")
+
+
 def reminder(demo: Demo) -> None:
     demo.narrate(
         f"…and then nobody posts. The demo's SEV1 cadence is an update every {SEV1_UPDATE_SECONDS}s "
@@ -176,12 +233,14 @@ STEPS = (
     Step("IC handover", handover),
     Step("A message pinned to the timeline", pin),
     Step("Status update", status_update),
+    Step("Public update, drafted and approved by the IC", public_update),
     Step("Overdue-update reminder", reminder),
     Step("Update from the reminder's button", update_from_reminder),
     Step("Severity change", severity),
     Step("Mitigate", mitigate),
     Step("Action item", action_item),
     Step("Resolve", resolve),
+    Step("Resolved public update", public_resolved),
     Step("Postmortem draft", postmortem),
 )
 
@@ -216,6 +275,7 @@ def run_demo(
                 f"{stack.slack.api_url}; database {stack.database_url}.",
                 soft_wrap=True,
             )
+            console.print(f"Status page: {stack.status_url}", soft_wrap=True)
             transcript = Transcript(stack.emu, console, color=color, max_lines=24)
             transcript.say(transcript.legend())
             ok = run_script(stack, transcript, speed=speed, output=output, steps=STEPS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -41,16 +42,27 @@ DEMO_POLICY: dict[str, Any] = {
             "name": "SEV1",
             "description": "Significant customer-facing impact: a core journey is down or badly degraded for many",
             "update_interval": f"{SEV1_UPDATE_SECONDS}s",
+            "public_update_interval": "1m",
         },
         {
             "name": "SEV2",
             "description": "Partial customer impact: a feature is degraded or some customers are affected",
             "update_interval": "45s",
+            "public_update_interval": "2m",
         },
         {"name": "SEV3", "description": "Minor customer impact with a workaround", "update_interval": "2m"},
         {"name": "SEV4", "description": "No customer impact: internal tooling, a near miss", "update_interval": 0},
     ],
     "cadence": {"snooze_options": ["1m", "5m"]},
+    # The public status page's components; its public_url is the running demo's own /status unless set.
+    "status_page": {
+        "title": "Acme status",
+        "components": [
+            {"name": "Checkout", "group": "Payments", "description": "Card payments and the checkout pages"},
+            {"name": "Website"},
+            {"name": "Public API"},
+        ],
+    },
 }
 
 # Deliver quickly: the demo is watched, not load-tested.
@@ -116,6 +128,13 @@ def demo_workspace() -> SlackEmulator:
     return emu
 
 
+def _free_port() -> int:
+    """A loopback TCP port nobody listens on now (the service's, known before its policy is built)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @dataclass
 class Stack:
     """A running emulator, the Firebell service talking to it, and a driver that plays Slack's side."""
@@ -127,6 +146,11 @@ class Stack:
     driver: SlackDriver
     database_url: str
     policy: Policy
+
+    @property
+    def status_url(self) -> str:
+        """Where the public status page is (the demo's own /status unless the policy names another)."""
+        return self.policy.status_page.public_url or f"{self.service.url}/status"
 
     def busy(self) -> bool:
         """Whether Firebell still has work queued now: a Slack request in its inbox not yet carried out, or
@@ -169,6 +193,10 @@ def running_stack(database_url: str | None = None, policy: Policy | None = None)
     if database_url is None:
         temp_dir = tempfile.mkdtemp(prefix="firebell-demo-")
         database_url = f"sqlite:///{temp_dir}/firebell.db"
+    port = _free_port()
+    if policy.status_page.public_url is None:  # links in Slack lead to this running demo's status page
+        page = policy.status_page.model_copy(update={"public_url": f"http://127.0.0.1:{port}/status"})
+        policy = policy.model_copy(update={"status_page": page})
     with quiet_service_logs(), ExitStack() as cleanup:
         if temp_dir is not None:
             cleanup.callback(shutil.rmtree, temp_dir, ignore_errors=True)
@@ -185,7 +213,7 @@ def running_stack(database_url: str | None = None, policy: Policy | None = None)
         )
         runtime = build_runtime(settings, policy, gateway_options=GATEWAY_OPTIONS, scheduler_options=SCHEDULER_OPTIONS)
         cleanup.callback(runtime.ctx.db.dispose)
-        service = AsgiServerThread(create_app(runtime), lifespan=True)
+        service = AsgiServerThread(create_app(runtime), port=port, lifespan=True)
         service.start(timeout=30)
         cleanup.callback(service.stop, 15)  # the app's lifespan stops the scheduler and the outbox gateway
         driver = SlackDriver(emu, slack, app_url=f"{service.url}/slack/events")

@@ -20,6 +20,7 @@ from firebell.services.outbox.admin import prune_delivered
 from firebell.services.paging import retarget_pages
 from firebell.services.people_time_zones import ZoneLookup, learn_notified_time_zones
 from firebell.services.runbooks import remind_stale_runbooks
+from firebell.services.status_page.public_cadence import send_due_public_reminders
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,10 @@ class Scheduler:
         except Exception:  # the database may be briefly unavailable; the next tick tries again
             log.exception("cadence tick failed")
             reminded = 0
+        try:
+            reminded += send_due_public_reminders(self.ctx)
+        except Exception:  # the public cadence failing never holds the internal one or pages back
+            log.exception("public cadence tick failed")
         try:
             return reminded + self.pager.look()  # a failing cadence never holds escalations back
         finally:

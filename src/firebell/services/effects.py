@@ -38,6 +38,10 @@ class EffectKind(StrEnum):
     POST_ALERT_NOTE = "post_alert_note"  # coalesced: "3 more alerts, 2 resolved", rendered at delivery
     PAGE_DM = "page_dm"  # a person paged: the DM with Acknowledge / I can't, rendered from the page at delivery
     NOTIFY = "notify"  # a page event for an outside notifier (webhook, ntfy, PagerDuty): HTTP, not Slack
+    SETTLE_PAGE_DM = "settle_page_dm"  # a page DM sent earlier, edited once the page is over: no buttons left
+    POST_MAINTENANCE = "post_maintenance"  # status-page maintenance scheduled or cancelled: the announcement channel
+    STATUSPAGE = "statuspage"  # a public incident or maintenance for the Atlassian Statuspage bridge: HTTP, not Slack
+    POST_PUBLIC_REMINDER = "post_public_reminder"  # the public cadence: the status page is due an update
 
 
 # The notice telling a war room that an effect failed for good (never itself followed by another).
@@ -64,6 +68,7 @@ SETUP_KINDS = frozenset(
         EffectKind.CAPTURE_PIN,
         EffectKind.POST_POSTMORTEM,
         EffectKind.DM,
+        EffectKind.SETTLE_PAGE_DM,
     }
 )
 # Posts in the announcement channel: Slack allows about one a second there, so a burst of declares
@@ -76,11 +81,11 @@ def urgency_of(kind: EffectKind, payload: dict[str, Any] | None = None) -> Urgen
     """How soon an effect of this kind (with this payload) must go out."""
     if kind in SETUP_KINDS:
         return Urgency.SETUP
-    if kind in (EffectKind.INVITE, EffectKind.POST_ANNOUNCEMENT):
+    if kind in (EffectKind.INVITE, EffectKind.POST_ANNOUNCEMENT, EffectKind.POST_MAINTENANCE):
         return Urgency.SOON
-    if kind in (EffectKind.POST_NOTICE, EffectKind.POST_REMINDER) and (payload or {}).get("target") in (
-        _ANNOUNCEMENT_TARGETS
-    ):
+    if kind in (EffectKind.POST_NOTICE, EffectKind.POST_REMINDER, EffectKind.POST_PUBLIC_REMINDER) and (
+        payload or {}
+    ).get("target") in (_ANNOUNCEMENT_TARGETS):
         return Urgency.SOON
     return Urgency.NOW
 
@@ -119,16 +124,18 @@ def needs_of(kind: EffectKind, payload: dict[str, Any]) -> str | None:
         EffectKind.SYNC_TRIAGE,
         EffectKind.PAGE_DM,
         EffectKind.NOTIFY,
+        EffectKind.POST_MAINTENANCE,
+        EffectKind.STATUSPAGE,
     ):
         return None
-    if kind == EffectKind.POST_REMINDER and target == "dm":
+    if kind in (EffectKind.POST_REMINDER, EffectKind.POST_PUBLIC_REMINDER) and target == "dm":
         return None
     if kind == EffectKind.RESPOND and payload.get("message") in ("war_room_failed", "declared"):
         return None
     if kind in (EffectKind.PIN_KICKOFF, EffectKind.SYNC_KICKOFF):
         return "kickoff_ts"
     if kind == EffectKind.SYNC_ANNOUNCEMENT or (
-        kind in (EffectKind.POST_NOTICE, EffectKind.POST_REMINDER)
+        kind in (EffectKind.POST_NOTICE, EffectKind.POST_REMINDER, EffectKind.POST_PUBLIC_REMINDER)
         and target in (Target.ANNOUNCEMENT_THREAD, "announcement")
     ):
         return "announcement_ts"

@@ -17,6 +17,7 @@ from firebell.services.effects import Target
 from firebell.services.incidents import snapshot
 from firebell.services.paging import cancel_pages
 from firebell.services.postmortem import request_postmortem
+from firebell.services.status_page.public_views import offer_public_resolve
 from firebell.store.models import ActionItem
 
 
@@ -61,6 +62,7 @@ def apply_action(change: Change, policy: Policy, *, actor: str, action: Action, 
         cancel_pages(change.session, policy, incident, now=now)
         # After the resolve notice; an outbox effect, so resolving succeeds whatever happens to the draft.
         request_postmortem(change, reason="resolved")
+        offer_public_resolve(change)  # the status page still says it is going on: ask for a resolved update
 
 
 class OpenActionItems(UsageError):

@@ -22,6 +22,27 @@ def policy_emails(policy: Policy) -> set[str]:
     return {m.lower() for s in policy.schedules for layer in s.layers for m in layer.members if "@" in m}
 
 
+def where_written(policy: Policy) -> dict[str, list[str]]:
+    """Every member written as an e-mail (lowercased), with the policy keys that name it."""
+    found: dict[str, list[str]] = {}
+    for schedule in policy.schedules:
+        for index, layer in enumerate(schedule.layers):
+            for member in layer.members:
+                if "@" in member:
+                    found.setdefault(member.lower(), []).append(f"schedules ({schedule.name}).layers[{index}].members")
+    return found
+
+
+def unknown_emails(policy: Policy, lookup: Lookup) -> list[str]:
+    """Ask Slack about every e-mail member of the policy now; one line per e-mail Slack has no user for, naming where
+    it is written. Raises (as `lookup` does) when Slack cannot answer."""
+    problems = []
+    for email, keys in sorted(where_written(policy).items()):
+        if lookup(email) is None:
+            problems.append(f"{', '.join(keys)}: Slack has no user with the e-mail {email} (users.lookupByEmail)")
+    return problems
+
+
 def resolve_emails(ctx: Context, lookup: Lookup) -> None:
     """Ask Slack about every e-mail of the policy not resolved yet, and store the answers."""
     wanted = policy_emails(ctx.policy)
@@ -37,7 +58,13 @@ def resolve_emails(ctx: Context, lookup: Lookup) -> None:
             log.warning("on-call: could not look up a member's e-mail in Slack (%s); retried at the next start", exc)
             continue
         if user_id is None:
-            log.warning("on-call: Slack has no user with the e-mail %s; it is answered as written", email)
+            keys = ", ".join(where_written(ctx.policy).get(email, []))
+            log.error(
+                "on-call: %s: Slack has no user with the e-mail %s; nobody is paged for it (fix the policy file; "
+                "`firebell policy check --slack` checks every e-mail)",
+                keys,
+                email,
+            )
         with ctx.db.transaction(background=True) as session:
             row = session.get(OncallEmail, email)
             if row is None:

@@ -11,7 +11,7 @@ from firebell.domain.oncall.escalation import Position
 from firebell.domain.paging import PageStatus, PageTarget, by_hand
 from firebell.domain.timeline import EventKind
 from firebell.services.context import Context
-from firebell.services.page_records import post_notice
+from firebell.services.page_records import post_notice, settle_dms
 from firebell.services.page_targets import route
 from firebell.services.timeline import record_event
 from firebell.store.database import PAGES_DUE
@@ -85,9 +85,65 @@ def page_dm(ctx: Context, page_id: int, user: str, round: int, step: int) -> Pag
     )
 
 
-def mark_sent(ctx: Context, page_id: int, user: str, round: int, step: int) -> None:
-    """The DM reached Slack."""
+def settled_dm(ctx: Context, notification_id: int) -> tuple[PageDm, str, str] | None:
+    """A sent DM as it should read now that its page is over, with its channel and ts; None when the page is
+    escalating again (its buttons stay) or the DM was never sent."""
+    with ctx.db.read() as session:
+        row = session.execute(
+            select(PageNotification, Page, Incident)
+            .join(Page, Page.id == PageNotification.page_id)
+            .join(Incident, Incident.id == PageNotification.incident_id)
+            .where(PageNotification.id == notification_id)
+        ).first()
+    if row is None:
+        return None
+    notification, page, incident = row
+    over = page.status in (PageStatus.ACKNOWLEDGED.value, PageStatus.CANCELLED.value) or incident.status not in _OPEN
+    if not over or notification.dm_channel is None or notification.dm_ts is None:
+        return None
+    dm = PageDm(
+        page_id=page.id,
+        incident_number=incident.number,
+        title=incident.title,
+        severity=incident.severity,
+        service=page.service or incident.service,
+        channel_id=incident.channel_id,
+        paged_by=page.paged_by,
+        reason=page.reason,
+        via=notification.via,
+        round=notification.round,
+        step=notification.step,
+        status=PageStatus(page.status) if incident.status in _OPEN else PageStatus.CANCELLED,
+        acknowledged_by=page.acknowledged_by,
+    )
+    return dm, notification.dm_channel, notification.dm_ts
+
+
+def mark_sent(
+    ctx: Context, page_id: int, user: str, round: int, step: int, *, channel: str | None = None, ts: str | None = None
+) -> None:
+    """The DM reached Slack (in `channel` as `ts`). A page that ended while the DM was on its way has it edited
+    at once, as the others were."""
     with ctx.db.transaction(background=True) as session:
+        if ts is not None:
+            session.execute(
+                update(PageNotification)
+                .where(
+                    PageNotification.page_id == page_id,
+                    PageNotification.user_id == user,
+                    PageNotification.round == round,
+                    PageNotification.step == step,
+                )
+                .values(dm_channel=channel, dm_ts=ts)
+                .execution_options(synchronize_session=False)
+            )
+            row = session.execute(
+                select(Page, Incident).join(Incident, Incident.id == Page.incident_id).where(Page.id == page_id)
+            ).first()
+            if row is not None:
+                page, incident = row
+                if page.status in (PageStatus.ACKNOWLEDGED.value, PageStatus.CANCELLED.value):
+                    settle_dms(session, page, incident, now=ctx.clock(), skip_user=None)
         session.execute(
             update(PageNotification)
             .where(

@@ -94,6 +94,29 @@ def notify_person(
     tell_notifiers(session, policy, page_notice(page, incident, NotifyEvent.NOTIFY, at=now, user=user), now=now)
 
 
+def settle_dms(session: Any, page: Page, incident: Incident, *, now: datetime, skip_user: str | None = None) -> None:
+    """The page is over (acknowledged, or its incident resolved): every DM of it sent so far is edited to say so,
+    without buttons (`skip_user`: whose DM already says so, having pressed Acknowledge in it)."""
+    rows = session.execute(
+        select(PageNotification.id, PageNotification.user_id).where(
+            PageNotification.page_id == page.id, PageNotification.dm_ts.is_not(None)
+        )
+    ).all()
+    for row in rows:
+        if row.user_id == skip_user:
+            continue
+        enqueue(
+            session,
+            kind=EffectKind.SETTLE_PAGE_DM,
+            lane=f"page_settle:{row.user_id}",
+            key=f"page:{page.id}:settle:{page.revision}:{row.id}",
+            now=now,
+            incident=incident,
+            payload={"notification_id": row.id},
+            dedupe=True,
+        )
+
+
 def post_notice(
     session: Any,
     incident: Incident,

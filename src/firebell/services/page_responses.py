@@ -8,6 +8,7 @@ the commit, so every notification of every page comes from one place.
 import uuid
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -20,7 +21,8 @@ from firebell.domain.timeline import EventKind
 from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind
-from firebell.services.page_records import page_notice, tell_notifiers
+from firebell.services.oncall_maintenance import maintenance_until
+from firebell.services.page_records import page_notice, settle_dms, tell_notifiers
 from firebell.services.page_targets import parse_target, route
 from firebell.services.paging import start_page
 from firebell.services.roles import take_command
@@ -119,6 +121,8 @@ def acknowledge(ctx: Context, *, user: str, page_id: int | None = None, channel_
                 )
                 if page.id == first_page and incident.acknowledged_at is None:
                     incident.acknowledged_at = now
+                # Everyone else paged sees who took it, and has no button left to press.
+                settle_dms(change.session, page, incident, now=now, skip_user=user if page_id is not None else None)
             data = {"page_id": page.id, "after_seconds": int(after.total_seconds()), "first": first}
             change.record(
                 kind=EventKind.PAGE_ACKNOWLEDGED,
@@ -168,7 +172,24 @@ def _move_on(change: Change, page: Page, *, kind: EventKind, user: str, text: st
     page.notified, page.next_due_at, page.revision = False, change.now, page.revision + 1
     page.ended_at = None  # escalated again after it had ended with an acknowledgement and a resolve
     change.session.info[PAGES_DUE] = True
-    nxt = {"to_round": moved.position.round + 1, "to_step": moved.position.step + 1}
+    nxt: dict[str, Any] = {"to_round": moved.position.round + 1, "to_step": moved.position.step + 1}
+    held = maintenance_until(change.session, page.service, change.now) if page.service else None
+    if held is not None:  # the pager holds it: say so rather than promise a page now
+        when = held.strftime("%Y-%m-%d %H:%M UTC")
+        nxt["held_until"] = held.isoformat()
+        change.record(
+            kind=kind,
+            actor=user,
+            text=f"{text}: step {nxt['to_step']} is paged when {page.service}'s maintenance ends ({when})",
+            data={**data, **nxt},
+            notice=notice,
+            notice_data={**data, **nxt, "user": user, "service": page.service},
+        )
+        return (
+            f"{page.service} is in maintenance until {when}: step {nxt['to_step']} of the page of {label} is paged "
+            "when it ends (end it early with `/oncall maintenance "
+            f"{page.service} end`)."
+        )
     change.record(
         kind=kind,
         actor=user,

@@ -12,7 +12,7 @@ from firebell.domain.paging import NotifyEvent, PageStatus, PageTarget, TargetKi
 from firebell.domain.policy import Policy
 from firebell.domain.timeline import EventKind
 from firebell.services.context import Context
-from firebell.services.page_records import page_notice, post_notice, tell_notifiers
+from firebell.services.page_records import page_notice, post_notice, settle_dms, tell_notifiers
 from firebell.services.page_targets import route
 from firebell.services.timeline import record_event
 from firebell.store.database import PAGES_DUE
@@ -119,11 +119,14 @@ def cancel_pages(session: Session, policy: Policy, incident: Incident, *, now: d
         )
     )
     for page in pages:
+        settle = page.status in (PageStatus.ACTIVE.value, PageStatus.EXHAUSTED.value)
         if page.status == PageStatus.ACTIVE.value:
             page.status = PageStatus.CANCELLED.value
         page.next_due_at = None
         page.ended_at = now
         page.revision += 1
+        if settle:  # DMs still offering Acknowledge say the incident is resolved instead
+            settle_dms(session, page, incident, now=now)
         if page.id in told:
             tell_notifiers(session, policy, page_notice(page, incident, NotifyEvent.RESOLVE, at=now), now=now)
     if escalating:

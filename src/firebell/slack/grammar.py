@@ -8,6 +8,7 @@ from firebell.domain.errors import UsageError
 from firebell.domain.incident_times import TimeField, field_named
 from firebell.domain.policy import Policy
 from firebell.slack.declare_grammar import Declare, parse_declare
+from firebell.slack.maintenance_grammar import MaintenanceCommand, parse_maintenance
 from firebell.slack.mrkdwn import plain_from_slack, truncate, user_id_from_mention
 from firebell.slack.page_grammar import PAGE_ALIASES, PAGE_WORDS, PageCommand, parse_page_command
 
@@ -126,6 +127,11 @@ class Times:
 
 
 @dataclass(frozen=True)
+class StatusPage:
+    """Open the public update form (the status page's update, approved by the IC)."""
+
+
+@dataclass(frozen=True)
 class ShowTimeline:
     """Show recent timeline events to the caller only."""
 
@@ -150,7 +156,9 @@ Command = (
     | CloseReview
     | FindRunbook
     | Times
+    | StatusPage
     | PageCommand
+    | MaintenanceCommand
 )
 
 
@@ -193,6 +201,19 @@ USAGE: tuple[Usage, ...] = (
     Usage("page <service|schedule|@user> [message]", "Page someone to this incident (a DM they acknowledge)", True),
     Usage("ack", "Acknowledge this incident's page: its escalation stops", True),
     Usage("escalate", "Page the next step of this incident's escalation now", True),
+    Usage(
+        "statuspage",
+        "Write a public update for the status page (a form); the Incident Commander publishes it",
+        True,
+    ),
+    Usage(
+        "maintenance <components> <from> <to> <text>",
+        "Schedule status-page maintenance (components comma-separated; times as /oncall takes them, in the status "
+        "page's time zone; <to> may be a length like 2h)",
+        False,
+    ),
+    Usage("maintenance [all]", "List status-page maintenance not yet over (all: also past), with ids", False),
+    Usage("maintenance cancel <id>", "Call off a scheduled maintenance, or end one in progress now", False),
     Usage("postmortem", "Draft the postmortem again from the timeline and post it", True),
     Usage("close", "The review is done: close the incident", True),
 )
@@ -213,6 +234,8 @@ _ALIASES = {
     "rb": "runbook",
     "time": "times",
     "mttd": "times",
+    "status-page": "statuspage",
+    "public": "statuspage",
     **PAGE_ALIASES,
 }
 
@@ -332,8 +355,14 @@ def parse_command(text: str, policy: Policy) -> Command:  # noqa: PLR0911, PLR09
         return ShowTimeline()
     if name == "times":
         return _times(args)
+    if name == "statuspage":
+        if args:
+            raise UsageError("`statuspage` takes nothing after it: it opens a form. Use `/incident statuspage`.")
+        return StatusPage()
     if name in PAGE_WORDS:
         return parse_page_command(name, rest)
+    if name == "maintenance":
+        return parse_maintenance(rest)
     raise UsageError(_unknown(word, rest, policy))
 
 

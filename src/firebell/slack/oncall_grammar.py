@@ -137,6 +137,7 @@ OncallCommand = (
 USAGE: tuple[tuple[str, str], ...] = (
     ("", "every schedule: who is on call now and until when, and who is next"),
     ("<schedule>", "the next 14 days of a schedule, shift by shift (overrides and temporary schedules marked)"),
+    ("show <schedule>", "the same, for a schedule named like a subcommand (`/oncall show me`)"),
     ("me", "your shifts in the next 30 days, and whether you are on call now"),
     ("override <schedule> @user <from> <to>", "put someone on call instead of the rotation (`<to>` may be 4h)"),
     ("cover <schedule> [for 4h]", "take the shift yourself from now (default: until the current shift ends)"),
@@ -156,7 +157,18 @@ USAGE: tuple[tuple[str, str], ...] = (
 
 _TOKEN = re.compile(r"<[^<>]*>|\S+")
 _MAX_NAME = 80
-_SUBCOMMANDS = ("help", "me", "override", "cover", "overrides", "remove", "temporary", "temporaries", "maintenance")
+_SUBCOMMANDS = (
+    "help",
+    "me",
+    "show",
+    "override",
+    "cover",
+    "overrides",
+    "remove",
+    "temporary",
+    "temporaries",
+    "maintenance",
+)
 
 
 def syntax(subcommand: str) -> str:
@@ -220,6 +232,11 @@ def parse_oncall(text: str) -> OncallCommand:  # noqa: PLR0911, PLR0912 (one bra
             return OncallHelp()
         case "me":
             return Mine()
+        case "show":
+            name = _name(tokens, "schedule", word)
+            if tokens:
+                raise UsageError(f"`show` takes only a schedule name. Use {syntax(word)}.")
+            return ShowSchedule(schedule=name)
         case "overrides" | "temporaries":
             name = _name(tokens, "schedule", word)
             if tokens:

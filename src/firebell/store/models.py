@@ -331,6 +331,7 @@ from firebell.store.status_models import (  # noqa: E402
     StatusPageRevision,
     StatusUpdate,
 )
+from firebell.store.statuspage_models import StatuspageLink  # noqa: E402
 
 __all__ = [
     "Alert",
@@ -352,4 +353,5 @@ __all__ = [
     "StatusMaintenance",
     "StatusPageRevision",
     "StatusUpdate",
+    "StatuspageLink",
 ]

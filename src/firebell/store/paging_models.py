@@ -68,6 +68,9 @@ class PageNotification(Base):
     # queued, then sent or unreachable (Slack refused the DM: deactivated, cannot_dm_bot, ...)
     outcome: Mapped[str] = mapped_column(String(16), default="queued")
     error: Mapped[str | None] = mapped_column(String(120))
+    # Where the DM went once sent, so it can be edited when the page is over (someone acknowledged, or resolved).
+    dm_channel: Mapped[str | None] = mapped_column(String(20))
+    dm_ts: Mapped[str | None] = mapped_column(String(32))
 
 
 class PageResponse(Base):

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, select
 from firebell.services.context import Context
 from firebell.services.oncall_maintenance import end_maintenance, start_maintenance
 from firebell.services.page_claims import send_due_pages
+from firebell.services.page_responses import escalate
 from firebell.store.models import Effect
 from tests.clock import Clock
 from tests.services.paging.conftest import declare, events, later, notices, notified, pages, paging_policy
@@ -61,3 +62,21 @@ def test_notifiers_are_told_again_when_paging_resumes(clean_db: Engine, clock: C
         keys = list(session.scalars(select(Effect.idem_key).where(Effect.kind == "notify").order_by(Effect.id)))
     assert notified(ctx, incident) == [("U02BOB", 0, 0), ("U02BOB", 0, 0)]  # two runs through the escalation
     assert len(set(keys)) == 2  # his phone rings again too (the run is part of the notifier's key)
+
+
+def test_escalating_during_maintenance_says_the_step_waits_for_the_window(ctx: Context, clock: Clock) -> None:
+    start_maintenance(ctx, "checkout", clock.now, clock.now + timedelta(hours=2), by="U09DECL")
+    incident = declare(ctx)
+    send_due_pages(ctx)
+    answer = escalate(ctx, user="U09DECL", channel_id="C0ROOM1")
+    assert answer.text == (
+        "checkout is in maintenance until 2026-11-24 12:00 UTC: step 2 of the page of INC-1 is paged when it ends "
+        "(end it early with `/oncall maintenance checkout end`)."
+    )
+    [escalated] = events(ctx, incident, "page_escalated")
+    assert (
+        escalated.text == "Escalated by hand: step 2 is paged when checkout's maintenance ends (2026-11-24 12:00 UTC)"
+    )
+    assert notices(ctx, "page_escalated")[0]["held_until"] == "2026-11-24T12:00:00+00:00"
+    send_due_pages(ctx)
+    assert notified(ctx, incident) == []  # held, as the answer said

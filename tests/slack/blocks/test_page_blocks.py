@@ -4,7 +4,9 @@ import json
 from dataclasses import replace
 
 from firebell.domain.paging import PageStatus
+from firebell.domain.policy import Policy
 from firebell.services.page_delivery import PageDm
+from firebell.slack.blocks.page_notices import PAGE_NOTICES
 from firebell.slack.blocks.paging import page_answered_message, page_dm_message
 
 DM = PageDm(
@@ -50,3 +52,9 @@ def test_the_answer_replaces_the_buttons_and_keeps_what_the_page_was_about() -> 
     answered = page_answered_message(shown, "You acknowledged the page of INC-7 <!here> (2m 13s).")
     assert [b.get("block_id") for b in answered.blocks] == ["page.summary", "page.room", "page.answer"]
     assert _buttons(answered.blocks) == [] and "<!here>" not in json.dumps(answered.blocks) + answered.text
+
+
+def test_an_escalation_held_by_maintenance_says_when_the_step_is_paged() -> None:
+    payload = {"user": "U0ALICE000", "to_round": 1, "to_step": 2, "held_until": "2026-11-24T12:00:00+00:00"}
+    shown = json.dumps(PAGE_NOTICES["page_escalated"]({**payload, "service": "<!here>"}, Policy()).blocks)
+    assert "is paged when *&lt;!here&gt;*'s maintenance ends" in shown and "now" not in shown.split("maintenance")[0]

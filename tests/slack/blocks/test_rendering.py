@@ -75,15 +75,33 @@ def test_kickoff_has_title_severity_ic_status_next_steps_and_buttons() -> None:
     assert "What happens next" in dumped
     assert "every *15m*" in dumped
     buttons = [e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == [ActionId.POST_UPDATE, ActionId.CHANGE_SEVERITY, ActionId.MITIGATE, ActionId.RESOLVE]
+    assert buttons == [
+        ActionId.POST_UPDATE,
+        ActionId.CHANGE_SEVERITY,
+        ActionId.PUBLIC_UPDATE,
+        ActionId.MITIGATE,
+        ActionId.RESOLVE,
+    ]
 
 
 @pytest.mark.parametrize(
     ("status", "buttons"),
     [
         # The mitigation may not hold: a mitigated incident can be reopened, so its kick-off offers it.
-        (Status.MITIGATED, [ActionId.POST_UPDATE, ActionId.CHANGE_SEVERITY, ActionId.RESOLVE, ActionId.REOPEN]),
-        (Status.INVESTIGATING, [ActionId.POST_UPDATE, ActionId.CHANGE_SEVERITY, ActionId.MITIGATE, ActionId.RESOLVE]),
+        (
+            Status.MITIGATED,
+            [ActionId.POST_UPDATE, ActionId.CHANGE_SEVERITY, ActionId.PUBLIC_UPDATE, ActionId.RESOLVE, ActionId.REOPEN],
+        ),
+        (
+            Status.INVESTIGATING,
+            [
+                ActionId.POST_UPDATE,
+                ActionId.CHANGE_SEVERITY,
+                ActionId.PUBLIC_UPDATE,
+                ActionId.MITIGATE,
+                ActionId.RESOLVE,
+            ],
+        ),
         (Status.RESOLVED, [ActionId.REOPEN]),
         (Status.CLOSED, []),
     ],

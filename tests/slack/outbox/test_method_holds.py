@@ -38,7 +38,7 @@ def test_a_shorter_retry_after_never_shortens_a_hold() -> None:
     holds.hold("chat.update", 20)
     holds.hold("chat.update", 1)
     assert holds.take("chat.update") == 20
-    assert holds.held_kinds() == {"sync_kickoff", "sync_announcement", "sync_runbook", "sync_triage"}
+    assert holds.held_kinds() == {"sync_kickoff", "sync_announcement", "sync_runbook", "sync_triage", "settle_page_dm"}
 
 
 def test_posting_is_limited_per_channel_so_it_is_held_for_that_channel_only() -> None:
@@ -54,8 +54,9 @@ def test_posting_is_limited_per_channel_so_it_is_held_for_that_channel_only() ->
 
 
 def test_every_kind_names_the_slack_method_it_calls_first() -> None:
-    # Answers go to a response_url; outside notifiers are HTTP elsewhere: neither is held by Slack's limits.
-    assert set(FIRST_METHOD) == set(EffectKind) - {EffectKind.RESPOND, EffectKind.NOTIFY}
+    # Answers go to a response_url; outside notifiers and the Statuspage bridge are HTTP elsewhere: none is held
+    # by Slack's limits.
+    assert set(FIRST_METHOD) == set(EffectKind) - {EffectKind.RESPOND, EffectKind.NOTIFY, EffectKind.STATUSPAGE}
 
 
 def test_a_paced_channel_lets_one_post_a_second_through() -> None:

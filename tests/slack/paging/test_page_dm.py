@@ -82,6 +82,26 @@ def test_i_cant_passes_the_page_to_the_next_step_at_once(firebell: Firebell) -> 
     assert f"<@{BOB}> can't take the page: paging step 2 now." in said(firebell, room)
 
 
+def test_once_someone_acknowledges_everyone_elses_dm_says_who_and_loses_its_buttons(firebell: Firebell) -> None:
+    room = declare_checkout(firebell)
+    [bobs] = wait_for_dm(firebell, BOB)
+    firebell.driver.slash_command("/incident", "escalate", user="alice", channel=room)
+    [carols] = wait_for_dm(firebell, CAROL)
+    firebell.settle()
+    assert action_ids(page_dms(firebell, BOB)[0]) == ["page_ack", "page_decline", "page_escalate"]
+    firebell.driver.click("carol", carols.channel, carols.ts, "page_ack")
+    firebell.settle()
+    [bobs] = page_dms(firebell, BOB)  # the same message, edited in place
+    assert action_ids(bobs) == []
+    assert f"<@{CAROL}> acknowledged this page already." in block_text(bobs)
+    assert "You are paged for INC-1" in block_text(bobs)  # still says what it was about
+    [carols] = page_dms(firebell, CAROL)
+    assert "You acknowledged the page of INC-1" in block_text(carols)  # her own, answered where she pressed
+    with firebell.runtime.ctx.db.read() as session:
+        sent = session.execute(select(PageNotification.user_id, PageNotification.dm_ts)).all()
+    assert {user for user, ts in sent if ts} == {BOB, CAROL}
+
+
 def test_a_person_slack_cannot_reach_is_skipped_at_once(firebell: Firebell) -> None:
     firebell.emu.faults.add("conversations.open", "error", error="cannot_dm_bot", times=1)
     room = declare_checkout(firebell)

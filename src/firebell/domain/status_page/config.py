@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from firebell.domain.status_page.statuspage_io import StatuspageIoConfig
+
 _PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f<>]{1,60}$")
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 
@@ -77,6 +79,7 @@ class StatusPageConfig(BaseModel):
     public_url: str | None = None
     timezone: str = "UTC"
     components: tuple[Component, ...] = Field(default=(), max_length=200)
+    statuspage_io: StatuspageIoConfig | None = None  # the optional bridge to Atlassian Statuspage
 
     @field_validator("public_url")
     @classmethod
@@ -107,6 +110,14 @@ class StatusPageConfig(BaseModel):
                     f"({component.slug!r}); make them differ in letters or digits"
                 )
             seen[component.slug] = component.name
+        if self.statuspage_io is not None:
+            unknown = [slug for slug in self.statuspage_io.components if slug not in seen]
+            if unknown:
+                valid = ", ".join(seen) or "none are configured (status_page.components)"
+                raise ValueError(
+                    f"statuspage_io.components: {', '.join(map(repr, unknown))} is not one of our components; "
+                    f"components (by slug): {valid}"
+                )
         return self
 
     def component(self, token: str) -> Component:

@@ -120,6 +120,8 @@ def record_failure(session: Session, job: Job, outcome: Failed, now: datetime) -
     # the announcement thread is one update). A notice about a failure that itself fails is only
     # recorded: telling the room again would loop.
     source = f"event:{job.payload['event_id']}" if job.payload.get("event_id") else f"effect:{job.id}"
+    if job.kind == EffectKind.NOTIFY:  # once per notifier and incident: a wrong key fails every event alike
+        source = f"notifier:{job.payload.get('notifier')}"
     enqueue(
         session,
         kind=EffectKind.POST_NOTICE,
@@ -134,6 +136,7 @@ def record_failure(session: Session, job: Job, outcome: Failed, now: datetime) -
             "number": incident.number,
             "failed": job.payload.get("notice") or job.kind,
             "error": outcome.error[:200],
+            **_notifier_of(job),
         },
         dedupe=True,
     )
@@ -146,14 +149,18 @@ def _failure_text(job: Job, outcome: Failed) -> str:
     return f"Slack refused {job.kind.replace('_', ' ')}: {outcome.error}"
 
 
+def _notifier_of(job: Job) -> dict[str, str]:
+    """For an outside notifier's effect: which notifier, and what it failed to deliver."""
+    if job.kind != EffectKind.NOTIFY:
+        return {}
+    event = str((job.payload.get("page_notice") or {}).get("event", "event"))
+    return {"notifier": str(job.payload.get("notifier") or "a notifier"), "page_event": event}
+
+
 def _worth_telling_the_room(job: Job, incident: Incident) -> bool:
-    """A war room exists to be told, and the failed effect was not itself such a notice (nor an outside
-    notifier's: the timeline and the error log say so; the war-room notice speaks of Slack)."""
-    return (
-        incident.channel_id is not None
-        and job.payload.get("notice") != FAILURE_NOTICE
-        and job.kind != EffectKind.NOTIFY
-    )
+    """A war room exists to be told, and the failed effect was not itself such a notice. An outside notifier that
+    failed for good is told too: someone relying on it for phone calls was not reached that way."""
+    return incident.channel_id is not None and job.payload.get("notice") != FAILURE_NOTICE
 
 
 def tell_declarer(session: Session, job: Job, error: str, now: datetime, *, retrying: bool) -> None:

@@ -20,6 +20,7 @@ from firebell.domain.timeline import EventKind
 from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
 from firebell.services.status_page.revision import bump_revision
+from firebell.services.status_page.statuspage_sync import enqueue_update_sync
 from firebell.store.models import Incident, StatusIncident, StatusUpdate
 
 MAX_BODY = 5000
@@ -167,6 +168,8 @@ def draft_public_update(
                 actor=by,
                 text=f"Public update drafted ({status.label}), awaiting the Incident Commander's approval: {body}",
                 data={"update_id": row.id, "status": status.value, "components": checked},
+                notice="public_update_drafted",  # the draft, with Approve & publish / Edit / Reject, in the room
+                notice_data=_card(status_incident, row),
             )
         return _view(change, status_incident, row)
 
@@ -252,9 +255,28 @@ def _publish(change: Change, status_incident: StatusIncident, row: StatusUpdate,
         interval = change.policy.known(change.incident.severity).public_update_interval
         status_incident.next_update_due_at = change.now + interval if interval else None
     bump_revision(change.session, change.now)
+    enqueue_update_sync(change.session, change.policy, status_incident, row, now=change.now)
     change.record(
         kind=EventKind.PUBLIC_UPDATE_PUBLISHED,
         actor=by,
         text=f"Public update published ({status.label}): {row.body}",
         data={"update_id": row.id, "status": status.value, "components": dict(row.components)},
+        notice="public_update_published",  # the war room hears, with a link to the public page
+        notice_data=_card(status_incident, row),
     )
+
+
+def _card(status_incident: StatusIncident, row: StatusUpdate) -> dict[str, object]:
+    """What the war room's message about a public update shows (a notice's payload)."""
+    return {
+        "update_id": row.id,
+        "public_id": status_incident.public_id,
+        "title": status_incident.title,
+        "state": row.state,
+        "status": row.status,
+        "body": row.body,
+        "components": dict(row.components),
+        "drafted_by": row.drafted_by,
+        "decided_by": row.decided_by,
+        "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+    }

@@ -43,6 +43,7 @@ class ActionId:
     REOPEN = "incident.reopen"
     OPEN_WAR_ROOM = "incident.open_war_room"
     SNOOZE = "incident.snooze"  # suffixed with the seconds, e.g. incident.snooze.900
+    PUBLIC_UPDATE = "incident.public_update"  # opens the public update form (slack/listeners/public_updates.py)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def _lifecycle_buttons(incident: IncidentSnapshot) -> list[dict[str, Any]]:
         elements += [
             button("Post update", ActionId.POST_UPDATE, value=value, style="primary"),
             button("Change severity", ActionId.CHANGE_SEVERITY, value=value),
+            button("Public update", ActionId.PUBLIC_UPDATE, value=value),
         ]
     for action in allowed_actions(incident.status):
         spec = _LIFECYCLE_BUTTONS.get(action)

@@ -11,6 +11,7 @@ from firebell.slack.blocks.alert_triage import alerts_attached_notice
 from firebell.slack.blocks.incident import Message, status_label
 from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, channel_link, context, ic_mention, mention, section
 from firebell.slack.blocks.page_notices import PAGE_NOTICES
+from firebell.slack.blocks.public_updates import PUBLIC_NOTICES
 from firebell.slack.blocks.review import unowned_message
 from firebell.slack.blocks.times import times_notice
 from firebell.slack.mrkdwn import escape_mrkdwn, mrkdwn_chunks, truncate
@@ -133,6 +134,15 @@ _TOO_LONG = frozenset({"msg_blocks_too_long", "invalid_blocks", "msg_too_long"})
 
 def _delivery_failed(payload: dict[str, Any], policy: Policy) -> Message:
     failed, error = str(payload.get("failed", "")), str(payload.get("error", ""))
+    if payload.get("notifier"):  # an outside notifier (webhook, ntfy, PagerDuty), not Slack
+        notifier = escape_mrkdwn(truncate(str(payload["notifier"]), 60))
+        event = escape_mrkdwn(truncate(str(payload.get("page_event") or "event"), 40))
+        text = (
+            f":warning: The notifier *{notifier}* could not deliver a page {event} for good "
+            f"(`{escape_mrkdwn(truncate(error, 200))}`). Whoever relies on it was not reached that way: "
+            "the Slack DM still went out; check the notifier's settings."
+        )
+        return Message(text=f"Notifier {notifier} failed", blocks=[section(text)])
     what = _FAILED_WHAT.get(failed, f"a message ({escape_mrkdwn(failed.replace('_', ' '))})")
     hint = (
         " It was too long for one Slack message: post it again shorter, or in parts."
@@ -162,6 +172,7 @@ _RENDERERS = {
     "alerts_attached": _alerts_attached,
     "times_changed": times_notice,
     **PAGE_NOTICES,
+    **PUBLIC_NOTICES,
 }
 
 

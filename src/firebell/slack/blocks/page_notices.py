@@ -106,6 +106,9 @@ def _acknowledged(payload: dict[str, Any], policy: Policy) -> Message:
 def _passed_on(payload: dict[str, Any]) -> str:
     if payload.get("exhausted"):
         return "nobody is left to page: the escalation has run through every step"
+    if payload.get("held_until"):
+        service = escape_mrkdwn(str(payload.get("service") or "the service"))
+        return f"{_step(payload, 'to_')} is paged when *{service}*'s maintenance ends ({_when(payload['held_until'])})"
     return f"paging {_step(payload, 'to_')} now"
 
 

@@ -74,6 +74,8 @@ def page_dm_message(dm: PageDm) -> Message:
             context("Nobody acknowledged in time and the announcement channel was told; you can still take it.")
         )
         blocks.append(actions(acknowledge, block_id="page.actions"))
+    elif dm.status == PageStatus.CANCELLED:
+        blocks.append(context(f":white_check_mark: {label} is resolved: this page ended, nothing to do."))
     elif dm.acknowledged_by:
         blocks.append(context(f":white_check_mark: {mention(dm.acknowledged_by)} acknowledged this page already."))
     text = f"You are paged: {label} ({dm.severity}) {escape_mrkdwn(truncate(dm.title, 150))}"

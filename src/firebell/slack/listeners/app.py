@@ -39,6 +39,7 @@ from firebell.slack.listeners.oncall import COMMAND as ONCALL_COMMAND
 from firebell.slack.listeners.oncall import KIND as ONCALL_KIND
 from firebell.slack.listeners.oncall import OncallSlashCommand
 from firebell.slack.listeners.paging import Paging
+from firebell.slack.listeners.public_updates import PublicUpdates
 from firebell.slack.listeners.review import Review
 from firebell.slack.listeners.runbooks import Runbooks
 from firebell.slack.outbox.directory import SlackDirectory
@@ -127,6 +128,7 @@ def build_bolt_app(
     review = Review(ctx, after_ack)
     runbooks = Runbooks(ctx, shelf, after_ack)
     paging = Paging(ctx, after_ack)
+    public_updates = PublicUpdates(ctx, after_ack, client)
     command = IncidentCommand(
         ctx,
         client=client,
@@ -136,6 +138,7 @@ def build_bolt_app(
         review=review,
         runbooks=runbooks,
         paging=paging,
+        public_updates=public_updates,
     )
     oncall = OncallSlashCommand(ctx, after_ack=after_ack, recorder=recorder, directory=directory)
     interactions = Interactions(ctx, after_ack)
@@ -174,6 +177,7 @@ def build_bolt_app(
     app.action(PageActionId.ACKNOWLEDGE)(threaded(paging.acknowledge_pressed))
     app.action(PageActionId.DECLINE)(threaded(paging.decline_pressed))
     app.action(PageActionId.ESCALATE)(threaded(paging.escalate_pressed))
+    public_updates.register(app, threaded)
     app.event("reaction_added")(threaded(events.reaction_added))
     # Anything else Slack sends (other subscribed events) is acknowledged, so Slack does not retry it.
     app.event(re.compile(".*"))(_ignore)

@@ -66,14 +66,18 @@ from firebell.slack.grammar import (
     Resolve,
     ShowStatus,
     ShowTimeline,
+    StatusPage,
     Times,
     parse_command,
 )
 from firebell.slack.listeners.after_ack import AfterAck
 from firebell.slack.listeners.inbox import InboxRecorder, request_key
 from firebell.slack.listeners.paging import Paging
+from firebell.slack.listeners.public_updates import PublicUpdates
 from firebell.slack.listeners.review import Review
 from firebell.slack.listeners.runbooks import Runbooks
+from firebell.slack.listeners.status_maintenance import StatusMaintenanceCommands
+from firebell.slack.maintenance_grammar import CancelMaintenance, ListMaintenance, ScheduleMaintenance
 from firebell.slack.outbox.directory import SlackDirectory
 from firebell.slack.outbox.response_urls import reply
 from firebell.slack.page_grammar import AckPage, EscalatePage, PageSomeone
@@ -111,6 +115,7 @@ class IncidentCommand:
         review: Review,
         runbooks: Runbooks,
         paging: Paging,
+        public_updates: PublicUpdates,
     ) -> None:
         self.ctx = ctx
         self.client = client
@@ -120,6 +125,8 @@ class IncidentCommand:
         self.review = review
         self.runbooks = runbooks
         self.paging = paging
+        self.maintenance = StatusMaintenanceCommands(ctx)
+        self.public_updates = public_updates
         # The policy is fixed for the process's life, so help is built once, not on every request.
         self._help = help_reply(ctx.policy)
         self._late: set[asyncio.Future[None]] = set()  # records still committing after their ack
@@ -144,9 +151,9 @@ class IncidentCommand:
         if not user or not channel:
             await _ack(ack, error_reply("Slack sent this command without a user or channel; nothing was done."))
             return
-        if isinstance(command, Declare) and command.title is None:
-            await ack()
-            self.after_ack.run(self._open_declare_form, body, command)
+        if (isinstance(command, Declare) and command.title is None) or isinstance(command, StatusPage):
+            await ack()  # a form: opened with the command's trigger, which lasts 3 s, after the ack
+            self.after_ack.run(self._open_form, body, command)
             return
         # A war room's commands are carried out in the order they came, and so are one person's declares;
         # other rooms and people go alongside, so a slow or locked incident holds up only its own room.
@@ -225,6 +232,8 @@ class IncidentCommand:
                 return self.runbooks.find(command, channel=channel)
             case PageSomeone() | AckPage() | EscalatePage():
                 return self.paging.run(command, user=user, channel=channel)
+            case ListMaintenance() | ScheduleMaintenance() | CancelMaintenance():
+                return self.maintenance.run(command, user=user)
             case Handover(user_id=who):
                 return self._assign(user=user, channel=channel, role="commander", who=who)
             case AssignRole(role=role, user_id=who):
@@ -250,6 +259,8 @@ class IncidentCommand:
                 return status_reply(snapshot, ctx.policy, now=now, report=report)
             case Times():
                 return self._times(command, user=user, channel=channel)
+            case StatusPage():  # opened from the ack (it needs the trigger); a replayed one says so
+                raise UsageError("`/incident statuspage` opens a form; run it again to open it.")
             case ShowTimeline():
                 snapshot = self._war_room(channel)
                 with ctx.db.read() as session:
@@ -282,6 +293,12 @@ class IncidentCommand:
                 "This isn't an incident channel. Run this in an incident's war room (`/incident list` shows them)."
             )
         return snapshot
+
+    def _open_form(self, body: dict[str, Any], command: Declare | StatusPage) -> None:
+        if isinstance(command, StatusPage):
+            self.public_updates.open_from_command(body)
+        else:
+            self._open_declare_form(body, command)
 
     def _open_declare_form(self, body: dict[str, Any], command: Declare) -> None:
         metadata = {"channel": body.get("channel_id"), "response_url": body.get("response_url")}

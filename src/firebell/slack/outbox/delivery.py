@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import war_room_name
 from firebell.notifiers.delivery import deliver_notice
+from firebell.notifiers.statuspage_delivery import deliver_statuspage
 from firebell.runbooks.shelf import Shelf
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, Target
@@ -25,12 +26,14 @@ from firebell.slack.blocks.oncall_handoff import handoff_message
 from firebell.slack.blocks.reminders import reminder_message
 from firebell.slack.blocks.replies import pin_recorded_reply
 from firebell.slack.blocks.runbooks import checklist_message, review_message
+from firebell.slack.blocks.status_maintenance import maintenance_announcement
 from firebell.slack.mrkdwn import plain_from_slack
 from firebell.slack.outbox.alert_notes import kickoff, post_alert_note
 from firebell.slack.outbox.alert_triage import TriageDeliveries
 from firebell.slack.outbox.directory import ChannelNotFound, SlackDirectory
 from firebell.slack.outbox.outcomes import classify, slack_error
-from firebell.slack.outbox.paging import post_page_dm
+from firebell.slack.outbox.paging import post_page_dm, settle_page_dm
+from firebell.slack.outbox.public_reminders import post_public_reminder
 from firebell.slack.outbox.response_urls import respond
 from firebell.slack.outbox.review import ReviewDeliveries
 
@@ -73,7 +76,11 @@ class Deliverer:
             EffectKind.SYNC_TRIAGE: self.triage.sync,
             EffectKind.POST_ALERT_NOTE: lambda job, incident: post_alert_note(self, job, incident),
             EffectKind.PAGE_DM: lambda job, incident: post_page_dm(self, job, incident),
+            EffectKind.SETTLE_PAGE_DM: lambda job, incident: settle_page_dm(self, job, incident),
             EffectKind.NOTIFY: lambda job, incident: deliver_notice(self.ctx, job, incident),  # HTTP, not Slack
+            EffectKind.STATUSPAGE: lambda job, incident: deliver_statuspage(self.ctx, job),  # HTTP, not Slack
+            EffectKind.POST_MAINTENANCE: self._post_maintenance,
+            EffectKind.POST_PUBLIC_REMINDER: lambda job, incident: post_public_reminder(self, job, incident),
         }
 
     # -- delivery ----------------------------------------------------------------------------------
@@ -251,6 +258,11 @@ class Deliverer:
         # Public channels can be joined; a private one needs a person to invite the bot.
         self.client.conversations_join(channel=channel)
         return channel, self.post(job, channel, message)
+
+    def _post_maintenance(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
+        """Tell the announcement channel a status-page maintenance was scheduled, called off or ended early."""
+        posted = self.announce(job, maintenance_announcement(job.payload))
+        return posted if isinstance(posted, Retry) else Delivered()
 
     def _sync_announcement(self, job: Job, incident: IncidentSnapshot | None) -> Outcome:
         assert incident is not None

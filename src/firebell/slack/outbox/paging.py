@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from firebell.domain.incident import IncidentSnapshot
 from firebell.services.outbox.outcomes import Delivered, Job, Outcome
-from firebell.services.page_delivery import mark_sent, mark_unreachable, page_dm
+from firebell.services.page_delivery import mark_sent, mark_unreachable, page_dm, settled_dm
 from firebell.slack.blocks.paging import page_dm_message
 from firebell.slack.outbox.outcomes import slack_error
 
@@ -47,7 +47,7 @@ def post_page_dm(deliverer: "Deliverer", job: Job, incident: IncidentSnapshot | 
         return Delivered()  # acknowledged, resolved or moved on meanwhile: this DM would be stale
     try:
         channel = deliverer.directory.dm_channel(user)
-        deliverer.post(job, channel, page_dm_message(dm))
+        ts = deliverer.post(job, channel, page_dm_message(dm))
     except SlackApiError as exc:
         error = slack_error(exc)
         if error not in UNREACHABLE:
@@ -55,5 +55,21 @@ def post_page_dm(deliverer: "Deliverer", job: Job, incident: IncidentSnapshot | 
         log.warning("page %s: %s cannot be reached in Slack (%s)", page_id, user, error)
         mark_unreachable(ctx, page_id, user, round_, step, error=error)
         return Delivered()
-    mark_sent(ctx, page_id, user, round_, step)
+    mark_sent(ctx, page_id, user, round_, step, channel=channel, ts=ts)
+    return Delivered()
+
+
+def settle_page_dm(deliverer: "Deliverer", job: Job, incident: IncidentSnapshot | None) -> Outcome:
+    """Edit a page DM sent earlier once its page is over: who acknowledged it (or that the incident is resolved),
+    and no buttons left to press."""
+    settled = settled_dm(deliverer.ctx, int(job.payload["notification_id"]))
+    if settled is None:
+        return Delivered()  # escalating again (its buttons stay), or never sent
+    dm, channel, ts = settled
+    try:
+        deliverer.client.chat_update(channel=channel, ts=ts, **page_dm_message(dm).as_args())
+    except SlackApiError as exc:
+        if slack_error(exc) in UNREACHABLE | {"message_not_found", "cant_update_message"}:
+            return Delivered()  # the DM is gone, or the person is: nothing left to tidy
+        raise
     return Delivered()

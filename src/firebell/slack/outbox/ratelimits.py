@@ -32,6 +32,7 @@ FIRST_METHOD: dict[EffectKind, str] = {
     EffectKind.EPHEMERAL: "chat.postEphemeral",
     EffectKind.CAPTURE_PIN: "conversations.history",
     EffectKind.POST_REMINDER: "chat.postMessage",
+    EffectKind.POST_PUBLIC_REMINDER: "chat.postMessage",
     EffectKind.POST_POSTMORTEM: "files.getUploadURLExternal",
     EffectKind.POST_RUNBOOK: "chat.postMessage",
     EffectKind.SYNC_RUNBOOK: "chat.update",
@@ -39,13 +40,16 @@ FIRST_METHOD: dict[EffectKind, str] = {
     EffectKind.SYNC_TRIAGE: "chat.update",  # chat.postMessage only the first time
     EffectKind.POST_ALERT_NOTE: "chat.postMessage",
     EffectKind.PAGE_DM: "conversations.open",  # chat.postMessage once the DM channel is known
+    EffectKind.SETTLE_PAGE_DM: "chat.update",
+    EffectKind.POST_MAINTENANCE: "chat.postMessage",  # in the announcement channel
 }
 _METHOD_OF = {kind.value: method for kind, method in FIRST_METHOD.items()}
+_REMINDERS = (EffectKind.POST_REMINDER, EffectKind.POST_PUBLIC_REMINDER)
 
 
 def first_method(job: Job) -> str:
     """The Slack method this effect calls first ("" for none: an answer through a response_url)."""
-    if job.kind == EffectKind.POST_REMINDER and job.payload.get("target") == "dm":
+    if job.kind in _REMINDERS and job.payload.get("target") == "dm":
         return "conversations.open"  # the commander's DM is opened before the reminder is posted in it
     if job.kind == EffectKind.DM and not job.payload.get("user"):
         return "chat.postMessage"  # a team's runbook review goes to the announcement channel
@@ -62,9 +66,11 @@ def first_call(job: Job, directory: SlackDirectory, announcement_channel: str | 
     calling Slack (so that a method or channel Slack throttles can be waited out)."""
     incident = job.incident
     target = job.payload.get("target")
-    if job.kind == EffectKind.POST_ANNOUNCEMENT or (job.kind == EffectKind.DM and not job.payload.get("user")):
+    if job.kind in (EffectKind.POST_ANNOUNCEMENT, EffectKind.POST_MAINTENANCE) or (
+        job.kind == EffectKind.DM and not job.payload.get("user")
+    ):
         return "chat.postMessage", directory.known_channel_id(announcement_channel) if announcement_channel else None
-    if job.kind == EffectKind.POST_REMINDER and target == "dm" and incident is not None:
+    if job.kind in _REMINDERS and target == "dm" and incident is not None:
         # Nobody in command yet (alert-born): the delivery makes no call; look up no DM channel.
         dm = directory.known_dm_channel(incident.commander) if incident.commander else incident.channel_id
         return ("chat.postMessage", dm) if dm else ("conversations.open", None)
@@ -126,7 +132,7 @@ class MethodHolds:
         return frozenset(
             kind.value
             for kind, method in FIRST_METHOD.items()
-            if method in held and kind not in (EffectKind.POST_REMINDER, EffectKind.DM, EffectKind.PAGE_DM)
+            if method in held and kind not in (*_REMINDERS, EffectKind.DM, EffectKind.PAGE_DM)
         )
 
 

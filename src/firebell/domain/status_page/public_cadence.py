@@ -1,0 +1,31 @@
+"""The public cadence: when the public should hear again, and what a missed public update does.
+
+Pure functions of (due point, interval, misses, now), like the internal cadence (domain/cadence.py); the
+scheduler supplies the time.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class MissedPublicUpdate:
+    """A passed public due point: which consecutive miss it is, how long the page has been silent, and when
+    to look again (None: the severity has no public cadence any more)."""
+
+    miss: int
+    silence: timedelta
+    next_due: datetime | None
+
+
+def missed_public_update(
+    *, due: datetime, interval: timedelta | None, previous_misses: int, last_published_at: datetime, now: datetime
+) -> MissedPublicUpdate:
+    """The reminder for a passed public due point. The next one is an interval on; when the service was down
+    across several due points, an interval from now instead (one reminder after a restart, not a burst)."""
+    next_due = None
+    if interval is not None:
+        next_due = due + interval
+        if next_due <= now:
+            next_due = now + interval
+    return MissedPublicUpdate(miss=previous_misses + 1, silence=now - last_published_at, next_due=next_due)
