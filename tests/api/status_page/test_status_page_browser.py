@@ -25,7 +25,7 @@ ARTIFACTS = Path(os.environ.get("FIREBELL_TEST_ARTIFACTS", Path(__file__).parent
 AXE_RUN = (
     "const done = arguments[arguments.length - 1];"
     'axe.run({runOnly: {type: "tag", values: ["wcag2a", "wcag2aa"]}})'
-    '.then(r => done(r), e => done({error: String(e)}));'
+    ".then(r => done(r), e => done({error: String(e)}));"
 )
 
 pytestmark = pytest.mark.slow  # a real browser process
