@@ -47,12 +47,25 @@ def main() -> None:
     is_flag=True,
     help="Receive Slack traffic over Socket Mode (needs SLACK_APP_TOKEN; or set FIREBELL_SOCKET_MODE=1).",
 )
-def serve(host: str, port: int, socket_mode: bool) -> None:
-    """Run the service: Slack at POST /slack/events, GET /healthz, the REST API under /api/v1, and the
-    internal web view at /incidents (FIREBELL_WEB_VIEW=slack for Sign in with Slack, open, or off)."""
+@click.option(
+    "--status-port",
+    type=click.IntRange(1, 65535),
+    help="Also serve the public status page alone on this port: only /status, /status.json and the feeds, never "
+    "/slack/events, /api or anything internal (the main port keeps serving /status too).",
+)
+@click.option(
+    "--status-host",
+    help="Interface for --status-port (default: the same as --host; 0.0.0.0 to publish the page alone).",
+)
+def serve(host: str, port: int, socket_mode: bool, status_port: int | None, status_host: str | None) -> None:
+    """Run the service: Slack at POST /slack/events, GET /healthz, the REST API under /api/v1, and the public
+    status page at /status (with /status.json, /status/feed.atom and /status/feed.rss), and the internal web view
+    at /incidents (FIREBELL_WEB_VIEW=slack for Sign in with Slack, open, or off)."""
     import uvicorn
 
     from firebell.api.app import create_app
+    from firebell.api.status_page.app import create_status_app
+    from firebell.api.status_page.cache import StatusPageCache
     from firebell.runbooks.location import describe
     from firebell.runtime import build_runtime
 
@@ -75,17 +88,41 @@ def serve(host: str, port: int, socket_mode: bool) -> None:
         fail(problem)
     if problem := _check_listen(host, port):
         fail(problem)
+    status_host = status_host or host
+    if status_port is not None:
+        if status_port == port:
+            fail(f"--status-port {status_port}: the main service already listens there; pick another port.")
+        if problem := _check_listen(status_host, status_port):
+            fail(f"--status-port: {problem}")
+    elif status_host != host:
+        fail("--status-host needs --status-port: say which port the status page alone listens on.")
     if socket_mode and app_token is not None and (problem := _check_app_token(app_token, settings.slack_api_url)):
         fail(problem)
     runtime = build_runtime(settings, source.policy)
     log.info("runbooks: %d loaded from %s", len(runtime.shelf.library.all()), describe(runtime.shelf.directory))
-    app = create_app(runtime, socket_mode_token=app_token if socket_mode else None)
+    status_cache = StatusPageCache(runtime.ctx)  # one per process: both ports serve from it
+    app = create_app(runtime, socket_mode_token=app_token if socket_mode else None, status_cache=status_cache)
     # Everything built so far lives as long as the process: move it out of the collector's sight, so a
     # full collection while serving does not walk it (measured: the slowest `help` ack at 16 concurrent
     # requests from 55 ms to 18 ms, `status` p99 from 96 ms to 67 ms; bench/ack.py).
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, host=host, port=port, log_level=settings.firebell_log_level.lower())
+    log_level = settings.firebell_log_level.lower()
+    if status_port is None:
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        return
+    from firebell.api.status_page.second_port import run_with_status_port
+
+    log.info("status page: also alone on http://%s:%d/status", status_host, status_port)
+    run_with_status_port(
+        app,
+        create_status_app(status_cache),
+        host=host,
+        port=port,
+        status_host=status_host,
+        status_port=status_port,
+        log_level=log_level,
+    )
 
 
 def _check_listen(host: str, port: int) -> str | None:

@@ -1,5 +1,6 @@
-"""The FastAPI app: `/slack/events` for Slack, `/healthz` and `/readyz`, the REST API under `/api/v1`, and its docs;
-the internal web view (`/incidents`, `/auth/...`)."""
+"""The FastAPI app: `/slack/events` for Slack, `/healthz` and `/readyz`, the REST API under `/api/v1`, its docs, the
+public status page under `/status` (which `firebell serve --status-port` also serves alone on a port of its own),
+and the internal web view (`/incidents`, `/auth/...`)."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -22,6 +23,8 @@ from firebell.api.health import health_router
 from firebell.api.ical import ical_router
 from firebell.api.rest import build_router
 from firebell.api.slack_edge import Refusal, check_shape, check_signature, read_limited_body
+from firebell.api.status_page.cache import StatusPageCache
+from firebell.api.status_page.router import status_page_router
 from firebell.api.web.router import web_router
 from firebell.runtime import Runtime
 from firebell.slack.listeners.ack_priority import AckPriority
@@ -42,8 +45,16 @@ class CountedSocketModeHandler(AsyncSocketModeHandler):
             await super().handle(client, req)
 
 
-def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_token: str | None = None) -> FastAPI:
+def create_app(
+    runtime: Runtime,
+    *,
+    manage_runtime: bool = True,
+    socket_mode_token: str | None = None,
+    status_cache: StatusPageCache | None = None,
+) -> FastAPI:
     """The HTTP service; with `manage_runtime`, its lifespan starts and stops the gateway and scheduler.
+
+    The status page renders from `status_cache` (one per process: pass the same one to the status-only app).
 
     With a Socket Mode app-level token, Slack traffic arrives over a WebSocket instead of `/slack/events`
     (which is then not served): the lifespan connects it after the runtime starts and closes it before
@@ -108,5 +119,6 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True, socket_mode_tok
     app.include_router(build_alert_intake_router(runtime))
     app.include_router(build_alert_reads_router(runtime))
     app.include_router(ical_router(runtime.ctx))
+    app.include_router(status_page_router(status_cache or StatusPageCache(runtime.ctx)))
     app.include_router(web_router(runtime))  # /incidents: the internal web view (off unless FIREBELL_WEB_VIEW says)
     return app

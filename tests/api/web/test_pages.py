@@ -49,6 +49,13 @@ def policy() -> Policy:
     )
 
 
+def cell(section: str, user: str, name: str) -> int:
+    """Where a person first shows in a table: by the name Firebell learned from Slack, or (not learned yet) their id."""
+    found = [i for i in (section.find(f"<td>{name}</td>"), section.find(f"<td>{user}</td>")) if i >= 0]
+    assert found, (user, section)
+    return min(found)
+
+
 def shown(page: httpx.Response) -> list[int]:
     """The incident numbers a list page links to, in order."""
     return [int(part.split('"', 1)[0]) for part in page.text.split('<a href="/incidents/')[1:]]
@@ -102,11 +109,10 @@ def test_the_incident_page_shows_its_whole_record_escaped(open_firebell: Firebel
     severity = html.split('id="severity"')[1].split("</section>")[0]
     assert severity.index("SEV2") < severity.index("SEV1")
     roles = html.split('id="roles"')[1].split("</section>")[0]
-    # People by the names Firebell learned from Slack.
-    assert roles.index("<td>alice</td>") < roles.index("<td>carol</td>") and "now" in roles
+    assert cell(roles, ALICE, "alice") < cell(roles, CAROL, "carol") and "now" in roles
     assert "CheckoutErrors" in html.split('id="alerts"')[1].split("</section>")[0]
     paging = html.split('id="pages"')[1].split("</section>")[0]
-    assert "bob" in paging and "after 2m" in paging and "acknowledge" in paging
+    assert cell(paging, BOB, "bob") >= 0 and "after 2m" in paging and "acknowledge" in paging
     timeline = html.split('id="timeline"')[1].split("</section>")[0]
     assert all(kind in timeline for kind in ("declared", "severity_changed", "commander_changed", "status_changed"))
     assert "2026-12-01" in html.split('id="action-items"')[1]
