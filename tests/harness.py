@@ -190,8 +190,10 @@ def build_firebell(
     gateway: dict[str, Any] | None = None,
     api_token: str | None = API_TOKEN,
     clock: Clock | None = None,
+    environment: dict[str, Any] | None = None,
+    port: int = 0,
 ) -> Firebell:
-    """Start Firebell (migrations, gateway, HTTP) wired to the emulator.
+    """Start Firebell (migrations, gateway, HTTP) wired to the emulator; `environment` adds settings.
 
     With a `clock`, Firebell's use cases read that hand-moved clock and its scheduler ticks only when the
     test says (`Firebell.advance`, `Firebell.tick`); Slack's side (signatures, message ts) keeps real time.
@@ -202,6 +204,7 @@ def build_firebell(
         slack_api_url=slack.api_url,
         database_url=database_url,
         firebell_api_token=api_token,
+        **(environment or {}),
     )
     runtime = build_runtime(
         settings,
@@ -210,7 +213,7 @@ def build_firebell(
         gateway_options={**FAST_GATEWAY, **(gateway or {})},
         scheduler_options=FAST_SCHEDULER if clock is None else HAND_SCHEDULER,
     )
-    server = AsgiServerThread(create_app(runtime), lifespan=True)
+    server = AsgiServerThread(create_app(runtime), port=port, lifespan=True)
     server.start()
     driver = AnsweredDriver(emu, slack, app_url=f"{server.url}/slack/events", inbox=runtime.inbox)
     return Firebell(emu=emu, slack=slack, runtime=runtime, server=server, driver=driver, clock=clock)

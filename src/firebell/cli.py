@@ -59,7 +59,8 @@ def main() -> None:
 )
 def serve(host: str, port: int, socket_mode: bool, status_port: int | None, status_host: str | None) -> None:
     """Run the service: Slack at POST /slack/events, GET /healthz, the REST API under /api/v1, and the public
-    status page at /status (with /status.json, /status/feed.atom and /status/feed.rss)."""
+    status page at /status (with /status.json, /status/feed.atom and /status/feed.rss), and the internal web view
+    at /incidents (FIREBELL_WEB_VIEW=slack for Sign in with Slack, open, or off)."""
     import uvicorn
 
     from firebell.api.app import create_app
@@ -83,6 +84,8 @@ def serve(host: str, port: int, socket_mode: bool, status_port: int | None, stat
         log.info("policy: the built-in defaults (no FIREBELL_CONFIG, no ./firebell.yaml)")
     else:
         log.info("policy: %s (built-in defaults for: %s)", source.path, ", ".join(source.defaulted) or "nothing")
+    if problem := settings.web_view_problem():
+        fail(problem)
     if problem := _check_listen(host, port):
         fail(problem)
     status_host = status_host or host

@@ -19,7 +19,16 @@ log = logging.getLogger(__name__)
 DEFAULT_POLICY_FILE = Path("firebell.yaml")
 DEFAULT_DATABASE_URL = "sqlite:///firebell.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-_SECRETS = {"slack_bot_token", "slack_signing_secret", "slack_app_token", "firebell_api_token"}
+_SECRETS = {
+    "slack_bot_token",
+    "slack_signing_secret",
+    "slack_app_token",
+    "firebell_api_token",
+    "firebell_slack_client_secret",
+    "firebell_web_session_secret",
+}
+WEB_VIEW_MODES = ("off", "open", "slack")
+MIN_SESSION_SECRET = 32
 
 
 class SettingsError(FirebellError):
@@ -40,6 +49,13 @@ class Settings(BaseSettings):
     firebell_api_token: SecretStr | None = None
     firebell_log_level: str = "INFO"
     firebell_socket_mode: bool = False
+    # The internal web view (/incidents): off, open (no sign-in; a trusted network only) or slack (Sign in with Slack).
+    firebell_web_view: str = "off"
+    firebell_web_base_url: str | None = None
+    firebell_web_session_secret: SecretStr | None = None
+    firebell_slack_client_id: str | None = None
+    firebell_slack_client_secret: SecretStr | None = None
+    firebell_slack_team_id: str | None = None  # unset: the bot token's workspace (auth.test)
 
     @field_validator(
         "slack_bot_token",
@@ -47,6 +63,11 @@ class Settings(BaseSettings):
         "slack_app_token",
         "firebell_api_token",
         "firebell_config",
+        "firebell_web_base_url",
+        "firebell_web_session_secret",
+        "firebell_slack_client_id",
+        "firebell_slack_client_secret",
+        "firebell_slack_team_id",
         mode="before",
     )
     @classmethod
@@ -54,7 +75,7 @@ class Settings(BaseSettings):
         # docker-compose passes unset variables as empty strings; an empty token is no token.
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("database_url", "firebell_log_level", "firebell_socket_mode", mode="before")
+    @field_validator("database_url", "firebell_log_level", "firebell_socket_mode", "firebell_web_view", mode="before")
     @classmethod
     def _empty_is_default(cls, value: Any, info: Any) -> Any:
         # As above: an empty variable from docker-compose means "not set", so the default applies.
@@ -69,6 +90,37 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}, got {value!r}")
         return level
+
+    @field_validator("firebell_web_view")
+    @classmethod
+    def _web_view(cls, value: str) -> str:
+        mode = value.strip().lower()
+        if mode not in WEB_VIEW_MODES:
+            raise ValueError(f"expected one of {', '.join(WEB_VIEW_MODES)}, got {value!r}")
+        return mode
+
+    def web_view_problem(self) -> str | None:
+        """What FIREBELL_WEB_VIEW=slack still lacks (None when the web view can start as configured)."""
+        if self.firebell_web_view != "slack":
+            return None
+        missing = []
+        if self.firebell_slack_client_id is None:
+            missing.append("FIREBELL_SLACK_CLIENT_ID (Basic Information > App Credentials > Client ID)")
+        if self.firebell_slack_client_secret is None:
+            missing.append("FIREBELL_SLACK_CLIENT_SECRET (Basic Information > App Credentials > Client Secret)")
+        secret = self.firebell_web_session_secret
+        if secret is None or len(secret.get_secret_value()) < MIN_SESSION_SECRET:
+            missing.append(
+                f"FIREBELL_WEB_SESSION_SECRET (at least {MIN_SESSION_SECRET} characters, e.g. `openssl rand -hex 32`)"
+            )
+        base = self.firebell_web_base_url
+        if base is None or not base.startswith(("https://", "http://")):
+            missing.append(
+                "FIREBELL_WEB_BASE_URL (the URL people reach Firebell at, e.g. https://firebell.example.com)"
+            )
+        if not missing:
+            return None
+        return "FIREBELL_WEB_VIEW=slack needs " + "; ".join(missing) + ". See README: Internal web view."
 
     def require_slack(self, *, socket_mode: bool = False) -> tuple[str, str, str | None]:
         """The bot token, signing secret and (for Socket Mode) app token, or a clear error naming what is missing."""

@@ -1,5 +1,6 @@
-"""The FastAPI app: `/slack/events` for Slack, `/healthz` and `/readyz`, the REST API under `/api/v1`, its docs, and the
-public status page under `/status` (which `firebell serve --status-port` also serves alone on a port of its own)."""
+"""The FastAPI app: `/slack/events` for Slack, `/healthz` and `/readyz`, the REST API under `/api/v1`, its docs, the
+public status page under `/status` (which `firebell serve --status-port` also serves alone on a port of its own),
+and the internal web view (`/incidents`, `/auth/...`)."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -24,6 +25,7 @@ from firebell.api.rest import build_router
 from firebell.api.slack_edge import Refusal, check_shape, check_signature, read_limited_body
 from firebell.api.status_page.cache import StatusPageCache
 from firebell.api.status_page.router import status_page_router
+from firebell.api.web.router import web_router
 from firebell.runtime import Runtime
 from firebell.slack.listeners.ack_priority import AckPriority
 
@@ -118,4 +120,5 @@ def create_app(
     app.include_router(build_alert_reads_router(runtime))
     app.include_router(ical_router(runtime.ctx))
     app.include_router(status_page_router(status_cache or StatusPageCache(runtime.ctx)))
+    app.include_router(web_router(runtime))  # /incidents: the internal web view (off unless FIREBELL_WEB_VIEW says)
     return app

@@ -20,6 +20,7 @@ from .models import (
     UserGroup,
 )
 from .names import channel_name_error
+from .oidc import OpenIdProvider
 from .ratelimit import RateLimiter
 from .records import Records
 from .socket_mode import SocketModeHub
@@ -85,6 +86,7 @@ class SlackEmulator(Records):
         self.triggers: dict[str, Trigger] = {}
         self.response_urls: dict[str, ResponseUrl] = {}
         self.socket_mode = SocketModeHub(self)
+        self.oidc = OpenIdProvider(self)  # Sign in with Slack: the app's client id and secret, codes, user tokens
         self.bot_id = self.ids.readable("B", bot_name)
         self.bot_user_id = self.ids.readable("U", bot_name)
         self.users[self.bot_user_id] = User(

@@ -1,4 +1,5 @@
-"""The emulator's ASGI app: ``/api/<method>``, ``/response/<id>``, ``/upload/<file_id>``."""
+"""The emulator's ASGI app: ``/api/<method>``, ``/response/<id>``, ``/upload/<file_id>``, and Sign in with Slack's
+``/openid/connect/authorize``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from . import (  # noqa: F401  (importing registers the handlers)
     methods_files,
     methods_history,
     methods_items,
+    methods_openid,
     methods_users,
     methods_views,
 )
@@ -20,6 +22,7 @@ from .errors import SlackError
 from .faults import Fault
 from .methods_apps import APP_TOKEN_METHODS
 from .models import Call
+from .oidc import OIDC_METHODS, TOKEN_METHOD, basic_credentials
 from .registry import HANDLERS, Ctx
 from .response_urls import handle_response_url, handle_upload
 from .socket_endpoint import serve_socket
@@ -34,6 +37,7 @@ from .wire import (
     decode_body,
     drop_connection,
     read_request,
+    send_bytes,
     send_json,
     send_text,
 )
@@ -68,6 +72,13 @@ class EmulatorApp:
             await handle_response_url(self.emu, req, send, path[len("/response/") :])
         elif path.startswith("/upload/"):
             await handle_upload(self.emu, req, send, path[len("/upload/") :])
+        elif path == "/openid/connect/authorize":
+            with self.emu.lock:
+                answer = self.emu.oidc.authorize(req.query)
+            if answer.location is not None:
+                await send_bytes(send, answer.status, b"", "text/plain", {"location": answer.location})
+            else:
+                await send_bytes(send, answer.status, answer.html.encode(), "text/html; charset=utf-8")
         elif path in ("/", "/health"):
             await send_text(send, 200, "Firebell Slack emulator")
         else:
@@ -147,7 +158,10 @@ class EmulatorApp:
                 raise SlackError(
                     decoded.error, violation=f"{method}: request body could not be decoded ({decoded.error})"
                 )
-            _authenticate(emu, req, decoded, method)
+            if method in OIDC_METHODS:
+                args = {**args, **_openid_credentials(emu, req, decoded, method)}
+            else:
+                _authenticate(emu, req, decoded, method)
             if spec is None:
                 raise SlackError(
                     "unknown_method",
@@ -213,6 +227,25 @@ def _authenticate(emu: SlackEmulator, req: HttpRequest, decoded: DecodedBody, me
         raise SlackError("not_allowed_token_type", violation=f"{method}: an app-level token cannot call it")
     if token != emu.bot_token:
         raise SlackError("invalid_auth", violation=f"{method}: token is not the bot token")
+
+
+def _openid_credentials(emu: SlackEmulator, req: HttpRequest, decoded: DecodedBody, method: str) -> dict[str, str]:
+    """Sign in with Slack's credentials: the app's client id and secret (Basic auth or form fields) for the token
+    exchange; for user info, a user token the token exchange issued (passed on to the handler as `token`)."""
+    auth = req.headers.get("authorization", "")
+    if method == TOKEN_METHOD:
+        return basic_credentials(auth)
+    bearer = auth[len("Bearer ") :].strip() if auth.lower().startswith("bearer ") else None
+    token = bearer or decoded.values.get("token")
+    if not token:
+        raise SlackError("not_authed", violation=f"{method}: no token (the user token from openid.connect.token)")
+    if token in (emu.bot_token, emu.app_token):
+        raise SlackError(
+            "not_allowed_token_type", violation=f"{method}: needs the user token from openid.connect.token"
+        )
+    if token not in emu.oidc.tokens:
+        raise SlackError("invalid_auth")
+    return {"token": token}
 
 
 def _check_scopes(emu: SlackEmulator, spec: MethodSpec) -> None:
