@@ -126,11 +126,20 @@ def history_of(segments: list[Segment], *, today: date, zone: ZoneInfo, now: dat
     bars = []
     downtime = 0.0
     first = today - timedelta(days=DAYS - 1)
+    # One pass over the days and the segments together (by start), not every segment for every day: a page with
+    # a thousand incidents is worked out again every minute while one is open.
+    ordered = sorted(segments, key=lambda segment: segment.start)
+    skip = 0
     for offset in range(DAYS):
         day = first + timedelta(days=offset)
         start, end = local_midnight(day, zone), min(local_midnight(day + timedelta(days=1), zone), now)
         seconds = dict.fromkeys(_ORDER, 0.0)
-        for segment in segments:
+        while skip < len(ordered) and ordered[skip].end <= start:  # over before this day: over for every later one
+            skip += 1
+        for index in range(skip, len(ordered)):
+            segment = ordered[index]
+            if segment.start >= end:  # this and every later one start after the day
+                break
             overlap = (min(segment.end, end) - max(segment.start, start)).total_seconds()
             if overlap > 0:
                 seconds[segment.status] += overlap
