@@ -57,7 +57,7 @@ def test_no_public_cadence_still_promises_an_update() -> None:
 
 
 def test_incident_page_url() -> None:
-    assert incident_page_url("https://status.acme.example/status/", "abc") == (
+    assert incident_page_url("https://status.acme.example/", "abc") == (
         "https://status.acme.example/status/incidents/abc"
     )
 

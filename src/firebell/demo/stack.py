@@ -150,7 +150,7 @@ class Stack:
     @property
     def status_url(self) -> str:
         """Where the public status page is (the demo's own /status unless the policy names another)."""
-        return self.policy.status_page.public_url or f"{self.service.url}/status"
+        return f"{self.policy.status_page.public_url or self.service.url}/status"
 
     def busy(self) -> bool:
         """Whether Firebell still has work queued now: a Slack request in its inbox not yet carried out, or
@@ -195,7 +195,7 @@ def running_stack(database_url: str | None = None, policy: Policy | None = None)
         database_url = f"sqlite:///{temp_dir}/firebell.db"
     port = _free_port()
     if policy.status_page.public_url is None:  # links in Slack lead to this running demo's status page
-        page = policy.status_page.model_copy(update={"public_url": f"http://127.0.0.1:{port}/status"})
+        page = policy.status_page.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
         policy = policy.model_copy(update={"status_page": page})
     with quiet_service_logs(), ExitStack() as cleanup:
         if temp_dir is not None:

@@ -17,7 +17,7 @@ POLICY: dict[str, Any] = {
     "services": [{"name": "checkout", "description": "Payments"}, {"name": "search"}],
     "status_page": {
         "title": "Acme status",
-        "public_url": "https://status.acme.example/status",
+        "public_url": "https://status.acme.example",
         "components": [
             {"name": "Checkout API", "group": "Payments", "services": ["checkout"]},
             {"name": "Website", "services": ["search"]},

@@ -54,6 +54,8 @@ def template_text(status: PublicStatus, components: Sequence[str], interval: tim
     )
 
 
-def incident_page_url(page_url: str, public_id: str) -> str:
-    """A public incident's page under the status page's URL (`…/status` -> `…/status/incidents/<id>`)."""
-    return f"{page_url.rstrip('/')}/incidents/{public_id}"
+def incident_page_url(public_url: str, public_id: str) -> str:
+    """A public incident's page under `status_page.public_url`, where the public reaches Firebell's `/status`
+    (`https://status.acme.example` -> `https://status.acme.example/status/incidents/<id>`), as the page's own JSON
+    and feeds link it."""
+    return f"{public_url.rstrip('/')}/status/incidents/{public_id}"
