@@ -160,3 +160,16 @@ def test_every_page_needs_a_session(path: str, browser: httpx.Client, signin_fir
     answer = browser.get(f"{fb.url}{path}")
     assert answer.status_code == 303 and urlsplit(answer.headers["location"]).path == "/auth/slack/login"
     assert "Secret outage" not in answer.text
+
+
+def test_a_session_from_a_workspace_no_longer_configured_is_no_session(
+    browser: httpx.Client, start_web: WebStarter
+) -> None:
+    with start_web(mode="slack") as fb:
+        assert sign_in(browser, fb, "alice").status_code == 303
+        assert browser.get(f"{fb.url}/incidents").status_code == 200
+    with start_web(mode="slack") as same:  # the same secret and workspace: the cookie still opens the view
+        assert browser.get(f"{same.url}/incidents").status_code == 200
+    with start_web(mode="slack", firebell_slack_team_id="T0OTHERWS") as moved:  # the workspace was changed since
+        again = browser.get(f"{moved.url}/incidents")
+        assert again.status_code == 303 and again.headers["location"] == "/auth/slack/login?next=%2Fincidents"
