@@ -40,22 +40,30 @@ class PageDm:
     acknowledged_by: str | None
 
 
+def _dm(page: Page, incident: Incident, *, via: str, round: int, step: int, status: PageStatus) -> PageDm:
+    return PageDm(
+        page_id=page.id,
+        incident_number=incident.number,
+        title=incident.title,
+        severity=incident.severity,
+        service=page.service or incident.service,
+        channel_id=incident.channel_id,
+        paged_by=page.paged_by,
+        reason=page.reason,
+        via=via,
+        round=round,
+        step=step,
+        status=status,
+        acknowledged_by=page.acknowledged_by,
+    )
+
+
 def page_dm(ctx: Context, page_id: int, user: str, round: int, step: int) -> PageDm | None:
     """The DM to send `user` for this step of the page; None when nothing should be sent any more (the incident is
     resolved, the page ended, or someone acknowledged it before the DM went out)."""
     with ctx.db.read() as session:
         row = session.execute(
-            select(
-                Page,
-                Incident.number,
-                Incident.title,
-                Incident.severity,
-                Incident.service,
-                Incident.channel_id,
-                Incident.status.label("incident_status"),
-            )
-            .join(Incident, Incident.id == Page.incident_id)
-            .where(Page.id == page_id)
+            select(Page, Incident).join(Incident, Incident.id == Page.incident_id).where(Page.id == page_id)
         ).first()
         via = session.scalar(
             select(PageNotification.via)
@@ -65,24 +73,10 @@ def page_dm(ctx: Context, page_id: int, user: str, round: int, step: int) -> Pag
         )
     if row is None:
         return None
-    page: Page = row[0]
-    if row.incident_status not in _OPEN or page.status in (PageStatus.CANCELLED.value, PageStatus.ACKNOWLEDGED.value):
+    page, incident = row
+    if incident.status not in _OPEN or page.status in (PageStatus.CANCELLED.value, PageStatus.ACKNOWLEDGED.value):
         return None
-    return PageDm(
-        page_id=page.id,
-        incident_number=row.number,
-        title=row.title,
-        severity=row.severity,
-        service=page.service or row.service,
-        channel_id=row.channel_id,
-        paged_by=page.paged_by,
-        reason=page.reason,
-        via=via or page.target,
-        round=round,
-        step=step,
-        status=PageStatus(page.status),
-        acknowledged_by=page.acknowledged_by,
-    )
+    return _dm(page, incident, via=via or page.target, round=round, step=step, status=PageStatus(page.status))
 
 
 def settled_dm(ctx: Context, notification_id: int) -> tuple[PageDm, str, str] | None:
@@ -101,21 +95,8 @@ def settled_dm(ctx: Context, notification_id: int) -> tuple[PageDm, str, str] | 
     over = page.status in (PageStatus.ACKNOWLEDGED.value, PageStatus.CANCELLED.value) or incident.status not in _OPEN
     if not over or notification.dm_channel is None or notification.dm_ts is None:
         return None
-    dm = PageDm(
-        page_id=page.id,
-        incident_number=incident.number,
-        title=incident.title,
-        severity=incident.severity,
-        service=page.service or incident.service,
-        channel_id=incident.channel_id,
-        paged_by=page.paged_by,
-        reason=page.reason,
-        via=notification.via,
-        round=notification.round,
-        step=notification.step,
-        status=PageStatus(page.status) if incident.status in _OPEN else PageStatus.CANCELLED,
-        acknowledged_by=page.acknowledged_by,
-    )
+    status = PageStatus(page.status) if incident.status in _OPEN else PageStatus.CANCELLED
+    dm = _dm(page, incident, via=notification.via, round=notification.round, step=notification.step, status=status)
     return dm, notification.dm_channel, notification.dm_ts
 
 
