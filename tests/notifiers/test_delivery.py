@@ -197,6 +197,25 @@ def test_a_refusal_for_good_is_not_retried_and_goes_on_the_timeline_without_the_
         assert not any(secret in t for t in told)
 
 
+def test_a_notifier_failing_before_the_war_room_exists_is_told_there_once_it_does(
+    firebell: Firebell, emu: SlackEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emu.faults.add("conversations.create", "server_error")  # the room comes on a retry, later
+    monkeypatch.setenv("PD_ROUTING_KEY", "f" * 32)  # a key PagerDuty refuses for good
+    first = open_page(firebell)
+    send(firebell, first)
+    # (not settle(): the room's own posts are due and wait for the room)
+    firebell.wait_for(lambda: {e.payload["notifier"]: e.status for e in notify_effects(firebell)}["pd"] == "dead")
+    assert firebell.incident(first.incident_number).channel_id is None  # failed while there was no room yet
+
+    assert firebell.clock is not None
+    firebell.clock.advance(timedelta(minutes=2))  # the retry of the room is due; the outbox carries on alone
+    room = firebell.war_room(first.incident_number)
+    firebell.settle()
+    told = [json.dumps(m.blocks) for m in firebell.bot_messages(room.id) if (m.text or "").startswith("Notifier ")]
+    assert len(told) == 1 and "The notifier *pd* could not deliver a page notify for good" in told[0]
+
+
 def test_slack_down_does_not_hold_back_outside_notifiers(
     firebell: Firebell, emu: SlackEmulator, receiver: Fake, ntfy_server: Fake
 ) -> None:

@@ -114,7 +114,7 @@ def record_failure(session: Session, job: Job, outcome: Failed, now: datetime) -
         text=_failure_text(job, outcome),
         data={"effect": job.id, "kind": job.kind, "error": outcome.error},
     )
-    if event is None or not _worth_telling_the_room(job, incident):
+    if event is None or not _worth_telling_the_room(session, job, incident):
         return
     # Through the outbox like any post, once per thing people asked for (an update posted to the room and
     # the announcement thread is one update). A notice about a failure that itself fails is only
@@ -157,10 +157,21 @@ def _notifier_of(job: Job) -> dict[str, str]:
     return {"notifier": str(job.payload.get("notifier") or "a notifier"), "page_event": event}
 
 
-def _worth_telling_the_room(job: Job, incident: Incident) -> bool:
-    """A war room exists to be told, and the failed effect was not itself such a notice. An outside notifier that
-    failed for good is told too: someone relying on it for phone calls was not reached that way."""
-    return incident.channel_id is not None and job.payload.get("notice") != FAILURE_NOTICE
+def _worth_telling_the_room(session: Session, job: Job, incident: Incident) -> bool:
+    """A war room exists (or is being made: a page's notifier can fail for good before Slack has made the room,
+    and the notice then waits for it in the room's lane) to be told, and the failed effect was not itself such
+    a notice. An outside notifier that failed for good is told too: someone relying on it for phone calls was
+    not reached that way."""
+    if job.payload.get("notice") == FAILURE_NOTICE:
+        return False
+    if incident.channel_id is not None:
+        return True
+    making = select(Effect.id).where(
+        Effect.incident_id == incident.id,
+        Effect.kind == EffectKind.CREATE_CHANNEL.value,
+        Effect.status == EffectStatus.PENDING.value,
+    )
+    return session.scalar(making.limit(1)) is not None
 
 
 def tell_declarer(session: Session, job: Job, error: str, now: datetime, *, retrying: bool) -> None:
