@@ -1,8 +1,11 @@
 """Shared fixtures: one migrated database per run (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
 
+import ssl
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import httpx
+import httpx._transports.default as httpx_transports
 import pytest
 from sqlalchemy import Engine
 
@@ -13,6 +16,21 @@ from firebell.store.engine import make_engine
 from firebell.store.migrate import upgrade
 from tests.clock import Clock
 from tests.database import private_database, wipe
+
+_httpx_tls = httpx.create_ssl_context()
+
+
+def _shared_tls_context(
+    verify: ssl.SSLContext | str | bool = True, cert: object = None, trust_env: bool = True
+) -> ssl.SSLContext:
+    """httpx reads the CA bundle anew for every client (about 20 ms of CPU); the suite makes thousands of
+    plain-HTTP clients (`httpx.get` is one each), so the default verification is built once."""
+    if verify is True and cert is None and trust_env:
+        return _httpx_tls
+    return httpx.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)  # type: ignore[arg-type]
+
+
+httpx_transports.create_ssl_context = _shared_tls_context  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +68,9 @@ def clock() -> Clock:
 def ctx(clean_db: Engine, clock: Clock) -> Context:
     """Use-case context on an empty database with the default policy and a hand-moved clock."""
     return Context(db=Database(clean_db), policy=Policy(), clock=clock)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests (seconds each, mostly waiting on processes and the real clock) start first, spread over
+    the workers, so they overlap the quick ones instead of leaving one worker finishing alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

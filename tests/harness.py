@@ -1,5 +1,6 @@
 """Run the real Firebell HTTP service (uvicorn, in a thread) against the Slack emulator."""
 
+import functools
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -33,10 +34,15 @@ API_TOKEN = "test-api-token"
 MANIFEST = Path(__file__).parents[1] / "slack-app-manifest.yml"
 
 
-def manifest_bot_scopes() -> set[str]:
-    """The bot scopes the committed Slack app manifest requests."""
+@functools.cache
+def _manifest_bot_scopes() -> frozenset[str]:
     manifest = yaml.safe_load(MANIFEST.read_text())
-    return set(manifest["oauth_config"]["scopes"]["bot"])
+    return frozenset(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def manifest_bot_scopes() -> set[str]:
+    """The bot scopes the committed Slack app manifest requests (read once per run)."""
+    return set(_manifest_bot_scopes())
 
 
 FAST_GATEWAY = {"poll_interval": 0.05, "max_backoff": 0.4, "workers": 8}

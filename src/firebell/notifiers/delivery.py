@@ -19,6 +19,7 @@ from firebell.domain.oncall.notifiers import NotifierConfig, NotifierKind, with_
 from firebell.domain.paging import NotifyEvent, PageStatus
 from firebell.notifiers import ntfy, pagerduty, webhook
 from firebell.notifiers.outgoing import Builder, Outgoing, notice_from_payload
+from firebell.notifiers.tls import tls_context
 from firebell.services.context import Context
 from firebell.services.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry
 from firebell.store.paging_models import Page
@@ -83,7 +84,12 @@ def send(request: Outgoing, *, what: str, secret: str | None, wall: Callable[[],
     """Make the request and classify the answer."""
     try:
         response = httpx.request(
-            request.method, request.url, headers=request.headers, content=request.body, timeout=TIMEOUT
+            request.method,
+            request.url,
+            headers=request.headers,
+            content=request.body,
+            timeout=TIMEOUT,
+            verify=tls_context(),
         )
     except httpx.HTTPError as exc:
         return Retry(error=f"{what}: {type(exc).__name__} (no answer)")

@@ -20,6 +20,7 @@ from firebell.domain.status_page.statuspage_io import StatuspageIoConfig
 from firebell.notifiers import statuspage_io
 from firebell.notifiers.delivery import TIMEOUT, retry_after
 from firebell.notifiers.outgoing import Outgoing
+from firebell.notifiers.tls import tls_context
 from firebell.services.context import Context
 from firebell.services.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry
 from firebell.store.inserts import insert_ignoring_duplicates
@@ -92,7 +93,12 @@ def _call(request: Outgoing, key: str, wall: Callable[[], float]) -> httpx.Respo
     """Make the request: the 2xx response, or what to do about a failure."""
     try:
         response = httpx.request(
-            request.method, request.url, headers=request.headers, content=request.body, timeout=TIMEOUT
+            request.method,
+            request.url,
+            headers=request.headers,
+            content=request.body,
+            timeout=TIMEOUT,
+            verify=tls_context(),
         )
     except httpx.HTTPError as exc:
         return Retry(error=f"{WHAT}: {type(exc).__name__} (no answer)", uncertain=request.method == "POST")

@@ -1,5 +1,6 @@
 """Read a runbook file: front matter, then a Markdown body of steps. The only module here that touches files."""
 
+import functools
 from pathlib import Path
 
 from firebell.runbooks.errors import Problem, RunbookError
@@ -69,6 +70,13 @@ def load_runbook(path: Path) -> Runbook:
         raise RunbookError(path, [Problem(1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
     except OSError as exc:
         raise RunbookError(path, [Problem(1, f"cannot read the file: {exc.strerror or exc}")]) from None
+    return _parsed(text, path)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str, path: Path) -> Runbook:
+    """parse_runbook, remembered by content: the shelf rereads the directory every few minutes and every
+    process start reads the same files, and an unchanged file parses the same (a malformed one raises again)."""
     return parse_runbook(text, path)
 
 

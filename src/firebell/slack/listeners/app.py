@@ -108,6 +108,7 @@ def build_bolt_app(
         )
 
     app = AsyncApp(
+        name="firebell",  # without a name Bolt walks the caller's stack (inspect.stack) to make one up
         client=async_client,
         signing_secret=signing_secret,
         authorize=authorize,
