@@ -61,14 +61,6 @@ def serve(host: str, port: int, socket_mode: bool, status_port: int | None, stat
     """Run the service: Slack at POST /slack/events, GET /healthz, the REST API under /api/v1, and the public
     status page at /status (with /status.json, /status/feed.atom and /status/feed.rss), and the internal web view
     at /incidents (FIREBELL_WEB_VIEW=slack for Sign in with Slack, open, or off)."""
-    import uvicorn
-
-    from firebell.api.app import create_app
-    from firebell.api.status_page.app import create_status_app
-    from firebell.api.status_page.cache import StatusPageCache
-    from firebell.runbooks.location import describe
-    from firebell.runtime import build_runtime
-
     settings = load_settings()
     socket_mode = socket_mode or settings.firebell_socket_mode
     _setup_logging(settings.firebell_log_level)
@@ -98,6 +90,15 @@ def serve(host: str, port: int, socket_mode: bool, status_port: int | None, stat
         fail("--status-host needs --status-port: say which port the status page alone listens on.")
     if socket_mode and app_token is not None and (problem := _check_app_token(app_token, settings.slack_api_url)):
         fail(problem)
+    # The service's modules load only now (about 2 s of a small machine's CPU): a mistake above is told at once.
+    import uvicorn
+
+    from firebell.api.app import create_app
+    from firebell.api.status_page.app import create_status_app
+    from firebell.api.status_page.cache import StatusPageCache
+    from firebell.runbooks.location import describe
+    from firebell.runtime import build_runtime
+
     runtime = build_runtime(settings, source.policy)
     log.info("runbooks: %d loaded from %s", len(runtime.shelf.library.all()), describe(runtime.shelf.directory))
     status_cache = StatusPageCache(runtime.ctx)  # one per process: both ports serve from it
