@@ -84,6 +84,8 @@ def test_a_scheduler_that_stopped_ticking_is_not_ready() -> None:
     assert scheduler_check(now - timedelta(seconds=5), 0.25, now) is None
     assert scheduler_check(now - timedelta(seconds=95), 0.25, now) == "last ticked 95 s ago"
     assert scheduler_check(None, 0.25, now) == "has not ticked yet"
+    assert scheduler_check(None, 0.25, now, started_at=now - timedelta(seconds=2)) is None  # starting up
+    assert scheduler_check(None, 0.25, now, started_at=now - timedelta(seconds=31)) == "has not ticked yet"
     assert scheduler_check(None, None, now) is None  # ticks on demand (a hand-moved clock)
 
 

@@ -44,7 +44,9 @@ def health_router(runtime: Runtime) -> APIRouter:
         return {
             "database": database_check(runtime.ctx),
             "slack": probe.check(),
-            "scheduler": scheduler_check(scheduler.last_tick_at, scheduler.tick_seconds, datetime.now(UTC))
+            "scheduler": scheduler_check(
+                scheduler.last_tick_at, scheduler.tick_seconds, datetime.now(UTC), scheduler.started_at
+            )
             if scheduler.running or scheduler.tick_seconds is None
             else "not running",
             **stuck_work_check(runtime.ctx),

@@ -79,12 +79,18 @@ def stuck_work_check(ctx: Context) -> dict[str, str | None]:
     }
 
 
-def scheduler_check(last_tick: datetime | None, tick_seconds: float | None, now: datetime) -> str | None:
-    """None when the scheduler ticked recently (or ticks only on demand, as in tests on a hand-moved clock)."""
+def scheduler_check(
+    last_tick: datetime | None, tick_seconds: float | None, now: datetime, started_at: datetime | None = None
+) -> str | None:
+    """None when the scheduler ticked recently, or started too lately to have been expected to (a busy process's
+    first tick may come a moment after its first readiness probe), or ticks only on demand (tests on a hand-moved
+    clock)."""
     if tick_seconds is None:
         return None
     allowed = timedelta(seconds=max(30.0, 20 * tick_seconds))
     if last_tick is None:
+        if started_at is not None and now - started_at <= allowed:
+            return None
         return "has not ticked yet"
     if now - last_tick > allowed:
         return f"last ticked {int((now - last_tick).total_seconds())} s ago"

@@ -45,6 +45,7 @@ class Scheduler:
         self.zone_lookup = zone_lookup
         self.tick_seconds = tick
         self.last_tick_at: datetime | None = None  # when a tick last finished (real time), for readiness
+        self.started_at: datetime | None = None  # when ticking started (real time): a first tick is due soon after
         # Pages: looked at when a commit makes one due, and by every tick (steps whose wait ran out).
         self.pager = Pager(ctx, poll=None)
         self._scheduler = BackgroundScheduler(
@@ -60,6 +61,7 @@ class Scheduler:
         if retargeted:
             log.info("%d open pages follow their service's changed escalation policy", retargeted)
         self.pager.start()
+        self.started_at = datetime.now(UTC)
         if self.tick_seconds is not None:
             self._scheduler.add_job(
                 self.tick, "interval", seconds=self.tick_seconds, id="cadence", next_run_time=datetime.now(UTC)
