@@ -1,5 +1,6 @@
 """Bring the schema up to date with Alembic, the only way the schema is made."""
 
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,19 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply every pending migration."""
+    """Apply every pending migration (a database already at the newest is only asked its revision: reading
+    the migration scripts costs more than the question, and every start asks)."""
+    if revision == "head" and current_revision(engine) == head_revision(migrations_dir()):
+        return
     command.upgrade(alembic_config(engine), revision)
+
+
+@functools.cache
+def head_revision(directory: Path) -> str | None:
+    """The newest revision among the migration scripts in `directory` (read once per process)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(directory)).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
