@@ -2,7 +2,7 @@
 
     python bench/oncall.py [--db sqlite|postgres] [--quick]
 
-Resolution: who is on call for one schedule at one instant (`services.oncall.on_call`: the policy's layers, the
+Resolution: who is on call for one schedule at one instant (`services.oncall.answers.on_call`: the policy's layers, the
 stored anchors, overrides and temporaries), against a floor of one indexed query (the overrides of that schedule
 that cover the instant), the two taking turns instant by instant, so a slower spell falls on both.
 
@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.harness import database, driver_for, fake_slack, firebell_service, percentile
 from firebell.config import policy_from_mapping
 from firebell.services.context import Context
-from firebell.services.oncall import on_call
-from firebell.services.oncall_anchors import sync_all_anchors
+from firebell.services.oncall.anchors import sync_all_anchors
+from firebell.services.oncall.answers import on_call
 from firebell.store.database import Database
 from firebell.store.engine import make_engine
 from firebell.store.migrate import upgrade

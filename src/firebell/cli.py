@@ -281,7 +281,7 @@ def schedules() -> None:
 )
 def rotate_ical(name: str, base_url: str | None) -> None:
     """Give schedule NAME's calendar feed a new secret URL (the old one stops working) and print it."""
-    from firebell.services.oncall_calendar import rotate_feed
+    from firebell.services.oncall.feeds import rotate_feed
 
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         fail(f"--base-url {base_url}: expected an http(s) URL like https://firebell.example.com.")
@@ -345,7 +345,7 @@ def policy() -> None:
 
 def _check_members_in_slack(policy: "Policy") -> None:
     from firebell.runtime import slack_client
-    from firebell.services.oncall_emails import unknown_emails, where_written
+    from firebell.services.oncall.emails import unknown_emails, where_written
     from firebell.slack.outbox.directory import SlackDirectory, slack_error_code
 
     settings = load_settings()

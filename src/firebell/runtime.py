@@ -17,9 +17,9 @@ from firebell.runbooks.location import runbooks_dir
 from firebell.runbooks.shelf import Shelf
 from firebell.scheduler.runner import Scheduler
 from firebell.services.context import Context, utc_now
-from firebell.services.oncall_anchors import sync_all_anchors
-from firebell.services.oncall_emails import resolve_emails
-from firebell.services.people_time_zones import learn_members_time_zones
+from firebell.services.oncall.anchors import sync_all_anchors
+from firebell.services.oncall.emails import resolve_emails
+from firebell.services.people.time_zones import learn_members_time_zones
 from firebell.slack.listeners.ack_priority import AckPriority
 from firebell.slack.listeners.after_ack import AfterAck
 from firebell.slack.listeners.app import build_bolt_app

@@ -17,7 +17,7 @@ from firebell.emulator import EmulatorServer, SlackEmulator
 from firebell.services.effects import EffectKind, enqueue_many
 from firebell.services.incidents import DeclareRequest, declare_incident
 from firebell.services.lifecycle import change_status
-from firebell.services.notifier_effects import notifier_effects
+from firebell.services.paging.notifier_effects import notifier_effects
 from firebell.store.models import Effect
 from firebell.store.paging_models import Page
 from tests.clock import Clock

@@ -5,7 +5,7 @@ from typing import Any
 from firebell.domain.paging import NotifyEvent
 from firebell.domain.policy import Policy
 from firebell.services.effects import EffectKind
-from firebell.services.notifier_effects import notifier_effects
+from firebell.services.paging.notifier_effects import notifier_effects
 from tests.notifiers.notices import AT, BOB, notice
 
 

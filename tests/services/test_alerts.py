@@ -12,7 +12,7 @@ from firebell.domain.alert_sources import AlertSource, DeclareRule, SeverityFrom
 from firebell.domain.alerts import AlertKind, AlertStatus, ParsedAlert, ParsedGroup
 from firebell.domain.errors import UsageError
 from firebell.domain.policy import Policy
-from firebell.services.alerts import IngestResult, ingest_alerts
+from firebell.services.alerts.ingest import IngestResult, ingest_alerts
 from firebell.services.context import Context
 from firebell.services.incidents import DeclareRequest, declare_incident
 from firebell.store.models import Alert, AlertGroup, Incident, TimelineEvent

@@ -18,8 +18,9 @@ from firebell.api.params import IncidentNumber, PageSize, RowId
 from firebell.domain.alert_sources import SOURCE_NAME_PATTERN
 from firebell.domain.alerts import AlertKind, AlertPayloadError, parse_body
 from firebell.runtime import Runtime
-from firebell.services.alert_followups import follow_up
-from firebell.services.alert_queries import (
+from firebell.services.alerts.followups import follow_up
+from firebell.services.alerts.ingest import ingest_alerts
+from firebell.services.alerts.queries import (
     AlertGroupNotFound,
     AlertGroupView,
     AlertView,
@@ -28,7 +29,6 @@ from firebell.services.alert_queries import (
     list_alert_groups,
     list_alerts,
 )
-from firebell.services.alerts import ingest_alerts
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from firebell.api.schedules import PERSON
 from firebell.services.context import Context
-from firebell.services.oncall_calendar import Feed, build_feed, feed_schedule
+from firebell.services.oncall.feeds import Feed, build_feed, feed_schedule
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 # Calendar apps poll every few hours at most; five minutes keeps a shared cache from serving a day-old shift.

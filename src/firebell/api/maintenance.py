@@ -16,7 +16,7 @@ from firebell.api.params import Rfc3339
 from firebell.api.schedules import Person, _actor, _utc
 from firebell.domain.oncall.config import NAME_PATTERN
 from firebell.services.context import Context
-from firebell.services.oncall_maintenance import (
+from firebell.services.oncall.maintenance import (
     ServiceNotFound,
     WindowView,
     list_maintenance,

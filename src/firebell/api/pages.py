@@ -11,7 +11,7 @@ from firebell.api.errors import error_responses
 from firebell.api.params import IncidentNumber, PageSize
 from firebell.domain.errors import IncidentNotFound
 from firebell.services.context import Context
-from firebell.services.page_queries import PageView, list_pages
+from firebell.services.paging.queries import PageView, list_pages
 
 
 class NotificationOut(BaseModel):

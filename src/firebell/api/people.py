@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from firebell.api.params import Rfc3339
 from firebell.api.schedules import EARLIEST, LATEST
 from firebell.services.context import Context
-from firebell.services.people_load import PersonLoad, person_load
+from firebell.services.people.load import PersonLoad, person_load
 
 USER_ID = r"^[UW][A-Z0-9]{2,20}$"
 DEFAULT_SINCE = timedelta(days=30)

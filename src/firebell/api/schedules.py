@@ -16,8 +16,15 @@ from firebell.api.params import Rfc3339, RowId
 from firebell.domain.errors import UsageError
 from firebell.domain.oncall.config import NAME_PATTERN, ScheduleConfig
 from firebell.services.context import Context
-from firebell.services.oncall import OnCallView, ScheduleNotFound, ShiftView, on_call, schedule_config, shifts_between
-from firebell.services.oncall_overrides import (
+from firebell.services.oncall.answers import (
+    OnCallView,
+    ScheduleNotFound,
+    ShiftView,
+    on_call,
+    schedule_config,
+    shifts_between,
+)
+from firebell.services.oncall.overrides import (
     OverrideNotFound,
     OverrideView,
     add_override,

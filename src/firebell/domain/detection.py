@@ -1,5 +1,5 @@
 """The postmortem's Detection section: how the incident was detected (which alerts, or a person), the
-durations that make MTTD, and the triage decisions. Pure: the facts are read in services/detection.py.
+durations that make MTTD, and the triage decisions. Pure: the facts are read in services/alerts/detection.py.
 
 Alert names, sources and links come from senders (labels, annotations): they are untrusted text, so they are
 escaped for Markdown and links are kept only when they are http(s).

@@ -1,7 +1,7 @@
 """The pager thread: notifies due page steps as soon as a transaction makes one due (a declare that pages, an
 acknowledgement's escalation), and at least every `poll` seconds for steps whose wait ran out.
 
-The page rows are the schedule (services/page_claims.py); this thread only decides when to look. Several processes
+The page rows are the schedule (services/paging/claims.py); this thread only decides when to look. Several processes
 may look at once: each move of a page is claimed by one of them.
 """
 
@@ -9,7 +9,7 @@ import logging
 import threading
 
 from firebell.services.context import Context
-from firebell.services.page_claims import send_due_pages
+from firebell.services.paging.claims import send_due_pages
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from firebell.services.action_items import nudge_overdue
 from firebell.services.cadence import follow_policy, send_due_reminders
 from firebell.services.context import Context
 from firebell.services.inbox import prune_done
-from firebell.services.oncall_handoffs import send_handoffs
+from firebell.services.oncall.handoffs import send_handoffs
 from firebell.services.outbox.admin import prune_delivered
-from firebell.services.paging import retarget_pages
-from firebell.services.people_time_zones import ZoneLookup, learn_notified_time_zones
+from firebell.services.paging.pages import retarget_pages
+from firebell.services.people.time_zones import ZoneLookup, learn_notified_time_zones
 from firebell.services.runbooks import remind_stale_runbooks
 from firebell.services.status_page.public_cadence import send_due_public_reminders
 

@@ -8,11 +8,11 @@ from firebell.domain.role_history import RoleHeld, role_history
 from firebell.domain.severity_history import SeverityStep, severity_history
 from firebell.domain.timeline import TimelineEntry
 from firebell.services.action_items import query_items
-from firebell.services.alert_queries import AlertView, alerts_of_incident
+from firebell.services.alerts.queries import AlertView, alerts_of_incident
 from firebell.services.context import Context
 from firebell.services.incidents import get_incident
-from firebell.services.page_queries import PageView, list_pages
-from firebell.services.people import names_for
+from firebell.services.paging.queries import PageView, list_pages
+from firebell.services.people.names import names_for
 from firebell.services.postmortem import postmortem_markdown
 from firebell.services.timeline import timeline_of
 

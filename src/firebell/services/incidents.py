@@ -17,10 +17,10 @@ from firebell.domain.incident_times import check_detected_at_declare
 from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
-from firebell.services.alert_links import Decision, link_group
+from firebell.services.alerts.links import Decision, link_group
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, enqueue, lane
-from firebell.services.paging import pages_for_declare
+from firebell.services.paging.pages import pages_for_declare
 from firebell.services.timeline import record_event
 from firebell.store.models import AlertGroup, Counter, Incident, RoleAssignment
 

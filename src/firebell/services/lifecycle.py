@@ -15,7 +15,7 @@ from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
 from firebell.services.effects import Target
 from firebell.services.incidents import snapshot
-from firebell.services.paging import cancel_pages
+from firebell.services.paging.pages import cancel_pages
 from firebell.services.postmortem import request_postmortem
 from firebell.services.status_page.public_views import offer_public_resolve
 from firebell.store.models import ActionItem

@@ -17,14 +17,14 @@ from firebell.domain.policy import Policy
 from firebell.domain.postmortem import PostmortemDraft, PostmortemSections, render_postmortem
 from firebell.domain.timeline import EventKind, TimelineEntry
 from firebell.services.action_items import view
+from firebell.services.alerts.detection import detection_of
 from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
-from firebell.services.detection import detection_of
 from firebell.services.effects import EffectKind
 from firebell.services.incident_times import apply_time, first_alert_start
 from firebell.services.incidents import load_by_number, snapshot
-from firebell.services.page_record import paging_record
-from firebell.services.people import names_for
+from firebell.services.paging.history import paging_record
+from firebell.services.people.names import names_for
 from firebell.services.timeline import timeline_of
 from firebell.store.models import ActionItem, Incident, Postmortem
 

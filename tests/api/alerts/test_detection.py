@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from firebell.domain.policy import Policy
 from firebell.emulator import EmulatorServer, SlackEmulator
-from firebell.services.alert_links import Decision, link_group
+from firebell.services.alerts.links import Decision, link_group
 from firebell.services.incidents import DeclareRequest, declare_incident
 from firebell.store.models import AlertGroup, Incident
 from tests.api.alerts.conftest import PROM_TOKEN

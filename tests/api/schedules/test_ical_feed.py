@@ -9,7 +9,7 @@ import httpx
 import icalendar
 import pytest
 
-from firebell.services.oncall_calendar import digest
+from firebell.services.oncall.feeds import digest
 from firebell.store.models import IcalFeed
 from tests.api.schedules.conftest import EXAMPLE, send, z
 from tests.cli.serve import FIREBELL, base_env

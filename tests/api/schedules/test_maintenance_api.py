@@ -3,7 +3,7 @@ refused with a reason when wrong, and what the paging engine then reads."""
 
 from datetime import UTC, datetime, timedelta
 
-from firebell.services.oncall_maintenance import maintenance_until
+from firebell.services.oncall.maintenance import maintenance_until
 from tests.api.schedules.conftest import send
 from tests.harness import Firebell
 

@@ -11,7 +11,7 @@ from firebell.config import policy_from_mapping
 from firebell.domain.policy import Policy
 from firebell.emulator import EmulatorServer, SlackEmulator
 from firebell.services.context import Context
-from firebell.services.oncall import on_call
+from firebell.services.oncall.answers import on_call
 from firebell.store.database import Database
 from firebell.store.models import OncallAnchor
 from tests.clock import Clock

@@ -14,12 +14,12 @@ from firebell.domain.alerts import AlertKind
 from firebell.domain.lifecycle import Action
 from firebell.domain.policy import Policy
 from firebell.services.action_items import add_action_item
-from firebell.services.alerts import ingest_alerts
+from firebell.services.alerts.ingest import ingest_alerts
 from firebell.services.incidents import DeclareRequest, declare_incident
 from firebell.services.lifecycle import change_status
-from firebell.services.page_claims import send_due_pages
-from firebell.services.page_queries import list_pages
-from firebell.services.page_responses import acknowledge
+from firebell.services.paging.claims import send_due_pages
+from firebell.services.paging.queries import list_pages
+from firebell.services.paging.responses import acknowledge
 from firebell.services.postmortem import save_sections
 from firebell.services.roles import hand_over
 from firebell.services.severity import change_severity

@@ -14,8 +14,8 @@ from firebell.config import policy_from_mapping
 from firebell.domain.policy import Policy
 from firebell.services.context import Context
 from firebell.services.incidents import DeclareRequest, declare_incident
-from firebell.services.page_claims import send_due_pages
-from firebell.services.paging import pages_for_declare
+from firebell.services.paging.claims import send_due_pages
+from firebell.services.paging.pages import pages_for_declare
 from firebell.store.database import Database
 from firebell.store.models import Effect, Incident, TimelineEvent
 from firebell.store.paging_models import Page, PageNotification

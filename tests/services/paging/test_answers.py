@@ -9,10 +9,10 @@ from sqlalchemy import select
 from firebell.domain.errors import UsageError
 from firebell.domain.paging import PageStatus
 from firebell.services.context import Context
-from firebell.services.page_claims import send_due_pages
-from firebell.services.page_delivery import mark_unreachable
-from firebell.services.page_responses import acknowledge, decline, escalate, page_by_hand
-from firebell.services.paging import retarget_pages
+from firebell.services.paging.claims import send_due_pages
+from firebell.services.paging.delivery import mark_unreachable
+from firebell.services.paging.pages import retarget_pages
+from firebell.services.paging.responses import acknowledge, decline, escalate, page_by_hand
 from firebell.store.models import Incident, RoleAssignment
 from firebell.store.paging_models import PageResponse
 from tests.clock import Clock

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from firebell.domain.paging import PageStatus
 from firebell.services.context import Context
-from firebell.services.page_claims import send_due_pages
+from firebell.services.paging.claims import send_due_pages
 from tests.clock import Clock
 from tests.services.paging.conftest import declare, events, later, notices, notified, page_dms, pages
 
@@ -81,7 +81,7 @@ def test_the_most_severe_level_also_pages_the_incident_commanders(ctx: Context) 
 def test_resolving_ends_the_page_and_nothing_more_is_sent(ctx: Context, clock: Clock) -> None:
     from firebell.domain.lifecycle import Action
     from firebell.services.lifecycle import change_status
-    from firebell.services.page_delivery import page_dm
+    from firebell.services.paging.delivery import page_dm
 
     incident = declare(ctx)
     send_due_pages(ctx)

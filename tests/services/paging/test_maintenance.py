@@ -6,9 +6,9 @@ from datetime import timedelta
 from sqlalchemy import Engine, select
 
 from firebell.services.context import Context
-from firebell.services.oncall_maintenance import end_maintenance, start_maintenance
-from firebell.services.page_claims import send_due_pages
-from firebell.services.page_responses import escalate
+from firebell.services.oncall.maintenance import end_maintenance, start_maintenance
+from firebell.services.paging.claims import send_due_pages
+from firebell.services.paging.responses import escalate
 from firebell.store.models import Effect
 from tests.clock import Clock
 from tests.services.paging.conftest import declare, events, later, notices, notified, pages, paging_policy

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import Engine, func, select
 
 from firebell.services.context import Context
-from firebell.services.page_claims import send_due_pages
+from firebell.services.paging.claims import send_due_pages
 from firebell.store.database import Database
 from firebell.store.engine import make_engine
 from firebell.store.models import TimelineEvent

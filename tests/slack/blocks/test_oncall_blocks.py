@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from firebell.services.oncall_board import BoardRow
+from firebell.services.oncall.board import BoardRow
 from firebell.slack.blocks.oncall import RESPONSE_URL_USES, board_reply, paged, who
 
 NOW = datetime(2026, 1, 5, 10, tzinfo=UTC)

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from firebell.domain.paging import PageStatus
 from firebell.domain.policy import Policy
-from firebell.services.page_delivery import PageDm
+from firebell.services.paging.delivery import PageDm
 from firebell.slack.blocks.page_notices import PAGE_NOTICES
 from firebell.slack.blocks.paging import page_answered_message, page_dm_message
 

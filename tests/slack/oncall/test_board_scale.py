@@ -10,7 +10,7 @@ from sqlalchemy import event, insert
 
 from firebell.config import policy_from_mapping
 from firebell.domain.policy import Policy
-from firebell.services.oncall_board import board, shifts_of
+from firebell.services.oncall.board import board, shifts_of
 from firebell.store.models import OncallOverride
 from tests.harness import Firebell
 from tests.slack.oncall.conftest import ALICE, BOB, DAVE, ERIN, START, oncall_answers, shown

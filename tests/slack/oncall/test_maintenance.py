@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from firebell.services.oncall_maintenance import list_maintenance, maintenance_until, start_maintenance
+from firebell.services.oncall.maintenance import list_maintenance, maintenance_until, start_maintenance
 from tests.clock import Clock
 from tests.harness import Firebell
 from tests.slack.oncall.conftest import ALICE, oncall

@@ -4,8 +4,8 @@ store holds."""
 from datetime import UTC, datetime, timedelta
 
 from firebell.emulator import SlackEmulator
-from firebell.services.oncall import on_call
-from firebell.services.oncall_overrides import list_overrides
+from firebell.services.oncall.answers import on_call
+from firebell.services.oncall.overrides import list_overrides
 from tests.clock import Clock
 from tests.harness import Firebell
 from tests.slack.oncall.conftest import ALICE, BOB, DAVE, ERIN, oncall, oncall_answers

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from firebell.services.oncall import on_call, shifts_between
-from firebell.services.oncall_temporaries import add_temporary, list_temporaries
+from firebell.services.oncall.answers import on_call, shifts_between
+from firebell.services.oncall.temporaries import add_temporary, list_temporaries
 from tests.clock import Clock
 from tests.harness import Firebell
 from tests.slack.oncall.conftest import ALICE, BOB, DAVE, ERIN, oncall

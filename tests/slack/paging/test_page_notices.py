@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from firebell.services.page_records import post_notice
+from firebell.services.paging.records import post_notice
 from firebell.slack.blocks.page_notices import answer_time, people
 from firebell.store.models import Incident
 from tests.harness import Firebell

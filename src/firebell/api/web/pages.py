@@ -15,7 +15,7 @@ from firebell.domain.naming import incident_label
 from firebell.services.context import Context
 from firebell.services.incident_record import incident_record
 from firebell.services.incident_search import search_incidents
-from firebell.services.people import names_for
+from firebell.services.people.names import names_for
 
 PAGE_SIZE = 50
 STYLESHEET = resources.files("firebell.api.web").joinpath("static", "web.css").read_bytes()

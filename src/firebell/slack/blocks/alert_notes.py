@@ -9,7 +9,7 @@ from datetime import datetime
 from firebell.domain.alert_incidents import AlertNote, note_summary
 from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import incident_label
-from firebell.services.alert_war_room import KickoffAlerts
+from firebell.services.alerts.war_room import KickoffAlerts
 from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, Block, actions, button, context, date_token, section
 from firebell.slack.mrkdwn import mrkdwn_chunks

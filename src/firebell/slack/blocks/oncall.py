@@ -10,11 +10,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from firebell.domain.durations import format_duration
-from firebell.services.oncall import ShiftView
-from firebell.services.oncall_board import BoardRow, MyShift
-from firebell.services.oncall_maintenance import WindowView
-from firebell.services.oncall_overrides import OverrideView
-from firebell.services.oncall_temporaries import TemporaryView
+from firebell.services.oncall.answers import ShiftView
+from firebell.services.oncall.board import BoardRow, MyShift
+from firebell.services.oncall.maintenance import WindowView
+from firebell.services.oncall.overrides import OverrideView
+from firebell.services.oncall.temporaries import TemporaryView
 from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.kit import SECTION_TEXT_LIMIT, Block, context, date_token, header, mention, section
 from firebell.slack.mrkdwn import escape_mrkdwn, truncate

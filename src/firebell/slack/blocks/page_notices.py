@@ -1,7 +1,7 @@
 """What the war room (and, for a page nobody answered, the announcement channel) is told as a page runs.
 
 Each renderer takes a queued notice's payload: the incident's state when it happened plus the notice's own data
-(see services/paging.py). Names from the policy file and free text are escaped; mentions are built only from
+(see services/paging/pages.py). Names from the policy file and free text are escaped; mentions are built only from
 user ids.
 """
 

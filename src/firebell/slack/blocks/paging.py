@@ -5,7 +5,7 @@ from typing import Any
 
 from firebell.domain.naming import incident_label
 from firebell.domain.paging import PageStatus
-from firebell.services.page_delivery import PageDm
+from firebell.services.paging.delivery import PageDm
 from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.kit import Block, actions, button, channel_link, confirm_dialog, context, mention, section
 from firebell.slack.blocks.page_notices import target_text

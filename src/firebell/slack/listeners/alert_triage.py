@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from firebell.domain.affected_service import alert_service
 from firebell.domain.alert_triage import TriageAction
 from firebell.domain.errors import FirebellError
-from firebell.services.alert_triage import GroupSummary, acknowledge, attach, check_action, decline, open_incidents
+from firebell.services.alerts.triage import GroupSummary, acknowledge, attach, check_action, decline, open_incidents
 from firebell.services.context import Context
 from firebell.slack.action_values import action_value, whole_number
 from firebell.slack.blocks.alert_triage import attach_modal, decline_modal

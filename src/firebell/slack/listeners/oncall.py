@@ -20,11 +20,11 @@ from firebell.domain.free_text import refuse_nul
 from firebell.domain.oncall.typed_times import parse_length, parse_window, show
 from firebell.services import inbox
 from firebell.services.context import Context
-from firebell.services.oncall import active_overrides, on_call, schedule_config, shifts_between
-from firebell.services.oncall_board import board, shifts_of
-from firebell.services.oncall_maintenance import end_maintenance, list_maintenance, start_maintenance
-from firebell.services.oncall_overrides import MAX_LENGTH, add_override, list_overrides, remove_override
-from firebell.services.oncall_temporaries import (
+from firebell.services.oncall.answers import active_overrides, on_call, schedule_config, shifts_between
+from firebell.services.oncall.board import board, shifts_of
+from firebell.services.oncall.maintenance import end_maintenance, list_maintenance, start_maintenance
+from firebell.services.oncall.overrides import MAX_LENGTH, add_override, list_overrides, remove_override
+from firebell.services.oncall.temporaries import (
     active_temporaries,
     add_temporary,
     list_temporaries,

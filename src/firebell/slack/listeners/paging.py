@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from firebell.domain.errors import FirebellError
 from firebell.services.context import Context
-from firebell.services.page_responses import PageAnswer, acknowledge, decline, escalate, page_by_hand
+from firebell.services.paging.responses import PageAnswer, acknowledge, decline, escalate, page_by_hand
 from firebell.slack.action_values import action_value, whole_number
 from firebell.slack.blocks.incident import Message
 from firebell.slack.blocks.paging import page_answered_message

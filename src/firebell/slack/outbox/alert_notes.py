@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 from firebell.domain.incident import IncidentSnapshot
 from firebell.runbooks.shelf import Shelf
-from firebell.services.alert_war_room import kickoff_alerts, pending_note
+from firebell.services.alerts.war_room import kickoff_alerts, pending_note
 from firebell.services.context import Context
 from firebell.services.outbox.outcomes import Delivered, Job, Outcome
 from firebell.services.runbooks import incident_query, matches_for

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from slack_sdk.errors import SlackApiError
 
 from firebell.domain.incident import IncidentSnapshot
-from firebell.services.alert_triage import record_triage_message, triage_message_of, triage_state
+from firebell.services.alerts.triage import record_triage_message, triage_message_of, triage_state
 from firebell.services.outbox.outcomes import Delivered, Job, Outcome, Retry
 from firebell.slack.blocks.alert_triage import triage_message
 from firebell.slack.blocks.incident import Message

@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from firebell.domain.incident import IncidentSnapshot
 from firebell.services.outbox.outcomes import Delivered, Job, Outcome
-from firebell.services.page_delivery import mark_sent, mark_unreachable, page_dm, settled_dm
+from firebell.services.paging.delivery import mark_sent, mark_unreachable, page_dm, settled_dm
 from firebell.slack.blocks.paging import page_dm_message
 from firebell.slack.outbox.outcomes import slack_error
 

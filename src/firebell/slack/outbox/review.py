@@ -11,7 +11,7 @@ from firebell.domain.incident import IncidentSnapshot
 from firebell.domain.naming import incident_label
 from firebell.domain.postmortem import PostmortemDraft, render_postmortem
 from firebell.services.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry
-from firebell.services.people import remember_names
+from firebell.services.people.names import remember_names
 from firebell.services.postmortem import build_draft, people_in
 from firebell.slack.blocks.review import draft_failed, nudge_message, postmortem_link, postmortem_summary
 from firebell.slack.outbox.outcomes import slack_error

@@ -11,8 +11,8 @@ from firebell.domain.oncall.escalation import Step
 from firebell.domain.paging import DIRECT_REPEAT, PageTarget, TargetKind, direct_steps
 from firebell.domain.policy import Policy
 from firebell.services.context import Context
-from firebell.services.oncall import ScheduleNotFound, on_call
-from firebell.services.oncall_emails import as_user_ids
+from firebell.services.oncall.answers import ScheduleNotFound, on_call
+from firebell.services.oncall.emails import as_user_ids
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from firebell.services.alert_triage import triage_step
-from firebell.services.alert_war_room import declare_from_alerts, note_alert_changes
-from firebell.services.alerts import AfterIngest, IngestResult
+from firebell.services.alerts.ingest import AfterIngest, IngestResult
+from firebell.services.alerts.triage import triage_step
+from firebell.services.alerts.war_room import declare_from_alerts, note_alert_changes
 from firebell.services.context import Context
 from firebell.store.models import AlertGroup
 

@@ -11,8 +11,8 @@ from firebell.domain.oncall.escalation import Position
 from firebell.domain.paging import PageStatus, PageTarget, by_hand
 from firebell.domain.timeline import EventKind
 from firebell.services.context import Context
-from firebell.services.page_records import post_notice, settle_dms
-from firebell.services.page_targets import route
+from firebell.services.paging.records import post_notice, settle_dms
+from firebell.services.paging.targets import route
 from firebell.services.timeline import record_event
 from firebell.store.database import PAGES_DUE
 from firebell.store.models import Incident

@@ -1,4 +1,4 @@
-"""Starting and ending pages. A page is a row whose escalation position is data (services/page_claims.py moves
+"""Starting and ending pages. A page is a row whose escalation position is data (services/paging/claims.py moves
 it): starting one inside the declare's (or the webhook's) own transaction commits it with the incident, and the
 pager, woken on commit, notifies its first step at once."""
 
@@ -12,8 +12,8 @@ from firebell.domain.paging import NotifyEvent, PageStatus, PageTarget, TargetKi
 from firebell.domain.policy import Policy
 from firebell.domain.timeline import EventKind
 from firebell.services.context import Context
-from firebell.services.page_records import page_notice, post_notice, settle_dms, tell_notifiers
-from firebell.services.page_targets import route
+from firebell.services.paging.records import page_notice, post_notice, settle_dms, tell_notifiers
+from firebell.services.paging.targets import route
 from firebell.services.timeline import record_event
 from firebell.store.database import PAGES_DUE
 from firebell.store.models import Incident

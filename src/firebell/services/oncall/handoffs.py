@@ -21,7 +21,7 @@ from firebell.domain.oncall.shift_changes import ShiftChange, latest_change
 from firebell.domain.policy import Policy
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, enqueue
-from firebell.services.oncall import on_call, shifts_between
+from firebell.services.oncall.answers import on_call, shifts_between
 from firebell.store.inserts import insert_skipping_duplicates
 from firebell.store.models import ActionItem, HandoffSent, Incident, OncallSchedule
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from firebell.domain.oncall.ical import person_shifts, render_calendar
 from firebell.services.context import Context
-from firebell.services.oncall import schedule_config, shifts_between
-from firebell.services.people import names_for
+from firebell.services.oncall.answers import schedule_config, shifts_between
+from firebell.services.people.names import names_for
 from firebell.store.models import IcalFeed, OncallAnchor, OncallOverride
 
 BACK, AHEAD = timedelta(days=30), timedelta(days=90)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from firebell.domain.alert_incidents import AlertNote, alert_born_title
 from firebell.domain.lifecycle import Status
 from firebell.domain.timeline import EventKind
-from firebell.services.alerts import IngestResult
+from firebell.services.alerts.ingest import IngestResult
 from firebell.services.coalesced_effects import enqueue_coalesced
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind, lane

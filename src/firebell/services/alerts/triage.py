@@ -25,12 +25,12 @@ from firebell.domain.alert_triage import (
 from firebell.domain.errors import UsageError
 from firebell.domain.lifecycle import Status
 from firebell.domain.naming import incident_label
-from firebell.services.alert_links import Decision, link_group
-from firebell.services.alerts import IngestResult
+from firebell.services.alerts.ingest import IngestResult
+from firebell.services.alerts.links import Decision, link_group
+from firebell.services.alerts.triage_sync import enqueue_triage_sync, is_triaged
 from firebell.services.context import Context
 from firebell.services.effects import enqueue_notice
 from firebell.services.incidents import load_by_number
-from firebell.services.triage_sync import enqueue_triage_sync, is_triaged
 from firebell.store.models import Alert, AlertGroup, Incident, TimelineEvent
 
 SHOWN_ALERTS = 20  # alerts read for the message (the builder lists at most this many)

@@ -21,10 +21,10 @@ from firebell.domain.timeline import EventKind
 from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
 from firebell.services.effects import EffectKind
-from firebell.services.oncall_maintenance import maintenance_until
-from firebell.services.page_records import page_notice, settle_dms, tell_notifiers
-from firebell.services.page_targets import parse_target, route
-from firebell.services.paging import start_page
+from firebell.services.oncall.maintenance import maintenance_until
+from firebell.services.paging.pages import start_page
+from firebell.services.paging.records import page_notice, settle_dms, tell_notifiers
+from firebell.services.paging.targets import parse_target, route
 from firebell.services.roles import take_command
 from firebell.store.database import PAGES_DUE
 from firebell.store.inserts import insert_once

@@ -1,6 +1,6 @@
 """The outbox effects that tell outside notifiers (webhook, ntfy, PagerDuty) about a page event.
 
-The Slack DM is built in (services/paging.py enqueues it); this adds one NOTIFY effect per configured notifier
+The Slack DM is built in (services/paging/pages.py enqueues it); this adds one NOTIFY effect per configured notifier
 that wants the event. Each notifier's effects for one incident share a lane, so trigger, acknowledge and
 resolve reach it in order; a notifier that is down holds up only its own lane, never Slack's.
 """

@@ -28,7 +28,7 @@ from firebell.domain.alerts import (
     severity_of,
 )
 from firebell.domain.lifecycle import Status
-from firebell.services.alert_rows import fires, latest_occurrences, write_alerts
+from firebell.services.alerts.rows import fires, latest_occurrences, write_alerts
 from firebell.services.context import Context
 from firebell.store.inserts import insert_ignoring_duplicates
 from firebell.store.models import Alert, AlertGroup, AlertGroupKey, Incident

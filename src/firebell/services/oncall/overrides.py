@@ -14,8 +14,8 @@ from sqlalchemy import select
 from firebell.domain.errors import FirebellError, UsageError
 from firebell.domain.oncall.config import Member
 from firebell.services.context import Context
-from firebell.services.oncall import schedule_config
-from firebell.services.oncall_anchors import lock_schedule
+from firebell.services.oncall.anchors import lock_schedule
+from firebell.services.oncall.answers import schedule_config
 from firebell.store.models import OncallOverride
 
 MAX_LENGTH = timedelta(days=366)

@@ -20,9 +20,9 @@ from firebell.domain.paging import PageStatus, PageTarget, Plan, by_hand, plan
 from firebell.domain.policy import Policy
 from firebell.domain.timeline import EventKind
 from firebell.services.context import Context
-from firebell.services.oncall_maintenance import maintenance_until
-from firebell.services.page_records import notify_person, post_notice, tried
-from firebell.services.page_targets import Route, people_of, route
+from firebell.services.oncall.maintenance import maintenance_until
+from firebell.services.paging.records import notify_person, post_notice, tried
+from firebell.services.paging.targets import Route, people_of, route
 from firebell.services.timeline import record_event, record_events
 from firebell.store.models import Incident
 from firebell.store.paging_models import Page

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from firebell.domain.oncall.working_hours import within_hours
 from firebell.domain.timeline import EventKind
 from firebell.services.context import Context
-from firebell.services.people_time_zones import time_zone_of
+from firebell.services.people.time_zones import time_zone_of
 from firebell.store.models import Incident, PageNotification, PageResponse, RoleAssignment, TimelineEvent
 
 

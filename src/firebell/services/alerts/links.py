@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from firebell.domain.naming import incident_label
 from firebell.domain.timeline import EventKind
+from firebell.services.alerts.triage_sync import sync_if_triaged
 from firebell.services.timeline import record_event
-from firebell.services.triage_sync import sync_if_triaged
 from firebell.store.models import Alert, AlertGroup, Incident
 
 

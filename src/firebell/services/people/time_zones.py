@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from firebell.domain.policy import Policy
 from firebell.services.context import Context
-from firebell.services.oncall_emails import as_user_ids
+from firebell.services.oncall.emails import as_user_ids
 from firebell.store.models import PageNotification, PersonTimeZone
 
 log = logging.getLogger(__name__)

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from firebell.domain.errors import FirebellError, UsageError
 from firebell.domain.oncall import Span
 from firebell.services.context import Context
-from firebell.services.oncall import schedule_config, span_of, stored_span, temporaries_between
-from firebell.services.oncall_anchors import lock_schedule
-from firebell.services.oncall_overrides import person
+from firebell.services.oncall.anchors import lock_schedule
+from firebell.services.oncall.answers import schedule_config, span_of, stored_span, temporaries_between
+from firebell.services.oncall.overrides import person
 from firebell.store.models import OncallTemporary
 
 MAX_LENGTH = timedelta(days=366)

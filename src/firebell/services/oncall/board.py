@@ -13,9 +13,9 @@ from firebell.domain.oncall import Anchor, Override, Span, shifts
 from firebell.domain.oncall.config import ScheduleConfig
 from firebell.domain.oncall.schedule import LOOK_AHEAD
 from firebell.services.context import Context
-from firebell.services.oncall import as_temporaries, temporaries_between
-from firebell.services.oncall_anchors import current_anchors, fingerprint, layer_record
-from firebell.services.oncall_emails import as_user_ids
+from firebell.services.oncall.anchors import current_anchors, fingerprint, layer_record
+from firebell.services.oncall.answers import as_temporaries, temporaries_between
+from firebell.services.oncall.emails import as_user_ids
 from firebell.store.models import OncallAnchor, OncallOverride, OncallTemporary
 
 

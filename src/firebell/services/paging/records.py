@@ -9,7 +9,7 @@ from sqlalchemy import select
 from firebell.domain.paging import NotifyEvent, PageNotice, incident_key
 from firebell.domain.policy import Policy
 from firebell.services.effects import EffectKind, Target, enqueue, enqueue_many, lane
-from firebell.services.notifier_effects import notifier_effects
+from firebell.services.paging.notifier_effects import notifier_effects
 from firebell.store.inserts import insert_ignoring_duplicates
 from firebell.store.models import Incident
 from firebell.store.paging_models import Page, PageNotification

@@ -2,7 +2,7 @@
 at an instant and until when, and the shifts over a range with overrides marked.
 
 Members and override users written as e-mails are answered with the Slack user id they were resolved to
-(services/oncall_emails.py), or as written while unresolved. Temporary schedules (services/oncall_temporaries.py)
+(services/oncall/emails.py), or as written while unresolved. Temporary schedules (services/oncall/temporaries.py)
 replace the rotation in their window; overrides then apply on top.
 """
 
@@ -20,8 +20,8 @@ from firebell.domain.oncall import Override, Span, Temporary, on_call_at, shifts
 from firebell.domain.oncall.config import ScheduleConfig
 from firebell.domain.oncall.schedule import LOOK_AHEAD, LOOK_BACK
 from firebell.services.context import Context
-from firebell.services.oncall_anchors import current_anchors
-from firebell.services.oncall_emails import as_user_ids
+from firebell.services.oncall.anchors import current_anchors
+from firebell.services.oncall.emails import as_user_ids
 from firebell.store.models import OncallOverride, OncallTemporary
 
 MAX_RANGE = timedelta(days=366)

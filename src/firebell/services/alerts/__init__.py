@@ -1,0 +1,1 @@
+"""Alert intake: ingesting webhooks into groups, triage, war-room notes and detection."""

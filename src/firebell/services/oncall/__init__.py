@@ -1,0 +1,1 @@
+"""On-call: schedules' answers, anchors, overrides, handoffs, maintenance and calendar feeds."""

@@ -1,0 +1,1 @@
+"""Paging: pages, their claimed moves, targets, responses, records and notifier effects."""

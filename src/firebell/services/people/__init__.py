@@ -1,0 +1,1 @@
+"""People: names, Slack time zones and on-call load."""
