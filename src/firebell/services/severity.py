@@ -11,6 +11,7 @@ from firebell.services.changes import Change, incident_change
 from firebell.services.context import Context
 from firebell.services.effects import Target
 from firebell.services.incidents import snapshot
+from firebell.services.status_page.public_cadence import follow_severity
 
 
 def apply_severity(change: Change, policy: Policy, *, actor: str, severity: str) -> None:
@@ -23,6 +24,7 @@ def apply_severity(change: Change, policy: Policy, *, actor: str, severity: str)
         raise UsageError(f"{incident_label(incident.number)} is already {new}.")
     incident.severity = new
     reschedule(incident, policy)  # raising the severity can make an update due at once
+    follow_severity(change.session, policy, incident)  # and the status page's, by its public cadence
     direction = "raised" if policy.rank(new) < policy.rank(old) else "lowered"
     change.record(
         kind=EventKind.SEVERITY_CHANGED,

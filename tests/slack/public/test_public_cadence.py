@@ -129,3 +129,18 @@ def test_two_claimers_racing_remind_once(firebell: Firebell, clock: Clock) -> No
 def _claim(scheduler: Scheduler, start: threading.Barrier, claimed: list[int]) -> None:
     start.wait()
     claimed.append(scheduler.tick())
+
+
+def test_a_severity_change_moves_the_public_due_point(firebell: Firebell, clock: Clock) -> None:
+    room = declare(firebell, text="declare sev2 Checkout slow --service checkout")
+    publish(firebell, room)
+    published = clock.now
+    assert status_incident(firebell).next_update_due_at == published + 2 * PUBLIC  # SEV2: every hour
+    firebell.advance(timedelta(minutes=40))
+    firebell.driver.slash_command("/incident", "severity sev1", user="alice", channel=room)
+    # SEV1 is every 30 minutes: the page has been silent for 40, so the update is due at once.
+    assert status_incident(firebell).next_update_due_at == published + PUBLIC
+    assert firebell.advance(timedelta(seconds=1)) == 1
+    firebell.wait_for(lambda: public_reminders(firebell, room), what="a public reminder")
+    firebell.driver.slash_command("/incident", "severity sev3", user="alice", channel=room)
+    assert status_incident(firebell).next_update_due_at is None  # SEV3 has no public cadence

@@ -29,3 +29,20 @@ def missed_public_update(
         if next_due <= now:
             next_due = now + interval
     return MissedPublicUpdate(miss=previous_misses + 1, silence=now - last_published_at, next_due=next_due)
+
+
+def due_after_severity_change(
+    *, due: datetime | None, interval: timedelta | None, misses: int, last_published_at: datetime
+) -> datetime | None:
+    """The public due point once the incident's severity changed (to one whose public cadence is `interval`).
+
+    Before any reminder of this silence, the due point is the last publication plus the new interval: raising
+    the severity can make an update due at once, lowering it gives the page longer. Once reminders have fired,
+    the page is already overdue: a shorter interval may bring the next reminder forward, never push it back.
+    A severity without a public cadence stops the reminders."""
+    if interval is None:
+        return None
+    fresh = last_published_at + interval
+    if misses == 0 or due is None:
+        return fresh
+    return min(due, fresh)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from firebell.domain.durations import format_duration
 from firebell.domain.policy import Escalation, Policy
-from firebell.domain.status_page.public_cadence import missed_public_update
+from firebell.domain.status_page.public_cadence import due_after_severity_change, missed_public_update
 from firebell.domain.timeline import EventKind
 from firebell.services.cadence import _HAS_COMMANDER, OPEN
 from firebell.services.context import Context
@@ -69,6 +69,26 @@ def send_due_public_reminders(ctx: Context, *, batch: int = 200) -> int:
             claimed += len(won)
         if len(rows) < batch or not won:
             return claimed
+
+
+def follow_severity(session: Session, policy: Policy, incident: Incident) -> None:
+    """Move the public due point of the incident's unresolved public incident to its new severity's
+    `public_update_interval` (in the severity change's transaction; the revision keeps a tick that read the old
+    due point from claiming it)."""
+    status_incident = session.scalar(
+        select(StatusIncident).where(StatusIncident.incident_id == incident.id).with_for_update()
+    )
+    if status_incident is None or status_incident.resolved_at is not None or status_incident.published_at is None:
+        return
+    due = due_after_severity_change(
+        due=status_incident.next_update_due_at,
+        interval=policy.known(incident.severity).public_update_interval,
+        misses=status_incident.reminder_misses,
+        last_published_at=status_incident.updated_at,
+    )
+    if due != status_incident.next_update_due_at:
+        status_incident.next_update_due_at = due
+        status_incident.revision += 1
 
 
 def _claim(session: Session, policy: Policy, row: Any, now: datetime) -> bool:
