@@ -20,6 +20,7 @@ from firebell.services.outbox.admin import prune_delivered
 from firebell.services.paging.pages import retarget_pages
 from firebell.services.people.time_zones import ZoneLookup, learn_notified_time_zones
 from firebell.services.runbooks import remind_stale_runbooks
+from firebell.services.status_page.maintenance_boundaries import announce_maintenance_boundaries
 from firebell.services.status_page.public_cadence import send_due_public_reminders
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,10 @@ class Scheduler:
             reminded += send_due_public_reminders(self.ctx)
         except Exception:  # the public cadence failing never holds the internal one or pages back
             log.exception("public cadence tick failed")
+        try:
+            announce_maintenance_boundaries(self.ctx)
+        except Exception:  # telling Slack a window opened never holds reminders or pages back
+            log.exception("maintenance announcements failed")
         try:
             return reminded + self.pager.look()  # a failing cadence never holds escalations back
         finally:

@@ -176,22 +176,35 @@ def _changed(session: Session, policy: Policy, view: MaintenanceView, now: datet
     bridge."""
     bump_revision(session, now)
     enqueue_maintenance_sync(session, policy, view, now=now, event=event)
-    if policy.announcement_channel:
-        enqueue(
-            session,
-            kind=EffectKind.POST_MAINTENANCE,
-            lane=ANNOUNCE_LANE,
-            key=f"status:maintenance:{view.public_id}:announce:{event}",
-            now=now,
-            payload={
-                "event": event,
-                "public_id": view.public_id,
-                "title": view.title,
-                "body": view.body,
-                "components": list(view.component_names),
-                "starts_at": view.starts_at.isoformat(),
-                "ends_at": view.ends_at.isoformat(),
-                "by": view.cancelled_by if event != "scheduled" else view.created_by,
-                "timezone": policy.status_page.timezone,
-            },
-        )
+    announce_maintenance(session, policy, view, now, event=event)
+
+
+def announce_maintenance(session: Session, policy: Policy, view: MaintenanceView, now: datetime, *, event: str) -> None:
+    """Tell the announcement channel (if there is one) about a maintenance: `scheduled`, `cancelled`, `ended`
+    (early, by hand), or `started` and `completed` (by the clock); once per maintenance and event."""
+    if not policy.announcement_channel:
+        return
+    enqueue(
+        session,
+        kind=EffectKind.POST_MAINTENANCE,
+        lane=ANNOUNCE_LANE,
+        key=f"status:maintenance:{view.public_id}:announce:{event}",
+        now=now,
+        payload={
+            "event": event,
+            "public_id": view.public_id,
+            "title": view.title,
+            "body": view.body,
+            "components": list(view.component_names),
+            "starts_at": view.starts_at.isoformat(),
+            "ends_at": view.ends_at.isoformat(),
+            "by": view.created_by if event == "scheduled" else view.cancelled_by,
+            "timezone": policy.status_page.timezone,
+        },
+        dedupe=True,
+    )
+
+
+def maintenance_view(policy: Policy, row: StatusMaintenance, now: datetime) -> MaintenanceView:
+    """A stored maintenance as shown (its status at `now`)."""
+    return _view(policy, row, now)

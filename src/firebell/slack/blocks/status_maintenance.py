@@ -79,7 +79,7 @@ def maintenance_list_reply(views: Sequence[MaintenanceView]) -> Message:
 
 
 def maintenance_announcement(payload: dict[str, Any]) -> Message:
-    """The announcement channel's message: a maintenance scheduled, called off or ended early."""
+    """The announcement channel's message: a maintenance scheduled, begun, completed, called off or ended early."""
     event = str(payload.get("event"))
     names = _components([str(n) for n in payload.get("components") or []])
     title = escape_mrkdwn(truncate(str(payload.get("title") or ""), 200))
@@ -88,6 +88,12 @@ def maintenance_announcement(payload: dict[str, Any]) -> Message:
     if event == "scheduled":
         text = f":calendar: *Maintenance scheduled*: {title}\n{names}, {window} (scheduled by {who})"
         blocks: list[Block] = [section(text), section(escape_mrkdwn(truncate(str(payload.get("body") or ""), 2000)))]
+    elif event == "started":
+        text = f":construction: *Maintenance in progress*: {title}\n{names}, {window}"
+        blocks = [section(text)]
+    elif event == "completed":
+        text = f":white_check_mark: *Maintenance completed*: {title}\n{names}, {window}"
+        blocks = [section(text)]
     else:
         done = "ended early" if event == "ended" else "called off"
         text = f":white_check_mark: *Maintenance {done}*: {title}\n{names}, {window} ({done} by {who})"
