@@ -131,6 +131,17 @@ def test_one_message_edited_in_place_as_alerts_join_and_resolve(firebell: Firebe
     assert firebell.api("/api/v1/alert-groups/1").json()["triage"] is None  # nobody decided anything
 
 
+def test_a_resend_that_only_raises_the_severity_edits_the_message(firebell: Firebell) -> None:
+    unmapped = am_alert("DiskFilling")
+    unmapped["labels"]["severity"] = "info"  # not in the source's map
+    post(firebell, am_group(unmapped))
+    firebell.settle()
+    assert "*Severity*\\nunmapped" in shown(only_message(firebell))
+    post(firebell, am_group(am_alert("DiskFilling")))  # the same alert, now labelled warning (SEV3)
+    later(firebell)
+    assert "*Severity*\\nSEV3" in shown(only_message(firebell))
+
+
 def test_a_group_at_its_declare_rule_gets_no_triage_message(firebell: Firebell) -> None:
     critical = am_alert(
         "CheckoutDown", labels={"alertname": "CheckoutDown", "service": "checkout", "severity": "critical"}

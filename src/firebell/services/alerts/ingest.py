@@ -53,6 +53,7 @@ class IngestResult:
     refired_alert_ids: list[int] = field(default_factory=list)  # new occurrences after a resolve
     resolved_alert_ids: list[int] = field(default_factory=list)
     repeated: int = 0  # alerts received again in the state they were already in
+    retitled: bool = False  # an existing group's title or severity changed (what its triage message shows)
 
 
 AfterIngest = Callable[[Session, AlertGroup, IngestResult], None]
@@ -113,6 +114,7 @@ def _ingest(
         session.add(group)
         session.flush()
         created = True
+    shown_before = (group.title, group.severity)
     key_row.group_id = group.id
     if service_row is not None and group.status == "open":
         service_row.group_id = group.id
@@ -141,6 +143,7 @@ def _ingest(
     session.flush()
     result.incident_id = group.incident_id
     result.severity = group.severity
+    result.retitled = not created and (group.title, group.severity) != shown_before
     rule = source.declare.min_severity if source.declare else None
     result.declare = (
         group.status == "open"

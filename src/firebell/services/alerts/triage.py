@@ -52,6 +52,7 @@ def triage_step(session: Session, ctx: Context, group: AlertGroup, result: Inges
         or result.new_alert_ids
         or result.refired_alert_ids
         or result.resolved_alert_ids
+        or result.retitled  # a re-send whose severity label or summary changed
     )
     if not changed:
         return  # a re-send of the same alerts (Alertmanager's group_interval): the message shows it already
