@@ -121,6 +121,8 @@ def build_runtime(
     # Commands are recorded as they are acknowledged and carried out here: in the order they came within a
     # war room, several rooms at once (a room waiting on a database lock holds up no other room).
     inbox = InboxWorker(ctx, {}, workers=COMMAND_THREADS, before_each=priority.wait_for_quiet, **(inbox_options or {}))
+    recorder = InboxRecorder(ctx, on_recorded=inbox.wake)
+    inbox.outstanding_records = lambda: recorder.outstanding
     wiring = build_bolt_app(
         ctx,
         client=listener_client,
@@ -128,7 +130,7 @@ def build_runtime(
         signing_secret=signing_secret,
         directory=directory,
         after_ack=after_ack,
-        recorder=InboxRecorder(ctx, on_recorded=inbox.wake),
+        recorder=recorder,
         shelf=shelf,
     )
     inbox.handlers.update(wiring.inbox_handlers)

@@ -2,14 +2,17 @@
 (the same signed bytes, the same trigger_id or event_id) is carried out once."""
 
 import json
+import threading
 import time
 from urllib.parse import urlencode
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from firebell.emulator.driver import sign
 from firebell.emulator.payloads import slash_command_form
+from firebell.slack.listeners import commands
 from firebell.store.models import InboxEntry, Incident
 from tests.harness import Firebell
 
@@ -117,3 +120,31 @@ def test_the_declarer_hears_declared_before_the_war_room_is_ready(firebell: Fire
     assert len(texts) == 2
     assert texts[0].startswith(":fire: Declared *INC-1* (SEV2)")
     assert "war room is ready" in texts[1]
+
+
+def test_a_command_acknowledged_before_its_record_committed_is_carried_out_and_waited_for(
+    firebell: Firebell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store is held by another writer past the time an ack waits for its record: Slack is answered at
+    # once, the record lands when the writer lets go, and the command is carried out then. Until then the
+    # inbox is not idle (tests and `firebell` tools wait on that).
+    monkeypatch.setattr(commands, "RECORD_BUDGET", 0.2)
+    engine = firebell.runtime.ctx.db.engine
+    holding = threading.Event()
+
+    def hold_the_writer() -> None:
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.exec_driver_sql("LOCK TABLE inbox IN EXCLUSIVE MODE")
+            else:
+                conn.exec_driver_sql("UPDATE counters SET value = value")  # SQLite's one write lock
+            holding.set()
+            time.sleep(1.0)
+
+    holder = threading.Thread(target=hold_the_writer)
+    holder.start()
+    assert holding.wait(5)
+    result = firebell.driver.slash_command("/incident", "declare Slow store", user="alice", channel="general")
+    assert result.acked_in_time
+    assert firebell.incident(1).title == "Slow store"  # slash_command returned only once it was carried out
+    holder.join()

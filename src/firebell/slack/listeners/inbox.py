@@ -52,6 +52,9 @@ class InboxRecorder:
         self.on_recorded = on_recorded
         self._waiting: list[tuple[inbox.Request, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+        # Requests handed in and not yet durable (one acknowledged while the store was slow is among them until
+        # its record lands): the inbox is not idle while any is.
+        self.outstanding = 0
         # One thread writes: the next batch gathers meanwhile, so a burst costs a few inserts, not one each.
         self._limiter = anyio.CapacityLimiter(1)
 
@@ -59,9 +62,13 @@ class InboxRecorder:
         """Record `request` (raises if the store did not take it)."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((request, done))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write())
-        await done
+        self.outstanding += 1
+        try:
+            if self._writer is None or self._writer.done():
+                self._writer = asyncio.create_task(self._write())
+            await done
+        finally:
+            self.outstanding -= 1
 
     async def _write(self) -> None:
         while self._waiting:
@@ -103,6 +110,8 @@ class InboxWorker:
     ) -> None:
         self.ctx = ctx
         self.handlers = handlers
+        # How many requests this process's recorder holds, not yet durable (runtime.py wires it): waited for too.
+        self.outstanding_records: Callable[[], int] = lambda: 0
         self.workers = workers
         self.lease = lease
         self.poll_interval = poll_interval
@@ -146,7 +155,7 @@ class InboxWorker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._idle:
-                if not self._inflight and not inbox.pending_count(self.ctx):
+                if not self._inflight and not self.outstanding_records() and not inbox.pending_count(self.ctx):
                     return True
                 self._idle.wait(0.02)
         return False
