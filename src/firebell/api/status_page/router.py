@@ -7,6 +7,7 @@ long shared caches may keep them. With the database unreachable, the last good r
 """
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from importlib import resources
@@ -159,35 +160,24 @@ def status_page_router(cache: StatusPageCache) -> APIRouter:
 
         return await serve(request, f"html:history:{number}", renderer)
 
-    @router.api_route("/status.json", methods=["GET", "HEAD"])
-    async def summary_json(request: Request) -> Response:
-        base = base_of(request)
-        return await serve(
-            request,
-            f"json:{base}",
-            lambda page, changed: (render_summary(page, base=base, updated_at=changed), JSON, 200),
-            cross_origin=True,
-        )
+    def machine_readable(path: str, kind: str, render: Callable[..., bytes], media_type: str) -> None:
+        """summary.json and the feeds: rendered with the page's links (absolute, from `base`), readable from
+        any origin."""
 
-    @router.api_route("/status/feed.atom", methods=["GET", "HEAD"])
-    async def atom(request: Request) -> Response:
-        base = base_of(request)
-        return await serve(
-            request,
-            f"atom:{base}",
-            lambda page, changed: (render_atom(page, base=base, updated_at=changed), ATOM, 200),
-            cross_origin=True,
-        )
+        async def route(request: Request) -> Response:
+            base = base_of(request)
+            return await serve(
+                request,
+                f"{kind}:{base}",
+                lambda page, changed: (render(page, base=base, updated_at=changed), media_type, 200),
+                cross_origin=True,
+            )
 
-    @router.api_route("/status/feed.rss", methods=["GET", "HEAD"])
-    async def rss(request: Request) -> Response:
-        base = base_of(request)
-        return await serve(
-            request,
-            f"rss:{base}",
-            lambda page, changed: (render_rss(page, base=base, updated_at=changed), RSS, 200),
-            cross_origin=True,
-        )
+        router.add_api_route(path, route, methods=["GET", "HEAD"], name=kind)
+
+    machine_readable("/status.json", "json", render_summary, JSON)
+    machine_readable("/status/feed.atom", "atom", render_atom, ATOM)
+    machine_readable("/status/feed.rss", "rss", render_rss, RSS)
 
     @router.api_route("/status/static/status.css", methods=["GET", "HEAD"])
     async def stylesheet(request: Request) -> Response:

@@ -105,16 +105,17 @@ def mark_sent(
 ) -> None:
     """The DM reached Slack (in `channel` as `ts`). A page that ended while the DM was on its way has it edited
     at once, as the others were."""
+    this_dm = (
+        PageNotification.page_id == page_id,
+        PageNotification.user_id == user,
+        PageNotification.round == round,
+        PageNotification.step == step,
+    )
     with ctx.db.transaction(background=True) as session:
         if ts is not None:
             session.execute(
                 update(PageNotification)
-                .where(
-                    PageNotification.page_id == page_id,
-                    PageNotification.user_id == user,
-                    PageNotification.round == round,
-                    PageNotification.step == step,
-                )
+                .where(*this_dm)
                 .values(dm_channel=channel, dm_ts=ts)
                 .execution_options(synchronize_session=False)
             )
@@ -127,13 +128,7 @@ def mark_sent(
                     settle_dms(session, page, incident, now=ctx.clock(), skip_user=None)
         session.execute(
             update(PageNotification)
-            .where(
-                PageNotification.page_id == page_id,
-                PageNotification.user_id == user,
-                PageNotification.round == round,
-                PageNotification.step == step,
-                PageNotification.outcome == "queued",
-            )
+            .where(*this_dm, PageNotification.outcome == "queued")
             .values(outcome="sent")
             .execution_options(synchronize_session=False)
         )

@@ -52,7 +52,8 @@ class MaintenanceView:
     cancelled_by: str | None
 
 
-def _view(policy: Policy, row: StatusMaintenance, now: datetime) -> MaintenanceView:
+def maintenance_view(policy: Policy, row: StatusMaintenance, now: datetime) -> MaintenanceView:
+    """A stored maintenance as shown (its status at `now`)."""
     names = {c.slug: c.name for c in policy.status_page.components}
     return MaintenanceView(
         public_id=row.public_id,
@@ -126,7 +127,7 @@ def schedule_maintenance(
         )
         session.add(row)
         session.flush()
-        view = _view(ctx.policy, row, now)
+        view = maintenance_view(ctx.policy, row, now)
         _changed(session, ctx.policy, view, now, event="scheduled")
         return view
 
@@ -144,7 +145,7 @@ def list_maintenances(ctx: Context, *, everything: bool = False) -> list[Mainten
             or_(StatusMaintenance.cancelled_at.is_(None), StatusMaintenance.cancelled_at > now),
         ).order_by(StatusMaintenance.starts_at, StatusMaintenance.id)
     with ctx.db.read() as session:
-        return [_view(ctx.policy, row, now) for row in session.scalars(query.limit(MAX_LISTED))]
+        return [maintenance_view(ctx.policy, row, now) for row in session.scalars(query.limit(MAX_LISTED))]
 
 
 def cancel_maintenance(ctx: Context, public_id: str, *, by: str) -> MaintenanceView:
@@ -165,7 +166,7 @@ def cancel_maintenance(ctx: Context, public_id: str, *, by: str) -> MaintenanceV
             raise UsageError(f"Maintenance {row.public_id} ({row.title}) is over already ({how}); nothing changed.")
         row.cancelled_at, row.cancelled_by = now, by
         session.flush()
-        view = _view(ctx.policy, row, now)
+        view = maintenance_view(ctx.policy, row, now)
         event = "ended" if before is MaintenanceStatus.IN_PROGRESS else "cancelled"
         _changed(session, ctx.policy, view, now, event=event)
         return view
@@ -203,8 +204,3 @@ def announce_maintenance(session: Session, policy: Policy, view: MaintenanceView
         },
         dedupe=True,
     )
-
-
-def maintenance_view(policy: Policy, row: StatusMaintenance, now: datetime) -> MaintenanceView:
-    """A stored maintenance as shown (its status at `now`)."""
-    return _view(policy, row, now)
