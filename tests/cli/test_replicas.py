@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
@@ -133,13 +134,16 @@ def test_two_processes_never_both_remind(
         outbox_key(m) for room in rooms.values() for m in emu.messages(room) if ":reminder:" in outbox_key(m)
     )
     assert max(posted.values()) == 1  # nothing posted twice
-    # Nothing lost: every reminder was posted, except that an incident's last one may race its resolve
-    # (a reminder still queued when the incident resolves is dropped as no longer due).
+    # Nothing lost: every reminder was posted, except one a later reminder of its incident stood for (the
+    # outbox fell behind the cadence on a busy machine: the room hears the latest, once) and an incident's
+    # last one, which may race its resolve (dropped as no longer due).
+    said = {(incident_id, data["miss"]) for incident_id, _, data in due_points if _posted(posted, incident_id, data)}
     last = {incident_id: event_id for incident_id, event_id, _ in due_points}
     missing = [
         (incident_id, event_id)
         for incident_id, event_id, data in due_points
-        if reminder_key(incident_id, datetime.fromisoformat(data["last_update_at"]), data["miss"], "room") not in posted
+        if not _posted(posted, incident_id, data)
+        and not any(i == incident_id and miss > data["miss"] for i, miss in said)
     ]
     assert all(last[incident_id] == event_id for incident_id, event_id in missing), missing
     for user in (BOB, CAROL):  # one page DM per incident to each, none twice
@@ -148,3 +152,8 @@ def test_two_processes_never_both_remind(
     with clean_db.connect() as conn:
         notified = conn.execute(select(PageNotification.user_id)).scalars().all()
     assert Counter(notified) == {BOB: 6, CAROL: 6}
+
+
+def _posted(posted: Counter[str], incident_id: int, data: dict[str, Any]) -> bool:
+    """Whether the room reminder for this due point reached Slack."""
+    return reminder_key(incident_id, datetime.fromisoformat(data["last_update_at"]), data["miss"], "room") in posted
