@@ -145,13 +145,36 @@ def test_two_processes_never_both_remind(
         if not _posted(posted, incident_id, data)
         and not any(i == incident_id and miss > data["miss"] for i, miss in said)
     ]
-    assert all(last[incident_id] == event_id for incident_id, event_id in missing), missing
+    assert all(last[incident_id] == event_id for incident_id, event_id in missing), _outbox_story(clean_db, missing)
     for user in (BOB, CAROL):  # one page DM per incident to each, none twice
         dms = page_dms(emu, user)
         assert len(dms) == 6 and max(dms.values()) == 1, (user, dms)
     with clean_db.connect() as conn:
         notified = conn.execute(select(PageNotification.user_id)).scalars().all()
     assert Counter(notified) == {BOB: 6, CAROL: 6}
+
+
+def _outbox_story(clean_db: Engine, missing: list[tuple[int, int]]) -> str:
+    """What the outbox did for the incidents whose reminders never reached their room: the failure's evidence."""
+    incidents = sorted({incident_id for incident_id, _ in missing})
+    with clean_db.connect() as conn:
+        rows = conn.execute(
+            select(
+                Effect.incident_id,
+                Effect.id,
+                Effect.kind,
+                Effect.lane,
+                Effect.status,
+                Effect.attempts,
+                Effect.created_at,
+                Effect.done_at,
+                Effect.last_error,
+                Effect.payload,
+            )
+            .where(Effect.incident_id.in_(incidents))
+            .order_by(Effect.id)
+        ).all()
+    return f"missing {missing}\n" + "\n".join(str(tuple(row)) for row in rows)
 
 
 def _posted(posted: Counter[str], incident_id: int, data: dict[str, Any]) -> bool:

@@ -105,6 +105,10 @@ def send_due_reminders(ctx: Context, *, batch: int = 500) -> int:
                 .where(Incident.next_update_due_at <= now, Incident.status.in_(OPEN))
                 .order_by(Incident.next_update_due_at)
                 .limit(batch)
+                # On PostgreSQL, rows another transaction holds (the other process's claim, an outcome being
+                # recorded) are passed over, never waited for: two batches locking in different orders would
+                # deadlock. Passed over is not lost: the next tick finds them due still, or claimed.
+                .with_for_update(of=Incident, skip_locked=True)
             ).all()
             if due:
                 claimed += _remind_batch(session, ctx.policy, due, now)

@@ -30,6 +30,7 @@ from firebell.domain.alerts import (
 from firebell.domain.lifecycle import Status
 from firebell.services.alerts.rows import fires, latest_occurrences, write_alerts
 from firebell.services.context import Context
+from firebell.store.conflicts import lost_a_race
 from firebell.store.inserts import insert_ignoring_duplicates
 from firebell.store.models import Alert, AlertGroup, AlertGroupKey, Incident
 
@@ -80,10 +81,7 @@ def ingest_alerts(
 
 
 def _retryable(exc: Exception) -> bool:
-    if isinstance(exc, IntegrityError):
-        return True
-    # PostgreSQL deadlock_detected / serialization_failure
-    return getattr(getattr(exc, "orig", None), "sqlstate", None) in ("40P01", "40001")
+    return isinstance(exc, IntegrityError) or lost_a_race(exc)
 
 
 def _ingest(

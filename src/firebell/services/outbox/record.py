@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from firebell.domain.timeline import EventKind
@@ -20,11 +21,13 @@ from firebell.services.effects import FAILURE_NOTICE, EffectKind, EffectStatus, 
 from firebell.services.outbox.claims import EFFECTS
 from firebell.services.outbox.outcomes import Delivered, Failed, Job, Outcome, Retry
 from firebell.services.timeline import record_event
+from firebell.store.conflicts import lost_a_race
 from firebell.store.models import Effect, Incident
 
 log = logging.getLogger(__name__)
 
 GIVE_UP_AFTER = timedelta(hours=24)
+RECORD_ATTEMPTS = 3
 
 
 class Recorder:
@@ -44,10 +47,26 @@ class Recorder:
         self.give_up_after = give_up_after
 
     def record(self, batch: list[tuple[Job, Outcome]]) -> None:
-        """Write a batch of outcomes in one transaction."""
+        """Write a batch of outcomes in one transaction, run again whole if it lost a race on PostgreSQL."""
+        for attempt in range(1, RECORD_ATTEMPTS + 1):
+            try:
+                self._record(batch)
+                return
+            except DBAPIError as exc:
+                if attempt == RECORD_ATTEMPTS or not lost_a_race(exc):
+                    raise
+                log.info("recording %d outcomes lost a race with another transaction; again", len(batch))
+
+    def _record(self, batch: list[tuple[Job, Outcome]]) -> None:
         now = self.ctx.clock()
         # The common case, delivered with nothing to store on the incident, is one UPDATE for the batch.
         plain = [job for job, outcome in batch if isinstance(outcome, Delivered) and not outcome.incident]
+        # The rest touch their incidents: in incident order, as another process's batch does, so that two
+        # batches on PostgreSQL wait for each other rather than deadlock.
+        rest = sorted(
+            ((job, outcome) for job, outcome in batch if not (isinstance(outcome, Delivered) and not outcome.incident)),
+            key=lambda item: (item[0].incident_id or 0, item[0].id),
+        )
         with self.ctx.db.transaction(background=True) as session:
             if plain:
                 won = set(
@@ -63,9 +82,8 @@ class Recorder:
                 for job in plain:
                     if job.id not in won:
                         log.warning("effect %s (%s): claim lost; outcome dropped", job.id, job.kind)
-            for job, outcome in batch:
-                if not (isinstance(outcome, Delivered) and not outcome.incident):
-                    self._record_one(session, job, outcome, now)
+            for job, outcome in rest:
+                self._record_one(session, job, outcome, now)
 
     def _record_one(self, session: Session, job: Job, outcome: Outcome, now: datetime) -> None:
         if isinstance(outcome, Retry) and now - job.created_at > self.give_up_after:
