@@ -41,3 +41,13 @@ def insert_once(session: Session, row: T, *, existing: Select[Any]) -> T | None:
     except IntegrityError:
         return None
     return row
+
+
+def upsert(session: Session, model: type[Any], row: dict[str, Any], *, key: list[str]) -> None:
+    """Insert `row`, or update the row with the same `key` columns, in one statement: two processes learning
+    the same thing at once both succeed (the later write wins) instead of one breaking the unique constraint."""
+    dialect = session.get_bind().dialect.name
+    statement = sqlite_insert(model) if dialect == "sqlite" else postgresql_insert(model)
+    statement = statement.values(row)
+    changed = {column: value for column, value in row.items() if column not in key}
+    session.execute(statement.on_conflict_do_update(index_elements=key, set_=changed))

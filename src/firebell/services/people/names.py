@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from firebell.services.context import Context
+from firebell.store.inserts import upsert
 from firebell.store.models import Person
 
 
@@ -23,9 +24,5 @@ def remember_names(ctx: Context, names: dict[str, str]) -> None:
         return
     now = ctx.clock()
     with ctx.db.transaction(background=True) as session:
-        for user_id, name in names.items():
-            person = session.get(Person, user_id)
-            if person is None:
-                session.add(Person(user_id=user_id, name=name, updated_at=now))
-            else:
-                person.name, person.updated_at = name, now
+        for user_id, name in sorted(names.items()):  # in key order: two processes' batches never deadlock
+            upsert(session, Person, {"user_id": user_id, "name": name, "updated_at": now}, key=["user_id"])

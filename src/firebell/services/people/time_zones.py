@@ -13,6 +13,7 @@ from sqlalchemy import select
 from firebell.domain.policy import Policy
 from firebell.services.context import Context
 from firebell.services.oncall.emails import as_user_ids
+from firebell.store.inserts import upsert
 from firebell.store.models import PageNotification, PersonTimeZone
 
 log = logging.getLogger(__name__)
@@ -63,11 +64,8 @@ def learn_time_zones(
             log.info("people: could not ask Slack for a time zone (%s); asked again later", type(exc).__name__)
             return stored
         with ctx.db.transaction(background=True) as session:
-            row = session.get(PersonTimeZone, user)
-            if row is None:
-                session.add(PersonTimeZone(user_id=user, time_zone=zone, checked_at=now))
-            else:
-                row.time_zone, row.checked_at = zone, now
+            # Both processes ask at start: the later answer wins rather than one breaking the primary key.
+            upsert(session, PersonTimeZone, {"user_id": user, "time_zone": zone, "checked_at": now}, key=["user_id"])
         stored += 1
     return stored
 
