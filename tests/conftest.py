@@ -1,9 +1,11 @@
 """Shared fixtures: one migrated database per run (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
 
+import gc
 import ssl
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import fastapi.dependencies.models as fastapi_dependency_models
 import httpx
 import httpx._transports.default as httpx_transports
 import pytest
@@ -31,6 +33,31 @@ def _shared_tls_context(
 
 
 httpx_transports.create_ssl_context = _shared_tls_context  # type: ignore[attr-defined]
+
+# FastAPI keeps what it learned about each endpoint in module-level caches of 4,096 callables (harmless for the
+# one app a process serves). The suite builds an app per test whose endpoints close over their runtime, so each
+# worker kept the last hundred or so apps alive with their runtimes, policies and engines: the heap tripled
+# and the garbage collector's full passes, which stop every thread, grew past a second. One of those inside an
+# in-process ack pushed it past Slack's 3 s in CI.
+_FASTAPI_CALLABLE_CACHES = [
+    cache
+    for name in ("_is_gen_callable_cached", "_is_async_gen_callable_cached", "_is_coroutine_callable_cached")
+    if (cache := getattr(fastapi_dependency_models, name, None)) is not None and hasattr(cache, "cache_clear")
+]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What importing and collecting built lives for the whole run: the collector's full passes leave it be."""
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.fixture(autouse=True)
+def _forget_finished_apps() -> Iterator[None]:
+    """After each test, drop FastAPI's references to the endpoints of the apps it built."""
+    yield
+    for cache in _FASTAPI_CALLABLE_CACHES:
+        cache.cache_clear()
 
 
 @pytest.fixture(scope="session")
