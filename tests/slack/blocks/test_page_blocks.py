@@ -54,6 +54,18 @@ def test_the_answer_replaces_the_buttons_and_keeps_what_the_page_was_about() -> 
     assert _buttons(answered.blocks) == [] and "<!here>" not in json.dumps(answered.blocks) + answered.text
 
 
+def test_a_settled_dm_says_who_took_the_page_and_tells_the_taker_it_was_them() -> None:
+    taken = replace(DM, status=PageStatus.ACKNOWLEDGED, acknowledged_by="U0CAROL000")
+    others = page_dm_message(replace(taken, recipient="U0BOB00000"))
+    assert _buttons(others.blocks) == [] and "<@U0CAROL000> acknowledged this page already." in json.dumps(
+        others.blocks
+    )
+    # The taker's DM is also replaced by their press's answer; either edit may land last, and both say it was them.
+    own = page_dm_message(replace(taken, recipient="U0CAROL000"))
+    assert _buttons(own.blocks) == [] and own.blocks[-1]["block_id"] == "page.answer"
+    assert "You acknowledged this page." in json.dumps(own.blocks)
+
+
 def test_an_escalation_held_by_maintenance_says_when_the_step_is_paged() -> None:
     payload = {"user": "U0ALICE000", "to_round": 1, "to_step": 2, "held_until": "2026-11-24T12:00:00+00:00"}
     shown = json.dumps(PAGE_NOTICES["page_escalated"]({**payload, "service": "<!here>"}, Policy()).blocks)

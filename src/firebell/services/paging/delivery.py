@@ -38,9 +38,10 @@ class PageDm:
     step: int
     status: PageStatus
     acknowledged_by: str | None
+    recipient: str | None = None  # whose DM this is
 
 
-def _dm(page: Page, incident: Incident, *, via: str, round: int, step: int, status: PageStatus) -> PageDm:
+def _dm(page: Page, incident: Incident, *, user: str, via: str, round: int, step: int, status: PageStatus) -> PageDm:
     return PageDm(
         page_id=page.id,
         incident_number=incident.number,
@@ -55,6 +56,7 @@ def _dm(page: Page, incident: Incident, *, via: str, round: int, step: int, stat
         step=step,
         status=status,
         acknowledged_by=page.acknowledged_by,
+        recipient=user,
     )
 
 
@@ -76,7 +78,9 @@ def page_dm(ctx: Context, page_id: int, user: str, round: int, step: int) -> Pag
     page, incident = row
     if incident.status not in _OPEN or page.status in (PageStatus.CANCELLED.value, PageStatus.ACKNOWLEDGED.value):
         return None
-    return _dm(page, incident, via=via or page.target, round=round, step=step, status=PageStatus(page.status))
+    return _dm(
+        page, incident, user=user, via=via or page.target, round=round, step=step, status=PageStatus(page.status)
+    )
 
 
 def settled_dm(ctx: Context, notification_id: int) -> tuple[PageDm, str, str] | None:
@@ -96,7 +100,15 @@ def settled_dm(ctx: Context, notification_id: int) -> tuple[PageDm, str, str] | 
     if not over or notification.dm_channel is None or notification.dm_ts is None:
         return None
     status = PageStatus(page.status) if incident.status in _OPEN else PageStatus.CANCELLED
-    dm = _dm(page, incident, via=notification.via, round=notification.round, step=notification.step, status=status)
+    dm = _dm(
+        page,
+        incident,
+        user=notification.user_id,
+        via=notification.via,
+        round=notification.round,
+        step=notification.step,
+        status=status,
+    )
     return dm, notification.dm_channel, notification.dm_ts
 
 

@@ -76,6 +76,10 @@ def page_dm_message(dm: PageDm) -> Message:
         blocks.append(actions(acknowledge, block_id="page.actions"))
     elif dm.status == PageStatus.CANCELLED:
         blocks.append(context(f":white_check_mark: {label} is resolved: this page ended, nothing to do."))
+    elif dm.acknowledged_by and dm.acknowledged_by == dm.recipient:
+        # What their own press answered (page_answered_message), so that whichever of the two edits lands last,
+        # the DM says they took it, not that someone did.
+        blocks.append(section(":ballot_box_with_check: You acknowledged this page.", block_id="page.answer"))
     elif dm.acknowledged_by:
         blocks.append(context(f":white_check_mark: {mention(dm.acknowledged_by)} acknowledged this page already."))
     text = f"You are paged: {label} ({dm.severity}) {escape_mrkdwn(truncate(dm.title, 150))}"
