@@ -126,6 +126,15 @@ def firebell_with_stale_runbooks(  # noqa: PLR0917 (pytest fixtures)
         yield running
 
 
+def test_owners_of_stale_runbooks_are_reminded_at_start_without_waiting_for_monday(
+    firebell_with_stale_runbooks: Firebell,
+) -> None:
+    # The weekly reminder lives in memory: a process that was down on Monday morning catches up as it starts.
+    firebell = firebell_with_stale_runbooks
+    [dm] = firebell.wait_for(lambda: firebell.emu.dms("dave"), what="the start's catch-up reminder to Dave")
+    assert "Search is slow" in json.dumps(dm.blocks)
+
+
 def test_a_malformed_runbook_is_skipped_and_owners_are_reminded_weekly(
     firebell_with_stale_runbooks: Firebell, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -5,6 +5,7 @@ restart resumes where it left off and several processes can run the tick against
 """
 
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -49,6 +50,7 @@ class Scheduler:
         self.started_at: datetime | None = None  # when ticking started (real time): a first tick is due soon after
         # Pages: looked at when a commit makes one due, and by every tick (steps whose wait ran out).
         self.pager = Pager(ctx, poll=None)
+        self._catch_up: threading.Thread | None = None
         self._scheduler = BackgroundScheduler(
             timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         )
@@ -79,13 +81,20 @@ class Scheduler:
             self.review_runbooks, "cron", day_of_week="mon", hour=nudge.hour, minute=nudge.minute, id="runbook-reviews"
         )
         self._scheduler.add_job(self.shelf.reload, "interval", minutes=5, id="reload-runbooks")
-        # Cron jobs live in memory: a process that was down at their time runs them now instead. Both are
-        # safe to repeat (follow-ups are claimed per item per day, runbook reminders once a week each).
-        now = datetime.now(UTC)
-        if now.time() >= nudge:
-            self._scheduler.add_job(self.nudge, id="catch-up-nudges", next_run_time=now)
-        self._scheduler.add_job(self.review_runbooks, id="catch-up-runbook-reviews", next_run_time=now)
         self._scheduler.start()
+        # Cron jobs live in memory: a process that was down at their time runs them now instead. Both are
+        # safe to repeat (follow-ups are claimed per item per day, runbook reminders once a week each). On a
+        # thread of their own, not as one-shot scheduler jobs: APScheduler 3 removes a one-shot job after
+        # running it, and a shutdown in between killed its thread with JobLookupError.
+        self._catch_up = threading.Thread(
+            target=self._run_catch_up, args=(datetime.now(UTC).time() >= nudge,), name="firebell-catch-up", daemon=True
+        )
+        self._catch_up.start()
+
+    def _run_catch_up(self, nudge: bool) -> None:
+        if nudge:
+            self.nudge()
+        self.review_runbooks()
 
     @property
     def running(self) -> bool:
@@ -96,6 +105,8 @@ class Scheduler:
         """Stop ticking (waits for a tick in progress) and paging."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
+        if self._catch_up is not None:
+            self._catch_up.join(10)
         self.pager.stop()
 
     def prune(self) -> int:
