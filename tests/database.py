@@ -6,7 +6,7 @@ import re
 import uuid
 from collections.abc import Iterator
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 SCHEMA_PREFIX = "fb_test_"
@@ -91,9 +91,29 @@ def wipe(engine: Engine) -> None:
     """Empty every table (keeping the schema and its migration version) and restart numbering."""
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+            # DELETE, not TRUNCATE: the tables a test leaves hold a few rows, and TRUNCATE of 29 tables (new files
+            # for each, and a lock that waits for every reader) cost 62 ms a test where this costs about 1 ms.
+            conn.exec_driver_sql(_postgresql_wipe(conn))
         else:
             for table in TABLES:
                 conn.exec_driver_sql(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
         conn.exec_driver_sql("UPDATE counters SET value = 0 WHERE name = 'incident'")
         conn.exec_driver_sql("UPDATE status_page_revision SET revision = 0 WHERE id = 1")
+
+
+_WIPES: dict[str, str] = {}
+
+
+def _postgresql_wipe(conn: Connection) -> str:
+    """One round trip: every table emptied (children first), every sequence of the schema restarted at 1."""
+    schema = conn.exec_driver_sql("SELECT current_schema()").scalar_one()
+    if schema not in _WIPES:
+        sequences = conn.exec_driver_sql(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relkind = 'S' AND n.nspname = current_schema() ORDER BY c.relname"
+        ).scalars()
+        _WIPES[schema] = "; ".join(
+            [f"DELETE FROM {table}" for table in TABLES]  # noqa: S608 (fixed table names)
+            + [f"SELECT setval('{sequence}', 1, false)" for sequence in sequences]
+        )
+    return _WIPES[schema]
