@@ -95,3 +95,9 @@ def clock() -> Clock:
 def ctx(clean_db: Engine, clock: Clock) -> Context:
     """Use-case context on an empty database with the default policy and a hand-moved clock."""
     return Context(db=Database(clean_db), policy=Policy(), clock=clock)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests (seconds each, mostly waiting on processes and the real clock) start first, spread over
+    the workers, so they overlap the quick ones instead of leaving one worker finishing alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
