@@ -11,10 +11,14 @@ from sqlalchemy.orm import Session
 T = TypeVar("T")
 
 
+def _insert(dialect: str, table: Any) -> Any:
+    """An INSERT with this database's ON CONFLICT clause."""
+    return sqlite_insert(table) if dialect == "sqlite" else postgresql_insert(table)
+
+
 def skipping_insert(dialect: str, table: Any) -> Any:
     """An INSERT into `table` (a model or Core table) that skips rows which would break a unique constraint."""
-    statement = sqlite_insert(table) if dialect == "sqlite" else postgresql_insert(table)
-    return statement.on_conflict_do_nothing()
+    return _insert(dialect, table).on_conflict_do_nothing()
 
 
 def insert_skipping_duplicates(session: Session, model: type[Any]) -> Any:
@@ -46,8 +50,6 @@ def insert_once(session: Session, row: T, *, existing: Select[Any]) -> T | None:
 def upsert(session: Session, model: type[Any], row: dict[str, Any], *, key: list[str]) -> None:
     """Insert `row`, or update the row with the same `key` columns, in one statement: two processes learning
     the same thing at once both succeed (the later write wins) instead of one breaking the unique constraint."""
-    dialect = session.get_bind().dialect.name
-    statement = sqlite_insert(model) if dialect == "sqlite" else postgresql_insert(model)
-    statement = statement.values(row)
+    statement = _insert(session.get_bind().dialect.name, model).values(row)
     changed = {column: value for column, value in row.items() if column not in key}
     session.execute(statement.on_conflict_do_update(index_elements=key, set_=changed))

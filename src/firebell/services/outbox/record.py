@@ -63,8 +63,9 @@ class Recorder:
         plain = [job for job, outcome in batch if isinstance(outcome, Delivered) and not outcome.incident]
         # The rest touch their incidents: in incident order, as another process's batch does, so that two
         # batches on PostgreSQL wait for each other rather than deadlock.
+        plain_ids = {job.id for job in plain}
         rest = sorted(
-            ((job, outcome) for job, outcome in batch if not (isinstance(outcome, Delivered) and not outcome.incident)),
+            (item for item in batch if item[0].id not in plain_ids),
             key=lambda item: (item[0].incident_id or 0, item[0].id),
         )
         with self.ctx.db.transaction(background=True) as session:
@@ -73,7 +74,7 @@ class Recorder:
                     session.connection()
                     .execute(
                         update(EFFECTS)
-                        .where(Effect.id.in_([job.id for job in plain]), Effect.claimed_by == self.owner)
+                        .where(Effect.id.in_(plain_ids), Effect.claimed_by == self.owner)
                         .values(effect_columns(Delivered(), now=now, delay=0))
                         .returning(Effect.id)
                     )
